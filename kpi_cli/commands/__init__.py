@@ -1,0 +1,60 @@
+"""CLI commands, one module per group. Shared helpers for them live here."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+
+def fail(message: str, *, fix: str | None = None, code: int = 1) -> typer.Exit:
+    """Print an error (and its fix) to stderr and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    if fix:
+        typer.echo(f"  fix: {fix}", err=True)
+    return typer.Exit(code)
+
+
+def use_color(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def show_progress() -> bool:
+    """A progress bar on stderr for long runs on a terminal; none in CI or when piped."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class Progress:
+    """A rich progress bar behind the small interface the core calls (start, advance)."""
+
+    def __init__(self, label: str, threshold: int = 200):
+        self.label = label
+        self.threshold = threshold
+        self._bar = None
+        self._task = None
+
+    def start(self, total: int) -> None:
+        if total < self.threshold or not show_progress():
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as _P, TimeRemainingColumn
+        from rich.console import Console
+
+        self._bar = _P("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                       TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task(self.label, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

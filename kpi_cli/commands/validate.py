@@ -1,0 +1,95 @@
+"""`kpi validate`, `kpi rules`: keep the indicator files correct."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..cli import app
+from . import Progress, fail, use_color
+
+
+class Format(str, Enum):
+    auto = "auto"
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  kpi validate                          # the repository's indicators/ tree\n\n"
+        "  kpi validate indicators/2564/0406-0772.yaml\n\n"
+        "  kpi validate --format json > problems.json\n\n"
+        "  kpi validate --strict                 # warnings fail too\n\n"
+        "Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage errors."
+    )
+)
+def validate(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="Files or folders to check. Default: the indicators/ folder of this repository.",
+        show_default=False),
+    format: Format = typer.Option(Format.auto, "--format", "-f",
+                                  help="text for people, json for machines, github for annotations on pull "
+                                       "requests; auto picks github inside GitHub Actions."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail the run too (exit 1)."),
+) -> None:
+    """Check indicator files: YAML, fields, codes, dates, scores, stages, letters and Thai text.
+
+    Every problem is reported with file:line:column, rule ID, level and the fix, for all files
+    in one run.
+    """
+    from ..report import FORMATTERS, pick_format
+    from ..validate import NoIndicators, validate as run
+
+    progress = Progress("validating")
+    try:
+        result = run(list(paths or []), progress=progress)
+    except NoIndicators as exc:
+        raise fail(str(exc), fix="run kpi inside a repository with an indicators/ folder, or name the files", code=2)
+    finally:
+        progress.stop()
+    name = pick_format(format.value)
+    out = FORMATTERS[name](result.problems, result.files, color=use_color())
+    if name == "text" and not result.problems:
+        sys.stdout.write(out)
+    else:
+        sys.stdout.write(out)
+    raise typer.Exit(result.exit_code(strict))
+
+
+@app.command("rules")
+def list_rules(
+    rule_id: Optional[str] = typer.Argument(None, help="Show one rule in full, with its examples."),
+) -> None:
+    """List the validation rules: ID, level and what each checks.
+
+    Examples:
+
+      kpi rules
+
+      kpi rules date-be-year
+    """
+    from ..rules import REGISTRY, load_all
+
+    load_all()
+    if rule_id:
+        r = REGISTRY.get(rule_id)
+        if r is None:
+            import difflib
+
+            close = difflib.get_close_matches(rule_id, list(REGISTRY), n=3)
+            raise fail(f"no rule '{rule_id}'", fix=f"did you mean {', '.join(close)}?" if close else "see `kpi rules`")
+        typer.echo(f"{r.id} ({r.level.value})\n")
+        import textwrap
+
+        typer.echo(textwrap.dedent("    " + r.doc.strip()))
+        return
+    width = max(len(k) for k in REGISTRY)
+    for r in sorted(REGISTRY.values(), key=lambda r: r.id):
+        typer.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}")

@@ -1,0 +1,325 @@
+"""Reading YAML files safely: bytes -> (data | None, [Finding]).
+
+Always the libyaml C loader, always safe loading. The fast path builds plain Python objects and
+no node positions; positions are computed only for files that have problems
+(:func:`locate`), by composing the nodes once more. Damage of every kind (bad encoding, binary
+data, syntax errors, tags, duplicate keys, alias bombs, deep nesting, invalid dates) comes back
+as findings, never as an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Finding, Level, Problem
+
+MAX_BYTES = 2 * 1024 * 1024  # a seed-sized file is 30 KB; anything over 2 MiB is not an indicator
+MAX_NODES = 200_000  # after alias expansion; a billion-laughs file is refused at this bound
+MAX_DEPTH = 64
+
+if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - wheels ship libyaml
+    raise ImportError("PyYAML was built without libyaml; reinstall it: pip install --force-reinstall PyYAML")
+
+
+class InvalidDate(str):
+    """A scalar that YAML resolves as a timestamp but is not a real date (2021-02-30)."""
+
+    reason: str = ""
+
+
+class _Loader(yaml.CSafeLoader):
+    """CSafeLoader that records duplicate keys and keeps invalid dates as values."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[object, yaml.Mark]] = []
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen = set()
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                if key in seen:
+                    self.duplicates.append((key, key_node.start_mark))
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            bad = InvalidDate(node.value)
+            bad.reason = str(exc)
+            return bad
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+
+
+@dataclass
+class Loaded:
+    """What reading one file gives: the text (when it decoded), the data (when it parsed),
+    and the findings so far."""
+
+    path: Path
+    text: str | None = None
+    data: object = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(f.level is Level.error for f in self.findings)
+
+
+_TIS620_HINT = re.compile(rb"[\xa1-\xfb]{3,}")
+
+
+def _decode(raw: bytes, findings: list[Finding]) -> str | None:
+    if b"\x00" in raw[:8192]:
+        findings.append(Finding("binary-file", "this is binary data, not a YAML text file",
+                                line=1, column=1, fix="point kpi at the indicator's .yaml file"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        if _TIS620_HINT.search(raw):
+            msg = ("the file is not UTF-8: it looks like Thai saved as TIS-620 / Windows-874 "
+                   f"(byte 0x{raw[exc.start]:02X} at line {line})")
+            fix = "re-save the file as UTF-8 (e.g. iconv -f TIS-620 -t UTF-8), or in your editor choose 'UTF-8'"
+        else:
+            msg = f"the file is not UTF-8 (byte 0x{raw[exc.start]:02X} cannot be decoded)"
+            fix = "re-save the file with the UTF-8 encoding"
+        findings.append(Finding("encoding", msg, line=line, column=column, fix=fix))
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def _too_big(data: object) -> str | None:
+    """Count nodes after alias expansion (memoised by identity) and the nesting depth.
+    Returns a message when a bound is passed."""
+    sizes: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+
+    def walk(obj, depth):
+        if depth > MAX_DEPTH:
+            raise OverflowError(f"nesting deeper than {MAX_DEPTH} levels")
+        key = id(obj)
+        if key in sizes and depth_of[key] >= depth:
+            return sizes[key]
+        if isinstance(obj, dict):
+            n = 1 + sum(walk(k, depth + 1) + walk(v, depth + 1) for k, v in obj.items())
+        elif isinstance(obj, list):
+            n = 1 + sum(walk(v, depth + 1) for v in obj)
+        else:
+            return 1
+        if n > MAX_NODES:
+            raise OverflowError(f"more than {MAX_NODES:,} values once aliases are expanded")
+        sizes[key] = n
+        depth_of[key] = depth
+        return n
+
+    try:
+        walk(data, 0)
+    except OverflowError as exc:
+        return str(exc)
+    return None
+
+
+_DEEP_BLOCK = re.compile(r"^[ \t\-?]{%d,}" % (2 * MAX_DEPTH), re.MULTILINE)
+
+
+def _nesting_depth(text: str) -> tuple[int, yaml.Mark | None]:
+    """The deepest nesting of collections, from libyaml's event stream (iterative, so a
+    100,000-deep file cannot overflow the C stack of the composer)."""
+    depth = deepest = 0
+    mark = None
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > deepest:
+                    deepest, mark = depth, event.start_mark
+                    if deepest > MAX_DEPTH:
+                        break
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the real parse reports it
+    return deepest, mark
+
+
+def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
+    """Parse YAML text into Python objects; problems go to `findings`, never raise."""
+    if text.count("[") + text.count("{") > MAX_DEPTH or _DEEP_BLOCK.search(text):
+        deepest, mark = _nesting_depth(text)
+        if deepest > MAX_DEPTH:
+            findings.append(Finding(
+                "nesting-too-deep", f"refused: values nested more than {MAX_DEPTH} levels deep",
+                line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1,
+                fix="an indicator file is a few levels deep; check the brackets and indentation"))
+            return None
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if "could not determine a constructor for the tag" in str(exc) or "tag" in (exc.problem or ""):
+            tag = re.search(r"'([^']*)'", exc.problem or "")
+            findings.append(Finding(
+                "yaml-tag",
+                f"YAML tag {tag.group(1) if tag else ''} is not allowed: kpi loads data only, never objects",
+                line=line, column=column, fix="remove the tag (the part starting with '!')"))
+        else:
+            context = f" ({exc.context})" if exc.context else ""
+            findings.append(Finding("yaml-syntax", f"{problem}{context}", line=line, column=column,
+                                    fix=_syntax_fix(problem)))
+        return None
+    except yaml.YAMLError as exc:
+        findings.append(Finding("yaml-syntax", str(exc).splitlines()[0], line=1, column=1))
+        return None
+    except RecursionError:
+        findings.append(Finding("nesting-too-deep", f"the file nests deeper than Python can read "
+                                f"(limit {MAX_DEPTH} levels)", line=1, column=1,
+                                fix="an indicator file is a few levels deep; check the indentation"))
+        return None
+    finally:
+        loader.dispose()
+    for key, mark in loader.duplicates:
+        findings.append(Finding("duplicate-key", f"key '{key}' appears twice in the same mapping; "
+                                "YAML keeps only the last one", line=mark.line + 1, column=mark.column + 1,
+                                fix="delete one of them or merge their values"))
+    if ("&" in text or "<<" in text) and isinstance(data, (dict, list)):
+        why = _too_big(data)
+        if why:
+            findings.append(Finding("alias-bomb", f"refused: {why}", line=1, column=1,
+                                    fix="write the values out instead of repeating them through aliases (*name)"))
+            return None
+    return data
+
+
+def _syntax_fix(problem: str) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return "a value contains ': ' (colon and space); put the whole value in double quotes"
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return "check the indentation: keys of one mapping must start in the same column"
+    if "found undefined alias" in problem:
+        return "define the anchor (&name) before using it (*name), or write the value out"
+    return None
+
+
+def load(path: Path, *, max_bytes: int = MAX_BYTES) -> Loaded:
+    """Read, decode and parse one file. Never raises for bad content."""
+    result = Loaded(path)
+    findings = result.findings
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            findings.append(Finding("file-too-large", f"the file is {size:,} bytes; the limit is {max_bytes:,}",
+                                    line=1, column=1, fix="an indicator file is tens of KB; split or trim it"))
+            return result
+        raw = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding("unreadable", f"cannot read the file: {exc.strerror or exc}", line=1, column=1))
+        return result
+    text = _decode(raw, findings)
+    if text is None:
+        return result
+    result.text = text
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        findings.append(Finding("empty-file", "the file is empty", line=1, column=1,
+                                fix="write the indicator's fields, or start from `kpi new`"))
+        return result
+    data = parse_text(text, path, findings)
+    if data is None:
+        return result
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        names = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number"}
+        findings.append(Finding("top-level-mapping",
+                                f"the file holds {names.get(kind, kind)}; an indicator file is a mapping of fields",
+                                line=1, column=1, fix="start with 'code: \"AAAA-NNNN\"' and the other fields, one per line"))
+        return result
+    result.data = data
+    return result
+
+
+# --- positions ------------------------------------------------------------------------
+
+def compose(text: str):
+    """The node tree of `text`, for positions. Only called for files with problems."""
+    try:
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def node_at(root, loc: tuple, *, key: bool = False):
+    """Walk `loc` from the root node as far as it goes: returns (node, consumed segments).
+    With key=True and a mapping key as last segment, returns the key's node."""
+    node = root
+    consumed = 0
+    for i, seg in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, yaml.MappingNode):
+            hit = None
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(seg):
+                    hit = (k, v)
+            if hit is None:
+                continue  # a union tag or a missing key: stay here
+            node = hit[0] if (last and key) else hit[1]
+            consumed = i + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(seg, int):
+            if 0 <= seg < len(node.value):
+                node = node.value[seg]
+                consumed = i + 1
+        else:
+            continue
+    return node, consumed
+
+
+def scalar_text(root, loc: tuple) -> str | None:
+    """The source text of the scalar at `loc` (e.g. '0406' before YAML read it as 262)."""
+    node, consumed = node_at(root, loc)
+    if consumed and isinstance(node, yaml.ScalarNode) and not node.style:
+        return node.value
+    return None
+
+
+def locate(path: Path, text: str | None, findings: list[Finding], display: str | None = None) -> list[Problem]:
+    """Turn findings into problems with line and column; compose nodes only if needed."""
+    shown = display or str(path)
+    root = None
+    if text is not None and any(f.line is None for f in findings):
+        root = compose(text)
+    problems = []
+    for f in findings:
+        line, column = f.line, f.column
+        if line is None:
+            if root is not None:
+                node, _ = node_at(root, f.loc, key=f.key)
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            else:
+                line, column = 1, 1
+        problems.append(Problem(shown, line, column or 1, f.rule, f.level, f.message, f.fix))
+    return problems
+
+
+def read_catalogue_dates(value: object) -> dt.date | None:  # small helper shared by rules
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None

@@ -1,0 +1,356 @@
+"""The indicator format as typed objects.
+
+One YAML file per indicator (``indicators/<fiscal year BE>/<code>.yaml``) is read into an
+:class:`Indicator`. Catalogue files (``agencies.yaml``, ``strategies.yaml``) are read into
+:class:`AgencyCatalogue` and :class:`StrategyCatalogue`. The same models give the JSON Schema
+(``kpi schema``). Structural checks live here; rules that need context (file name, catalogues,
+the fiscal calendar) live in :mod:`kpi_cli.rules`.
+
+Field names are English; Thai labels for rendering live in the LABELS_* tables below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Number = Union[StrictInt, float]
+Text = StrictStr
+Date = dt.date
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_default=False)
+
+
+# --- enumerations -------------------------------------------------------------------
+
+class IndicatorType(str, Enum):
+    routine = "routine"        # ตัวชี้วัดงานประจำ
+    strategic = "strategic"    # ตัวชี้วัดเชิงยุทธศาสตร์
+
+
+class IndicatorLevel(str, Enum):
+    outcome = "outcome"        # ตัวชี้วัดระดับผลลัพธ์ (outcome)
+    output = "output"          # ตัวชี้วัดระดับผลผลิต (output)
+
+
+class InnovationKind(str, Enum):
+    policy = "policy"                  # นวัตกรรมเชิงนโยบาย
+    service = "service"                # นวัตกรรมการบริการ
+    administrative = "administrative"  # นวัตกรรมการบริหาร/องค์กร
+
+
+class AgencyKind(str, Enum):
+    department = "department"                              # หน่วยงานระดับสำนัก: 20 ideas
+    district = "district"                                  # สำนักงานเขต: 15 ideas
+    permanent_secretary_unit = "permanent-secretary-unit"  # ส่วนราชการในสังกัดสำนักปลัดฯ: 10
+    council_secretariat = "council-secretariat"            # สำนักงานเลขานุการสภากรุงเทพมหานคร: 10
+    governor_secretariat = "governor-secretariat"          # สำนักงานเลขานุการผู้ว่าราชการฯ: 10
+
+
+LABELS_TYPE = {"routine": "ตัวชี้วัดงานประจำ", "strategic": "ตัวชี้วัดเชิงยุทธศาสตร์"}
+LABELS_LEVEL = {"outcome": "ตัวชี้วัดระดับผลลัพธ์ (outcome)", "output": "ตัวชี้วัดระดับผลผลิต (output)"}
+LABELS_INNOVATION = {
+    "policy": "นวัตกรรมเชิงนโยบาย (Policy Innovation)",
+    "service": "นวัตกรรมการบริการ (Service Innovation)",
+    "administrative": "นวัตกรรมการบริหาร/องค์กร (Administrative or Organizational Innovation)",
+}
+
+
+# --- the header ---------------------------------------------------------------------
+
+class Target(Model):
+    """ค่าเป้าหมาย: the yearly target as printed on the page, value and unit."""
+    value: Number
+    unit: Text = Field(description="หน่วย: คะแนน, ร้อยละ, ระดับ, จำนวน, ต้น …")
+
+
+class Weight(Model):
+    """น้ำหนัก: the indicator's weight in the agency's performance agreement, in percent."""
+    percent: Number = Field(ge=0, le=100)
+
+
+# --- the quarterly table --------------------------------------------------------------
+
+class Counts(Model):
+    """Raw figures behind a percentage: performance = done / total × 100."""
+    done: Number = Field(ge=0, description="A: the count achieved (e.g. complaints resolved)")
+    total: Number = Field(gt=0, description="B: the base (e.g. complaints received)")
+
+
+class Quarter(Model):
+    """One row of ผลงานเทียบกับเป้าหมายรายไตรมาส, plus the quarter's narrative report."""
+    quarter: Annotated[StrictInt, Field(ge=1, le=4)]
+    performance: Number | None = Field(None, description="ผลงาน: reported, in the indicator's unit")
+    target: Number | None = Field(None, description="the quarter's target from the performance agreement")
+    counts: Counts | None = None
+    parts: dict[Text, Number] | None = Field(None, description="composite rules: performance of each part")
+    assessed: Number | None = Field(None, description="ผลประเมินตัวชี้วัด: the official score 0-100")
+    sub_scores: list[Number | None] | None = Field(
+        None, description="the page's '2.1 / 2.2' figures; [0, 0] means not assessed (yet)")
+    audited: StrictBool = Field(False, description="สยป. ตรวจประเมินตัวชี้วัด: audited by the evaluator")
+    difference_reason: Text | None = Field(
+        None, description="why the official figures differ from what the rules compute")
+    report: Text = Field("", description="รายงานผลฯ: the agency's narrative for the quarter")
+
+
+# --- letters, events, the innovation project ----------------------------------------
+
+class Letter(Model):
+    """An official letter or order: 'กท 0406/191', 'ฝบ. 634/2564', 'คำสั่ง สปท. ที่ 4/2564'."""
+    number: Text
+    date: Date | None = None
+    subject: Text | None = None
+    urgency: Text | None = Field(None, description="ด่วน, ด่วนมาก, ด่วนที่สุด")
+
+
+class Idea(Model):
+    """แบบฟอร์ม 1: one idea collected in stage 1."""
+    id: Annotated[StrictInt, Field(ge=1)]
+    title: Text
+    date: Date | None = None
+    by: Text | None = None
+    note: Text | None = None
+
+
+class Proposal(Model):
+    """แบบฟอร์ม 3 and 4: the innovation project built on the selected idea."""
+    title: Text
+    kind: InnovationKind
+    objective: Text | None = None
+    fiscal_years: list[StrictInt] = Field(default_factory=list, description="years the project spans (BE)")
+    target: Text | None = Field(None, description="the project's own target for this fiscal year")
+    form3: StrictBool = Field(False, description="แบบฟอร์ม 3: project document done")
+    form4: StrictBool = Field(False, description="แบบฟอร์ม 4: proposal form done")
+    submitted: Date | None = Field(None, description="date put to the BMA Innovation Committee")
+    submitted_to: Text | None = None
+    letter: Text | None = None
+
+
+class Decision(Model):
+    """The BMA Innovation Committee's decision on the proposal."""
+    result: Literal["approved", "rejected", "pending"]
+    date: Date | None = None
+    by: Text | None = None
+    letter: Text | None = None
+    note: Text | None = None
+
+
+class Activity(Model):
+    """A stage-4 activity of the project, with its evidence."""
+    title: Text
+    date: Date | None = None
+    end: Date | None = None
+    done: StrictBool = True
+    evidence: list[Text] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Submission(Model):
+    """Evidence sent to สำนักงาน ก.ก."""
+    date: Date | None = None
+    to: Text | None = None
+    letter: Text | None = None
+    note: Text | None = None
+
+
+class Survey(Model):
+    """แบบฟอร์ม 5: the survey of the innovation's use, approved by the agency head."""
+    date: Date
+    letter: Text | None = None
+    approved: StrictBool = False
+    approved_by: Text | None = None
+    approved_date: Date | None = None
+    note: Text | None = None
+
+
+class StageEvent(Model):
+    """Completion of one of the five stages: recorded by `kpi advance`."""
+    stage: Annotated[StrictInt, Field(ge=1, le=5)]
+    completed: Date
+    evidence: list[Text] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Innovation(Model):
+    """The innovation project record (ตัวชี้วัดนวัตกรรม)."""
+    minimum_ideas: StrictInt | None = Field(
+        None, description="override the stage-1 minimum that the agency's kind sets")
+    ideas: list[Idea] = Field(default_factory=list)
+    ideas_reported: StrictInt | None = Field(
+        None, description="number of ideas the agency reported, when not all are listed")
+    selected_idea: StrictInt | None = Field(None, description="แบบฟอร์ม 2: the id of the selected idea")
+    selected_date: Date | None = None
+    proposal: Proposal | None = None
+    decision: Decision | None = None
+    activities: list[Activity] = Field(default_factory=list)
+    evidence_sent: list[Submission] = Field(default_factory=list)
+    survey: Survey | None = None
+    stages: list[StageEvent] = Field(default_factory=list)
+
+
+# --- amendments and the timeline ----------------------------------------------------
+
+class Amendment(Model):
+    """An appeal (อุทธรณ์) or amendment of the criteria, with its outcome."""
+    kind: Literal["appeal", "amendment"]
+    letter: Text
+    date: Date
+    urgency: Text | None = None
+    grounds: Text | None = Field(None, description="สาเหตุ: e.g. ข้อ 1 ปัจจัยภายนอกของหน่วยงาน")
+    request: Text | None = None
+    outcome: Literal["accepted", "rejected", "pending"]
+    decided: Date | None = None
+    decision_letters: list[Text] = Field(default_factory=list)
+    conditions: list[Text] = Field(default_factory=list)
+    criteria_before: Text | None = None
+    criteria_after: Text | None = None
+    effective: Date | None = Field(None, description="date from which the new criteria apply")
+    extends_to: Date | None = Field(None, description="stage dates may run to this date")
+    quarters: list[Annotated[StrictInt, Field(ge=1, le=4)]] = Field(
+        default_factory=list, description="audited quarters whose figures this amendment changes")
+    scoring: "ScoringRule | None" = Field(None, description="the scoring rule in force from `effective`")
+    note: Text | None = None
+
+
+class TimelineEvent(Model):
+    """One dated event of the year, with its references."""
+    date: Date | None = None
+    end: Date | None = None
+    quarter: Annotated[StrictInt, Field(ge=1, le=4)] | None = Field(
+        None, description="when only the quarter is known")
+    event: Text
+    refs: list[Text] = Field(default_factory=list)
+
+
+# --- definition ---------------------------------------------------------------------
+
+class Term(Model):
+    term: Text
+    en: Text | None = None
+    meaning: Text
+
+
+class Definition(Model):
+    """นิยาม: the verbatim text, and its terms as data."""
+    text: Text
+    terms: list[Term] = Field(default_factory=list)
+
+
+# --- scoring rules ------------------------------------------------------------------
+
+class StagePointsRule(Model):
+    """Each of the five innovation stages is worth points; performance = points of stages done."""
+    method: Literal["stage-points"]
+    points: Annotated[list[Number], Field(min_length=5, max_length=5)]
+
+
+class PercentRule(Model):
+    """Performance (a percent, count or amount) against the quarter's target."""
+    method: Literal["percent"]
+    direction: Literal["higher", "lower"] = "higher"
+    cumulative: StrictBool = Field(True, description="performance accumulates over the year")
+    cap: Number = Field(100, description="highest score")
+
+
+class LevelsRule(Model):
+    """Success levels 1-5: thresholds of performance for each level, interpolated linearly."""
+    method: Literal["levels"]
+    thresholds: Annotated[list[Number], Field(min_length=2)]
+    direction: Literal["higher", "lower"] = "higher"
+
+
+class Part(Model):
+    """One part of a composite rule: its key in quarters[].parts, its points and its rule."""
+    key: Text
+    name: Text
+    points: Number = Field(gt=0)
+    rule: Annotated[Union[StagePointsRule, PercentRule, LevelsRule], Field(discriminator="method")]
+
+
+class CompositeRule(Model):
+    """คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + …: parts with their own rules, summed."""
+    method: Literal["composite"]
+    parts: Annotated[list[Part], Field(min_length=1)]
+
+
+ScoringRule = Annotated[
+    Union[StagePointsRule, PercentRule, LevelsRule, CompositeRule], Field(discriminator="method")
+]
+
+
+# --- the indicator ------------------------------------------------------------------
+
+class Indicator(Model):
+    """One indicator (ตัวชี้วัด) of one agency for one fiscal year."""
+    code: Text = Field(description="AAAA-NNNN: agency code and indicator number")
+    fiscal_year: StrictInt = Field(description="ปีงบประมาณ, Buddhist Era")
+    sequence: StrictInt | None = Field(None, description="the number in the agency's list")
+    agency: Text = Field(description="agency code from agencies.yaml, quoted: '0406'")
+    title: Text
+    example: StrictBool = Field(False, description="made-up data for demonstration")
+    type: IndicatorType
+    level: IndicatorLevel
+    target: Target
+    achieved: Number | None = Field(None, description="ผลงานที่ทำได้")
+    weight: Weight | None = None
+    quarters: list[Quarter] = Field(default_factory=list)
+    summary: Text = Field("", description="สรุปผลการดำเนินงาน")
+    definition: Definition | None = None
+    method: Text = Field("", description="วิธีการคำนวณ หรือ เกณฑ์การประเมิน, verbatim")
+    data_collection: Text = Field("", description="วิธีการการเก็บข้อมูล/แหล่งข้อมูล")
+    strategies: list[Text] = Field(default_factory=list, description="codes from strategies.yaml")
+    projects: list[Text] = Field(default_factory=list, description="โครงการ/กิจกรรมที่สนับสนุนตัวชี้วัด")
+    scoring: ScoringRule | None = None
+    innovation: Innovation | None = None
+    amendments: list[Amendment] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    inferred: dict[Text, Text] = Field(
+        default_factory=dict, description="path -> why the value is inferred, not read from the page")
+
+    def quarter(self, q: int) -> Quarter | None:
+        return next((row for row in self.quarters if row.quarter == q), None)
+
+
+Amendment.model_rebuild()
+
+
+# --- catalogues ---------------------------------------------------------------------
+
+class AgencyKindInfo(Model):
+    kind: AgencyKind
+    name: Text
+    minimum_ideas: StrictInt = Field(ge=1)
+
+
+class Agency(Model):
+    code: Text
+    name: Text
+    abbr: Text
+    kind: AgencyKind
+    example: StrictBool = False
+
+
+class AgencyCatalogue(Model):
+    """indicators/agencies.yaml"""
+    kinds: list[AgencyKindInfo]
+    agencies: list[Agency]
+
+
+class Strategy(Model):
+    code: Text = Field(description="canonical Arabic digits: '7.5.1.1'; rendered in Thai digits")
+    label: Text
+    truncated: StrictBool = Field(False, description="the source page cuts the label short")
+
+
+class StrategyCatalogue(Model):
+    """indicators/strategies.yaml"""
+    plan: Text | None = None
+    strategies: list[Strategy]
+
+
+CATALOGUES = {"agencies.yaml": AgencyCatalogue, "strategies.yaml": StrategyCatalogue}

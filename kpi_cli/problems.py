@@ -1,0 +1,51 @@
+"""Problems are values: every finding of every check is a :class:`Problem`.
+
+Rules never print; formatters in :mod:`kpi_cli.report` turn a list of problems into text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Level(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where (path, line, column; 1-based), what rule, how bad, and the fix."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    level: Level = field(compare=False)
+    message: str = field(compare=False)
+    fix: str | None = field(default=None, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.error
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["level"] = self.level.value
+        return d
+
+
+@dataclass
+class Finding:
+    """A problem before its position is known: a rule reports where in the document
+    (`loc`, the path of keys and indexes) and the loader turns it into a line and column."""
+
+    rule: str
+    message: str
+    loc: tuple = ()
+    level: Level = Level.error
+    fix: str | None = None
+    key: bool = False  # point at the key of `loc` rather than its value
+    line: int | None = None  # known already (syntax errors)
+    column: int | None = None

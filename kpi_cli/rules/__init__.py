@@ -1,0 +1,145 @@
+"""Validation rules. Each rule has a stable kebab-case ID, a default level, and a docstring with
+a bad and a good example (`kpi rules` lists them). Rules return findings; they never print.
+
+File rules take a :class:`FileContext`; tree rules take every file's :class:`Summary` at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..problems import Finding, Level
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    doc: str
+    check: Callable | None = None
+    scope: str = "file"  # "file", "tree", or "parse" (reported by the loader itself)
+    needs_model: bool = False
+
+    @property
+    def summary(self) -> str:
+        return (self.doc or "").strip().splitlines()[0] if self.doc else ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, level: str = "error", *, scope: str = "file", needs_model: bool = False):
+    """Register a check function under a stable rule ID."""
+
+    def wrap(fn):
+        REGISTRY[rule_id] = Rule(rule_id, Level(level), fn.__doc__ or "", fn, scope, needs_model)
+        return fn
+
+    return wrap
+
+
+def describe(rule_id: str, level: str, doc: str, scope: str = "parse") -> None:
+    """Register a rule that the loader or the schema check reports (documentation only)."""
+    REGISTRY[rule_id] = Rule(rule_id, Level(level), doc, None, scope)
+
+
+@dataclass
+class Catalogues:
+    """What the rules need from agencies.yaml and strategies.yaml."""
+
+    agencies: dict[str, object] = field(default_factory=dict)  # code -> model.Agency
+    minimum_ideas: dict[str, int] = field(default_factory=dict)  # agency kind -> minimum
+    kind_names: dict[str, str] = field(default_factory=dict)
+    strategies: dict[str, object] = field(default_factory=dict)  # code -> model.Strategy
+    folder: Path | None = None
+
+
+@dataclass
+class FileContext:
+    path: Path
+    display: str
+    data: dict
+    model: object | None  # model.Indicator when the schema check passed
+    catalogues: Catalogues | None
+    folder_year: int | None  # the fiscal-year folder the file sits in, if any
+
+    @property
+    def fiscal_year(self) -> int | None:
+        fy = self.data.get("fiscal_year")
+        return fy if isinstance(fy, int) and not isinstance(fy, bool) else None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a tree rule needs of one file: small, so 10,000 of them cost nothing."""
+
+    display: str
+    code: str | None
+    fiscal_year: int | None
+    agency: str | None
+    line: int = 1
+    column: int = 1
+
+
+# --- helpers shared by rules -------------------------------------------------------------
+
+def walk(obj, loc: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """Every value of a parsed document with its location."""
+    yield loc, obj
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from walk(v, loc + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from walk(v, loc + (i,))
+
+
+def fmt_loc(loc: tuple) -> str:
+    """('quarters', 0, 'target') -> 'quarters[0].target'."""
+    out = ""
+    for seg in loc:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
+    return out
+
+
+def get(data, *loc, default=None):
+    """data['a'][0]['b'] without exceptions."""
+    cur = data
+    for seg in loc:
+        if isinstance(cur, dict) and seg in cur:
+            cur = cur[seg]
+        elif isinstance(cur, list) and isinstance(seg, int) and 0 <= seg < len(cur):
+            cur = cur[seg]
+        else:
+            return default
+    return cur
+
+
+def is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def run_file_rules(ctx: FileContext, skip: set[str] = frozenset()) -> list[Finding]:
+    findings: list[Finding] = []
+    for r in REGISTRY.values():
+        if r.scope != "file" or r.check is None or r.id in skip:
+            continue
+        if r.needs_model and ctx.model is None:
+            continue
+        for f in r.check(ctx) or ():
+            if f.level is Level.error and r.level is Level.warning:
+                f.level = Level.warning
+            findings.append(f)
+    return findings
+
+
+def tree_rules() -> Iterable[Rule]:
+    return [r for r in REGISTRY.values() if r.scope == "tree" and r.check is not None]
+
+
+def load_all() -> None:
+    """Import the rule modules so that they register."""
+    from . import codes, dates, inferred, letters, parsing, quarters, schema, scoring, stages, text  # noqa: F401

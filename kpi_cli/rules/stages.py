@@ -1,0 +1,104 @@
+"""The innovation record: stage events in order, gates that held, ideas and the selection."""
+
+from __future__ import annotations
+
+from ..problems import Finding
+from ..stages import LAST_STAGE, fiscal_window, gate
+from . import FileContext, describe, rule
+
+describe("idea-minimum", "error", """Stage 1 is done only with at least the minimum of ideas for the agency's kind:
+20 for a department (สำนัก), 15 for a district office (สำนักงานเขต), 10 for units under the
+Permanent Secretary and the two secretariats (agencies.yaml, `kinds:`).
+
+Bad:  stage 1 completed with 7 ideas for สปท. (minimum 10)
+Good: 10 ideas recorded with `kpi idea`, then `kpi advance`""", scope="file")
+
+
+def _agency_minimum(ctx: FileContext) -> tuple[int | None, str | None]:
+    cat = ctx.catalogues
+    if cat is None:
+        return None, None
+    agency = cat.agencies.get(ctx.model.agency)
+    if agency is None:
+        return None, None
+    kind = agency.kind.value
+    return cat.minimum_ideas.get(kind), cat.kind_names.get(kind)
+
+
+@rule("stage-sequence", needs_model=True)
+def stage_sequence(ctx: FileContext):
+    """Stages are completed one after another: 1, 2, 3, 4, 5, none skipped or repeated,
+    dates never going backwards, and within the fiscal year (an accepted amendment may extend it).
+
+    Bad:  stage 3 recorded without stage 2; stage 2 dated before stage 1
+    Good: stages 1..N in order with non-decreasing dates
+    """
+    inn = ctx.model.innovation
+    if inn is None:
+        return
+    start, end = fiscal_window(ctx.model)
+    prev = None
+    for i, ev in enumerate(inn.stages):
+        loc = ("innovation", "stages", i)
+        expected = i + 1
+        if ev.stage != expected:
+            what = "repeats" if prev and ev.stage <= prev.stage else "skips ahead to"
+            yield Finding("stage-sequence", f"stage event {i + 1} {what} stage {ev.stage}; expected stage {expected}",
+                          loc + ("stage",), fix=f"record stage {expected} first (`kpi advance`)")
+        if prev is not None and ev.completed < prev.completed:
+            yield Finding("stage-sequence", f"stage {ev.stage} is dated {ev.completed}, before stage {prev.stage} "
+                          f"({prev.completed})", loc + ("completed",), fix="stage dates never go backwards")
+        if not start <= ev.completed <= end:
+            yield Finding("stage-sequence", f"stage {ev.stage} is dated {ev.completed}, outside fiscal year "
+                          f"{ctx.model.fiscal_year} ({start} to {end})", loc + ("completed",),
+                          fix="correct the date, or record the amendment that extends the year (extends_to)")
+        prev = ev
+
+
+@rule("stage-gate", needs_model=True)
+def stage_gate(ctx: FileContext):
+    """Every completed stage had its gate hold: the facts the gate checks are on record.
+
+    Bad:  stage 1 completed with 7 ideas for a unit whose minimum is 10
+    Good: 10 ideas recorded, then stage 1 completed (`kpi advance`)
+    """
+    inn = ctx.model.innovation
+    if inn is None:
+        return
+    minimum, kind_name = _agency_minimum(ctx)
+    for i, ev in enumerate(inn.stages[:LAST_STAGE]):
+        if not 1 <= ev.stage <= LAST_STAGE:
+            continue
+        for what in gate(ev.stage, ctx.model, minimum, kind_name):
+            if ev.stage == 1 and minimum is None:
+                continue  # agency-unknown already says so
+            if ev.stage == 1 and inn.ideas_reported is not None and minimum and inn.ideas_reported >= minimum \
+                    and len(inn.ideas) < minimum:
+                continue
+            rule_id = "idea-minimum" if ev.stage == 1 else "stage-gate"
+            yield Finding(rule_id, f"stage {ev.stage} is recorded as done, but {what}",
+                          ("innovation", "stages", i), fix="record the missing facts, or remove the stage event")
+
+
+@rule("idea-selected", needs_model=True)
+def idea_selected(ctx: FileContext):
+    """The selected idea (แบบฟอร์ม 2) is one of the stage-1 ideas, and idea ids are unique.
+
+    Bad:  `selected_idea: 12` with ideas 1..10
+    Good: `selected_idea: 1`
+    """
+    inn = ctx.model.innovation
+    if inn is None:
+        return
+    ids: set[int] = set()
+    for i, idea in enumerate(inn.ideas):
+        if idea.id in ids:
+            yield Finding("idea-selected", f"idea id {idea.id} is used twice", ("innovation", "ideas", i, "id"),
+                          fix="give each idea its own number")
+        ids.add(idea.id)
+    if inn.selected_idea is not None and inn.selected_idea not in ids:
+        yield Finding("idea-selected", f"selected idea {inn.selected_idea} is not one of the recorded ideas",
+                      ("innovation", "selected_idea"), fix=f"choose one of: {', '.join(map(str, sorted(ids))) or 'none recorded'}")
+    if inn.ideas_reported is not None and inn.ideas_reported < len(inn.ideas):
+        yield Finding("idea-selected", f"ideas_reported is {inn.ideas_reported} but {len(inn.ideas)} ideas are listed",
+                      ("innovation", "ideas_reported"), fix=f"write ideas_reported: {len(inn.ideas)}")

@@ -1,0 +1,261 @@
+"""`kpi validate`, the core: files -> problems. Nothing here prints or exits.
+
+Flow per file: read and parse (loader) -> shape (schema) -> file rules -> positions. Then the tree
+rules run over small per-file summaries, so that 10,000 files never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .loader import Loaded, load, locate, scalar_text, compose
+from .problems import Finding, Level, Problem
+from .rules import Catalogues, FileContext, Summary, load_all, run_file_rules, tree_rules
+from .rules.dates import date_locs
+from .rules.schema import check_schema
+
+CATALOGUE_NAMES = ("agencies.yaml", "strategies.yaml")
+YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+class NoIndicators(Exception):
+    """No indicators/ folder was found, and no paths were given."""
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    summaries: list[Summary] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.level is Level.error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.level is Level.warning)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+def find_indicators_dir(start: Path | None = None) -> Path | None:
+    """The indicators/ folder of the repository that holds `start` (default: the current folder)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if folder.name == "indicators" and (folder / "agencies.yaml").exists():
+            return folder
+        candidate = folder / "indicators"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def find_catalogue_dir(path: Path) -> Path | None:
+    """The nearest folder at or above `path` that holds agencies.yaml."""
+    here = path.resolve()
+    here = here if here.is_dir() else here.parent
+    for folder in (here, *here.parents):
+        if (folder / "agencies.yaml").is_file():
+            return folder
+    return None
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def collect(paths: list[Path], problems: list[Problem]) -> list[Path]:
+    """The YAML files under `paths`, sorted; links that lead outside their root are skipped."""
+    files: list[Path] = []
+    for root in paths:
+        if not root.exists():
+            problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
+                                    "no such file or folder", "check the path"))
+            continue
+        if root.is_file():
+            files.append(root)
+            continue
+        real_root = root.resolve()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.endswith((".yaml", ".yml")):
+                    continue
+                p = Path(dirpath) / name
+                if p.is_symlink():
+                    target = p.resolve()
+                    if not target.is_relative_to(real_root):
+                        problems.append(Problem(display_path(p), 1, 1, "symlink-outside", Level.warning,
+                                                f"not followed: the link leads outside {display_path(root)}",
+                                                "copy the file into the repository instead of linking it"))
+                        continue
+                files.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _lazy_source(text: str | None):
+    cache: dict = {}
+
+    def source(loc: tuple) -> str | None:
+        if text is None:
+            return None
+        if "root" not in cache:
+            cache["root"] = compose(text)
+        return scalar_text(cache["root"], loc) if cache["root"] is not None else None
+
+    return source
+
+
+def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
+    """Read agencies.yaml and strategies.yaml of `folder`, with their own problems."""
+    from .model import AgencyCatalogue, StrategyCatalogue
+
+    if folder is None:
+        return None, []
+    cat = Catalogues(folder=folder)
+    problems: list[Problem] = []
+    for name, model_cls in (("agencies.yaml", AgencyCatalogue), ("strategies.yaml", StrategyCatalogue)):
+        path = folder / name
+        if not path.exists():
+            problems.append(Problem(display_path(path), 1, 1, "catalogue", Level.error,
+                                    f"the catalogue {name} is missing", f"create {display_path(path)}"))
+            continue
+        loaded = load(path)
+        findings = loaded.findings
+        model = None
+        if loaded.data is not None:
+            model, schema_findings = check_schema(loaded.data, model_cls, _lazy_source(loaded.text))
+            findings += schema_findings
+        if model is not None:
+            findings += _catalogue_rules(model)
+            if isinstance(model, AgencyCatalogue):
+                cat.agencies = {a.code: a for a in model.agencies}
+                cat.minimum_ideas = {k.kind.value: k.minimum_ideas for k in model.kinds}
+                cat.kind_names = {k.kind.value: k.name for k in model.kinds}
+            else:
+                cat.strategies = {s.code: s for s in model.strategies}
+        problems += locate(path, loaded.text, findings, display_path(path))
+    return cat, problems
+
+
+def _catalogue_rules(model) -> list[Finding]:
+    from .model import AgencyCatalogue
+
+    out: list[Finding] = []
+    if isinstance(model, AgencyCatalogue):
+        seen = set()
+        for i, a in enumerate(model.agencies):
+            if not re.fullmatch(r"\d{4}", a.code):
+                out.append(Finding("catalogue", f"agency code '{a.code}' is not 4 digits", ("agencies", i, "code"),
+                                   fix='write it as 4 digits in quotes, e.g. "0406"'))
+            if a.code in seen:
+                out.append(Finding("catalogue", f"agency code '{a.code}' is listed twice", ("agencies", i, "code")))
+            seen.add(a.code)
+        kinds = {k.kind for k in model.kinds}
+        for i, a in enumerate(model.agencies):
+            if a.kind not in kinds:
+                out.append(Finding("catalogue", f"agency kind '{a.kind.value}' has no entry under kinds:",
+                                   ("agencies", i, "kind"), fix="add the kind with its minimum_ideas"))
+    else:
+        codes = {s.code for s in model.strategies}
+        for i, s in enumerate(model.strategies):
+            if not re.fullmatch(r"\d+(\.\d+)*", s.code):
+                out.append(Finding("catalogue", f"strategy code '{s.code}' is not of the form 7.5.1.1",
+                                   ("strategies", i, "code"), fix="Arabic digits separated by dots"))
+            parent = s.code.rpartition(".")[0]
+            if parent and parent not in codes:
+                out.append(Finding("catalogue", f"strategy '{s.code}' has no parent '{parent}' in the catalogue",
+                                   ("strategies", i, "code"), fix=f"add strategy '{parent}'"))
+    return out
+
+
+def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) -> tuple[list[Problem], Summary, object]:
+    """All file rules for one loaded file: (problems, summary, model or None)."""
+    from .model import Indicator
+
+    findings = loaded.findings
+    data = loaded.data
+    model = None
+    if data is not None:
+        skip = set(tuple(loc) for loc in date_locs(data))
+        model, schema_findings = check_schema(data, Indicator, _lazy_source(loaded.text), skip)
+        findings += schema_findings
+        parent = loaded.path.parent.name
+        ctx = FileContext(loaded.path, display, data, model, catalogues,
+                          int(parent) if YEAR_DIR.match(parent) else None)
+        findings += run_file_rules(ctx)
+    problems = locate(loaded.path, loaded.text, findings, display) if findings else []
+    if isinstance(data, dict):
+        code, fy, agency = data.get("code"), data.get("fiscal_year"), data.get("agency")
+        summary = Summary(display, code if isinstance(code, str) else None,
+                          fy if isinstance(fy, int) else None, agency if isinstance(agency, str) else None)
+    else:
+        summary = Summary(display, None, None, None)
+    return problems, summary, model
+
+
+def check_file(path: Path, catalogues: Catalogues | None, display: str | None = None):
+    return check_loaded(load(path), catalogues, display or display_path(path))
+
+
+def validate(paths: list[Path] | None = None, *, progress=None) -> Result:
+    """Validate files and folders (default: the repository's indicators/ tree)."""
+    load_all()
+    result = Result()
+    if not paths:
+        found = find_indicators_dir()
+        if found is None:
+            raise NoIndicators("no indicators/ folder here or in any parent folder")
+        paths = [found]
+    files = collect(paths, result.problems)
+    catalogue_dirs: dict[Path | None, Catalogues | None] = {}
+    catalogue_files: set[Path] = set()
+    for f in files:
+        folder = find_catalogue_dir(f)
+        if folder not in catalogue_dirs:
+            cat, cat_problems = load_catalogues(folder)
+            catalogue_dirs[folder] = cat
+            result.problems += cat_problems
+            if folder is not None:
+                catalogue_files.update((folder / n).resolve() for n in CATALOGUE_NAMES)
+    indicator_files = [f for f in files if f.resolve() not in catalogue_files]
+    result.files = len(files)
+    if progress:
+        progress.start(len(indicator_files))
+    for f in indicator_files:
+        cat = catalogue_dirs.get(find_catalogue_dir(f))
+        problems, summary, _ = check_file(f, cat)
+        result.problems += problems
+        result.summaries.append(summary)
+        if progress:
+            progress.advance()
+    result.problems += _run_tree_rules(result.summaries)
+    result.problems.sort()
+    return result
+
+
+def _run_tree_rules(summaries: list[Summary]) -> list[Problem]:
+    out: list[Problem] = []
+    for r in tree_rules():
+        for summary, finding in r.check(summaries):
+            path = Path(summary.display)
+            loaded = load(path)
+            if loaded.text is not None:
+                finding.line = None
+            out += locate(path, loaded.text, [finding], summary.display)
+    return out
