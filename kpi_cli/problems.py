@@ -49,3 +49,10 @@ class Finding:
     key: bool = False  # point at the key of `loc` rather than its value
     line: int | None = None  # known already (syntax errors)
     column: int | None = None
+
+
+class KpiError(Exception):
+    """An error the CLI reports as a message with its fix, never as a traceback."""
+
+    fix: str | None = None
+    exit_code: int = 1

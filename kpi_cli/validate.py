@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .loader import Loaded, load, locate, scalar_text, compose
-from .problems import Finding, Level, Problem
+from .problems import Finding, KpiError, Level, Problem
 from .rules import Catalogues, FileContext, Summary, load_all, run_file_rules, tree_rules
 from .rules.dates import date_locs
 from .rules.schema import check_schema
@@ -21,8 +21,11 @@ CATALOGUE_NAMES = ("agencies.yaml", "strategies.yaml")
 YEAR_DIR = re.compile(r"^\d{4}$")
 
 
-class NoIndicators(Exception):
+class NoIndicators(KpiError):
     """No indicators/ folder was found, and no paths were given."""
+
+    fix = "run kpi inside a repository with an indicators/ folder, or name the files"
+    exit_code = 2
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 import typer
 
@@ -58,3 +59,22 @@ class Progress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+@contextmanager
+def errors_as_messages():
+    """Turn the core's errors (KpiError and subclasses) into a message, its fix and an exit code.
+
+    An invalid indicator prints its problems as `kpi validate` would.
+    """
+    from ..problems import KpiError
+
+    try:
+        yield
+    except KpiError as exc:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            from ..report import format_text
+
+            sys.stderr.write(format_text(problems, 1, color=use_color(sys.stderr)))
+        raise fail(str(exc), fix=exc.fix, code=exc.exit_code)

@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..cli import app
-from . import Progress, fail, use_color
+from . import Progress, errors_as_messages, fail, use_color
 
 
 class Format(str, Enum):
@@ -45,21 +45,16 @@ def validate(
     in one run.
     """
     from ..report import FORMATTERS, pick_format
-    from ..validate import NoIndicators, validate as run
+    from ..validate import validate as run
 
     progress = Progress("validating")
     try:
-        result = run(list(paths or []), progress=progress)
-    except NoIndicators as exc:
-        raise fail(str(exc), fix="run kpi inside a repository with an indicators/ folder, or name the files", code=2)
+        with errors_as_messages():
+            result = run(list(paths or []), progress=progress)
     finally:
         progress.stop()
     name = pick_format(format.value)
-    out = FORMATTERS[name](result.problems, result.files, color=use_color())
-    if name == "text" and not result.problems:
-        sys.stdout.write(out)
-    else:
-        sys.stdout.write(out)
+    sys.stdout.write(FORMATTERS[name](result.problems, result.files, color=use_color()))
     raise typer.Exit(result.exit_code(strict))
 
 
