@@ -88,3 +88,29 @@ def list_rules(
     width = max(len(k) for k in REGISTRY)
     for r in sorted(REGISTRY.values(), key=lambda r: r.id):
         typer.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}")
+
+
+class SchemaKind(str, Enum):
+    indicator = "indicator"
+    agencies = "agencies"
+    strategies = "strategies"
+
+
+@app.command("schema")
+def schema_cmd(
+    kind: SchemaKind = typer.Argument(SchemaKind.indicator, help="Which format: indicator, agencies or strategies."),
+) -> None:
+    """Print the JSON Schema of the indicator format, for editors and other tools.
+
+    Shipped files carry `# yaml-language-server: $schema=…` so that VS Code's YAML extension
+    offers completion and inline errors.
+
+    Examples:
+
+      kpi schema > indicator.schema.json
+
+      kpi schema agencies
+    """
+    from ..schema import schema_text
+
+    sys.stdout.write(schema_text(kind.value))

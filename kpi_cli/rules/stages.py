@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..problems import Finding
 from ..stages import LAST_STAGE, fiscal_window, gate
+from ..thai import looks_like_be_year
 from . import FileContext, describe, rule
 
 describe("idea-minimum", "error", """Stage 1 is done only with at least the minimum of ideas for the agency's kind:
@@ -48,7 +49,7 @@ def stage_sequence(ctx: FileContext):
         if prev is not None and ev.completed < prev.completed:
             yield Finding("stage-sequence", f"stage {ev.stage} is dated {ev.completed}, before stage {prev.stage} "
                           f"({prev.completed})", loc + ("completed",), fix="stage dates never go backwards")
-        if not start <= ev.completed <= end:
+        if not start <= ev.completed <= end and not looks_like_be_year(ev.completed.year):
             yield Finding("stage-sequence", f"stage {ev.stage} is dated {ev.completed}, outside fiscal year "
                           f"{ctx.model.fiscal_year} ({start} to {end})", loc + ("completed",),
                           fix="correct the date, or record the amendment that extends the year (extends_to)")

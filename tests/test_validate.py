@@ -1,0 +1,187 @@
+"""`kpi validate`: fixture files carry their expected (rule, line); the shipped tree is clean.
+
+Add a case by adding a file (or a folder, for rules across files) under tests/fixtures/invalid/
+with one `# expect: RULE LINE` comment per expected problem.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpi_cli.cli import app
+from kpi_cli.rules import REGISTRY, load_all
+from kpi_cli.validate import validate
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+INVALID = HERE / "fixtures" / "invalid"
+VALID = HERE / "fixtures" / "valid"
+SEED = REPO / "indicators" / "2564" / "0406-0772.yaml"
+
+runner = CliRunner()
+load_all()
+
+
+def expectations(case: Path) -> set[tuple[str, int]]:
+    files = [case] if case.is_file() else sorted(case.rglob("*.yaml"))
+    found = set()
+    for f in files:
+        for m in re.finditer(rb"^# expect: (\S+) (\d+)$", f.read_bytes(), re.M):
+            found.add((m.group(1).decode(), int(m.group(2))))
+    return found
+
+
+CASES = sorted(INVALID.iterdir())
+
+
+def test_every_case_declares_what_it_expects():
+    for case in CASES:
+        assert expectations(case), f"{case.name} has no '# expect: RULE LINE' comment"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_fixture_gives_exactly_its_expected_problems(case):
+    result = validate([case])
+    got = {(p.rule, p.line) for p in result.problems}
+    assert got == expectations(case)
+    for p in result.problems:
+        assert p.rule in REGISTRY, f"{p.rule} is not a registered rule"
+        assert p.message and p.column >= 1
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_cli_reports_fixture_with_exit_code_and_no_traceback(case):
+    result = runner.invoke(app, ["validate", "--format", "text", "--strict", str(case)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for rule, line in expectations(case):
+        assert re.search(rf":{line}:\d+: \w+ \[{re.escape(rule)}\]", result.output), result.output
+
+
+def test_every_bad_input_of_the_issue_has_a_fixture():
+    covered = {rule for case in CASES for rule, _ in expectations(case)}
+    for rule in ("yaml-syntax", "duplicate-key", "wrong-type", "unknown-field", "missing-field",
+                 "code-format", "code-filename", "code-folder", "code-unique", "agency-unknown",
+                 "strategy-unknown", "date-invalid", "date-be-year", "date-out-of-year", "score-range",
+                 "quarter-rows", "quarter-consistency", "stage-sequence", "idea-minimum", "stage-gate",
+                 "idea-selected", "letter-format", "thai-text", "encoding", "empty-file", "top-level-mapping",
+                 "binary-file", "yaml-tag", "alias-bomb", "nesting-too-deep", "implicit-type", "scoring-rule"):
+        assert rule in covered, f"no fixture for {rule}"
+
+
+def test_warnings_alone_exit_zero_unless_strict():
+    case = str(INVALID / "thai-text.yaml")
+    assert runner.invoke(app, ["validate", case]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--strict", case]).exit_code == 1
+
+
+def test_shipped_tree_is_clean(monkeypatch):
+    monkeypatch.chdir(REPO)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_valid_fixtures_are_clean():
+    assert validate([VALID]).problems == []
+
+
+def test_all_problems_of_all_files_in_one_run():
+    result = validate([INVALID])
+    files_with_problems = {p.path for p in result.problems}
+    assert len(files_with_problems) >= len(CASES)
+
+
+def test_json_format_is_machine_readable():
+    result = runner.invoke(app, ["validate", "--format", "json", str(INVALID / "date-be-year.yaml")])
+    doc = json.loads(result.stdout)
+    assert doc["version"] == 1 and doc["errors"] == 1
+    (p,) = doc["problems"]
+    assert p["rule"] == "date-be-year" and p["level"] == "error" and p["fix"] == "write 2021-01-15"
+    assert set(p) == {"path", "line", "column", "rule", "level", "message", "fix"}
+
+
+def test_github_format_annotates_lines(monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = runner.invoke(app, ["validate", str(INVALID / "unknown-field.yaml")])
+    line = result.stdout.splitlines()[0]
+    assert line.startswith("::error file=")
+    assert "line=" in line and "col=" in line and "title=unknown-field::" in line
+    assert "did you mean 'achieved'" in line
+
+
+def test_messages_name_the_fix():
+    problems = validate([INVALID / "implicit-type.yaml"]).problems
+    assert problems[0].fix == 'put it in quotes: "0406"'
+    assert "262" in problems[0].message
+    problems = validate([INVALID / "unknown-field.yaml"]).problems
+    assert problems[0].fix == "did you mean 'achieved'?"
+
+
+def test_huge_file_is_refused_unread(tmp_path):
+    big = tmp_path / "big.yaml"
+    with big.open("w") as f:
+        f.write("# padding\n" * 300_000)
+    (problem,) = validate([big]).problems
+    assert problem.rule == "file-too-large"
+
+
+def test_missing_path_is_a_problem_not_a_crash(tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+def test_no_indicators_folder_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert "no indicators/ folder" in result.output
+
+
+def test_unknown_option_is_a_usage_error():
+    assert runner.invoke(app, ["validate", "--bogus"]).exit_code == 2
+
+
+def test_symlink_outside_the_tree_is_not_followed(tmp_path):
+    tree = tmp_path / "indicators"
+    shutil.copytree(VALID, tree)
+    secret = tmp_path / "outside.yaml"
+    secret.write_text("code: 1\n")
+    (tree / "2564" / "link.yaml").symlink_to(secret)
+    problems = validate([tree]).problems
+    assert [p.rule for p in problems] == ["symlink-outside"]
+
+
+def test_the_seed_changes_flow_into_problems(tmp_path):
+    """Edit a copy of the seed: the validator sees the file, not a constant."""
+    tree = tmp_path / "indicators"
+    (tree / "2564").mkdir(parents=True)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(REPO / "indicators" / name, tree)
+    text = SEED.read_text().replace("completed: 2021-08-30", "completed: 2564-08-30")
+    (tree / "2564" / "0406-0772.yaml").write_text(text)
+    (problem,) = validate([tree]).problems
+    assert problem.rule == "date-be-year" and "write 2021-08-30" in problem.fix
+
+
+def test_rules_command_lists_and_explains():
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0 and "date-be-year" in result.output
+    result = runner.invoke(app, ["rules", "date-be-year"])
+    assert "2564-04-15" in result.output
+    assert runner.invoke(app, ["rules", "date-be-yaer"]).exit_code == 1
+
+
+def test_every_rule_documents_a_bad_and_a_good_example():
+    for r in REGISTRY.values():
+        if r.id in ("unreadable",):
+            continue
+        assert "Bad" in r.doc and "Good" in r.doc, r.id
