@@ -1,0 +1,26 @@
+"""Shared test set-up.
+
+Browser and PDF tests skip on a machine without Chromium or WeasyPrint, but never in CI:
+there, a skipped `browser` or `pdf` test is a failure, so a missing install cannot hide.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _required_in_ci(item):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid}: skipped in CI, but browser and PDF tests must run there ({report.longrepr})"
+
+
+def _required_in_ci(item) -> bool:
+    return bool(os.environ.get("CI")) and any(next(item.iter_markers(n), None) for n in ("browser", "pdf"))
