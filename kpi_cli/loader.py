@@ -40,14 +40,16 @@ class _Loader(yaml.CSafeLoader):
         self.duplicates: list[tuple[object, yaml.Mark]] = []
 
     def construct_mapping(self, node, deep=False):
-        if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
-            seen = set()
-            for key_node, _ in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-                if key in seen:
-                    self.duplicates.append((key, key_node.start_mark))
-                seen.add(key)
+        pairs = node.value
+        if len(pairs) > 1 and isinstance(node, yaml.MappingNode):
+            # before merge keys (<<) are flattened: a key that overrides a merged one is no duplicate
+            keys = [k.value if isinstance(k, yaml.ScalarNode) else id(k) for k, _ in pairs]
+            if len(set(keys)) != len(keys):
+                seen = set()
+                for (key_node, _), key in zip(pairs, keys):
+                    if key in seen and key != "<<":
+                        self.duplicates.append((key, key_node.start_mark))
+                    seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_timestamp(self, node):

@@ -6,8 +6,10 @@ rules run over small per-file summaries, so that 10,000 files never sit in memor
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,12 +197,15 @@ def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) ->
     data = loaded.data
     model = None
     if data is not None:
-        skip = set(tuple(loc) for loc in date_locs(data))
-        model, schema_findings = check_schema(data, Indicator, _lazy_source(loaded.text), skip)
-        findings += schema_findings
         parent = loaded.path.parent.name
-        ctx = FileContext(loaded.path, display, data, model, catalogues,
+        ctx = FileContext(loaded.path, display, data, None, catalogues,
                           int(parent) if YEAR_DIR.match(parent) else None)
+        model, schema_findings = check_schema(data, Indicator, _lazy_source(loaded.text), frozenset())
+        if schema_findings:
+            skip = set(date_locs(ctx.leaves))
+            schema_findings = [f for f in schema_findings if f.loc not in skip]
+        ctx.model = model
+        findings += schema_findings
         findings += run_file_rules(ctx)
     problems = locate(loaded.path, loaded.text, findings, display) if findings else []
     if isinstance(data, dict):
@@ -216,8 +221,38 @@ def check_file(path: Path, catalogues: Catalogues | None, display: str | None = 
     return check_loaded(load(path), catalogues, display or display_path(path))
 
 
-def validate(paths: list[Path] | None = None, *, progress=None) -> Result:
-    """Validate files and folders (default: the repository's indicators/ tree)."""
+PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
+
+
+def _jobs(requested: int | None, n_files: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if n_files < PARALLEL_MIN:
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(catalogues: dict) -> None:
+    gc.disable()  # short-lived worker: the collector would only scan what we are about to drop
+    _WORKER["catalogues"] = catalogues
+
+
+def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary]:
+    path, folder = item
+    problems, summary, _ = check_file(path, _WORKER["catalogues"].get(folder))
+    return problems, summary
+
+
+def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None) -> Result:
+    """Validate files and folders (default: the repository's indicators/ tree).
+
+    Large trees are checked on every core. The garbage collector is paused during the bulk
+    parse: documents are dropped as soon as they are checked, and only small summaries are kept
+    for the rules across files.
+    """
     load_all()
     result = Result()
     if not paths:
@@ -226,27 +261,54 @@ def validate(paths: list[Path] | None = None, *, progress=None) -> Result:
             raise NoIndicators("no indicators/ folder here or in any parent folder")
         paths = [found]
     files = collect(paths, result.problems)
+    folder_of: dict[Path, Path | None] = {}
     catalogue_dirs: dict[Path | None, Catalogues | None] = {}
     catalogue_files: set[Path] = set()
+    work: list[tuple[Path, Path | None]] = []
     for f in files:
-        folder = find_catalogue_dir(f)
+        parent = f.parent
+        if parent not in folder_of:
+            folder_of[parent] = find_catalogue_dir(f)
+        folder = folder_of[parent]
         if folder not in catalogue_dirs:
             cat, cat_problems = load_catalogues(folder)
             catalogue_dirs[folder] = cat
             result.problems += cat_problems
             if folder is not None:
                 catalogue_files.update((folder / n).resolve() for n in CATALOGUE_NAMES)
-    indicator_files = [f for f in files if f.resolve() not in catalogue_files]
+        work.append((f, folder))
+    work = [(f, folder) for f, folder in work if f.resolve() not in catalogue_files]
     result.files = len(files)
     if progress:
-        progress.start(len(indicator_files))
-    for f in indicator_files:
-        cat = catalogue_dirs.get(find_catalogue_dir(f))
-        problems, summary, _ = check_file(f, cat)
-        result.problems += problems
-        result.summaries.append(summary)
-        if progress:
-            progress.advance()
+        progress.start(len(work))
+    n_jobs = _jobs(jobs, len(work))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if n_jobs == 1:
+            outcomes = (check_file(f, catalogue_dirs.get(folder))[:2] for f, folder in work)
+            pool = None
+        else:
+            import multiprocessing
+
+            gc.freeze()  # keep the parent's objects out of the workers' copy-on-write pages
+            ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs,))
+            outcomes = pool.imap(_worker_check, work, chunksize=max(1, min(64, len(work) // (n_jobs * 8))))
+        try:
+            for problems, summary in outcomes:
+                result.problems += problems
+                result.summaries.append(summary)
+                if progress:
+                    progress.advance()
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+                gc.unfreeze()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     result.problems += _run_tree_rules(result.summaries)
     result.problems.sort()
     return result

@@ -185,3 +185,10 @@ def test_every_rule_documents_a_bad_and_a_good_example():
         if r.id in ("unreadable",):
             continue
         assert "Bad" in r.doc and "Good" in r.doc, r.id
+
+
+def test_parallel_run_finds_the_same_problems():
+    one = validate([INVALID], jobs=1)
+    two = validate([INVALID], jobs=2)
+    assert one.problems == two.problems and one.files == two.files
+    assert runner.invoke(app, ["validate", "-j", "2", str(VALID)]).exit_code == 0

@@ -38,6 +38,8 @@ def validate(
                                   help="text for people, json for machines, github for annotations on pull "
                                        "requests; auto picks github inside GitHub Actions."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the run too (exit 1)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes. Default: every core for large trees, one for small."),
 ) -> None:
     """Check indicator files: YAML, fields, codes, dates, scores, stages, letters and Thai text.
 
@@ -50,7 +52,7 @@ def validate(
     progress = Progress("validating")
     try:
         with errors_as_messages():
-            result = run(list(paths or []), progress=progress)
+            result = run(list(paths or []), progress=progress, jobs=jobs)
     finally:
         progress.stop()
     name = pick_format(format.value)

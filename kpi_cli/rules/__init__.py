@@ -66,6 +66,26 @@ class FileContext:
     catalogues: Catalogues | None
     folder_year: int | None  # the fiscal-year folder the file sits in, if any
 
+    _leaves: list | None = None
+
+    @property
+    def leaves(self) -> list[tuple[tuple, object]]:
+        """Every scalar of the document with its location, computed once per file."""
+        if self._leaves is None:
+            self._leaves = leaves(self.data)
+        return self._leaves
+
+    _dates: list | None = None
+
+    @property
+    def dates(self) -> list[tuple[tuple, object]]:
+        """The leaves that are dates, real or not (loader.InvalidDate is a str)."""
+        if self._dates is None:
+            from ..loader import InvalidDate
+
+            self._dates = [(loc, v) for loc, v in self.leaves if isinstance(v, (dt.date, InvalidDate))]
+        return self._dates
+
     @property
     def fiscal_year(self) -> int | None:
         fy = self.data.get("fiscal_year")
@@ -95,6 +115,24 @@ def walk(obj, loc: tuple = ()) -> Iterator[tuple[tuple, object]]:
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
             yield from walk(v, loc + (i,))
+
+
+def leaves(data) -> list[tuple[tuple, object]]:
+    """Every scalar (not dict or list) of a document with its location, in document order."""
+    out: list[tuple[tuple, object]] = []
+    stack = [((), data)]
+    pop, push, append = stack.pop, stack.append, out.append
+    while stack:
+        loc, obj = pop()
+        if isinstance(obj, dict):
+            for k, v in reversed(obj.items()):
+                push((loc + (k,), v))
+        elif isinstance(obj, list):
+            for i in range(len(obj) - 1, -1, -1):
+                push((loc + (i,), obj[i]))
+        else:
+            append((loc, obj))
+    return out
 
 
 def fmt_loc(loc: tuple) -> str:

@@ -7,16 +7,16 @@ import datetime as dt
 from ..loader import InvalidDate
 from ..problems import Finding
 from ..thai import fiscal_year_bounds, looks_like_be_year
-from . import FileContext, fmt_loc, is_date, rule, walk
+from . import FileContext, fmt_loc, is_date, rule
 
 # "near" the fiscal year: a multi-year project may start a year early; audits and appeals
 # may come up to a year after the year ends.
 NEAR = dt.timedelta(days=366)
 
 
-def date_locs(data) -> list[tuple]:
-    """Locations of every date (real or not) in a document; the schema check skips them."""
-    return [loc for loc, v in walk(data) if isinstance(v, InvalidDate) or is_date(v)]
+def date_locs(scalars) -> list[tuple]:
+    """Locations of every date (real or not) among a document's leaves; the schema check skips them."""
+    return [loc for loc, v in scalars if isinstance(v, (InvalidDate, dt.date))]
 
 
 def _be_fix(text: str) -> str | None:
@@ -36,7 +36,7 @@ def date_invalid(ctx: FileContext):
     Bad:  `date: 2021-02-30`
     Good: `date: 2021-02-28`
     """
-    for loc, v in walk(ctx.data):
+    for loc, v in ctx.dates:
         if isinstance(v, InvalidDate):
             if _be_fix(v):
                 continue  # date-be-year says it better
@@ -51,7 +51,7 @@ def date_be_year(ctx: FileContext):
     Bad:  `date: 2564-04-15`
     Good: `date: 2021-04-15` (reports show it as 15 เมษายน 2564)
     """
-    for loc, v in walk(ctx.data):
+    for loc, v in ctx.dates:
         text = v if isinstance(v, InvalidDate) else (v.isoformat() if is_date(v) and looks_like_be_year(v.year) else None)
         if text is None:
             continue
@@ -72,7 +72,7 @@ def date_out_of_year(ctx: FileContext):
     if fy is None or not 2400 <= fy <= 2700:
         return
     start, end = fiscal_year_bounds(fy)
-    for loc, v in walk(ctx.data):
+    for loc, v in ctx.dates:
         if is_date(v) and not looks_like_be_year(v.year) and not (start - NEAR <= v <= end + NEAR):
             yield Finding("date-out-of-year",
                           f"{fmt_loc(loc)}: {v.isoformat()} is far from fiscal year {fy} "

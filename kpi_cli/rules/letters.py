@@ -23,11 +23,9 @@ def is_letter(text: str) -> bool:
     return bool(LETTER_RE.match(text.strip()))
 
 
-def _letters(data):
+def _letters(scalars):
     """(loc, text) of every letter-number field in the document."""
-    from . import walk
-
-    for loc, value in walk(data):
+    for loc, value in scalars:
         if not loc or not isinstance(value, str):
             continue
         name = loc[-1] if isinstance(loc[-1], str) else (loc[-2] if len(loc) > 1 else None)
@@ -42,7 +40,7 @@ def letter_format(ctx: FileContext):
     Bad:  `letter: 0406/3937` (no prefix) or `letter: กท 0406-3937`
     Good: `letter: กท 0406/3937`, `ฝบ. 634/2564`, `คำสั่ง สปท. ที่ 4/2564`
     """
-    for loc, text in _letters(ctx.data):
+    for loc, text in _letters(ctx.leaves):
         if not is_letter(text):
             yield Finding("letter-format", f"{fmt_loc(loc)}: '{text}' is not a recognisable letter number", loc,
                           fix="write it as on the letter: e.g. 'กท 0406/191', 'ฝบ. 634/2564', 'คำสั่ง สปท. ที่ 4/2564'")

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-from ..problems import Finding
+import math
+
+from ..problems import Finding, Level
 from . import FileContext, rule
 
 
-def rule_problems(rule_obj, loc: tuple, part_keys: set[str] | None = None):
+def _finite(value) -> bool:
+    return value is None or math.isfinite(value)
+
+
+def rule_problems(rule_obj, loc: tuple):
+    """(where, message, fix) for each reason `rule_obj` cannot be applied."""
     method = rule_obj.method
     if method == "stage-points":
+        if not all(_finite(p) for p in rule_obj.points):
+            yield loc + ("points",), "stage points must be finite numbers", "write five numbers, e.g. [30, 10, 10, 30, 20]"
+            return
         total = sum(rule_obj.points)
         if abs(total - 100) > 1e-9:
             yield loc + ("points",), f"stage points add up to {total:g}, not 100", "make the five points sum to 100"
         if any(p < 0 for p in rule_obj.points):
             yield loc + ("points",), "stage points are negative", "points are 0 or more"
+    elif method == "percent":
+        if not _finite(rule_obj.cap) or not 0 < rule_obj.cap <= 100:
+            yield loc + ("cap",), f"cap {rule_obj.cap:g} is outside 0-100: scores run from 0 to 100", \
+                "write the highest score, e.g. `cap: 100`"
     elif method == "levels":
         th = rule_obj.thresholds
+        if not all(_finite(t) for t in th):
+            yield loc + ("thresholds",), "thresholds must be finite numbers", "e.g. [60, 70, 80, 90, 100]"
+            return
         ordered = all(a < b for a, b in zip(th, th[1:])) if rule_obj.direction == "higher" else \
             all(a > b for a, b in zip(th, th[1:]))
         if not ordered:
@@ -29,16 +46,45 @@ def rule_problems(rule_obj, loc: tuple, part_keys: set[str] | None = None):
                 yield loc + ("parts", i, "key"), f"part key '{part.key}' is used twice", "give each part its own key"
             keys.add(part.key)
             yield from rule_problems(part.rule, loc + ("parts", i, "rule"))
+            yield from _target_problems(part.rule, part.target, loc + ("parts", i, "target"), f"part '{part.key}'")
+        points = [p.points for p in rule_obj.parts]
+        if all(_finite(p) for p in points) and abs(sum(points) - 100) > 1e-9:
+            yield loc + ("parts",), f"the parts' points add up to {sum(points):g}, not 100", \
+                "give the parts points that sum to 100 (คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + …)"
+
+
+def _target_problems(rule_obj, target, loc: tuple, what: str):
+    """A target the rule cannot score against: not finite, negative, or not a level of a levels rule."""
+    if target is None:
+        return
+    if not _finite(target) or target < 0:
+        yield loc, f"{what}: target {target:g} is not a number of 0 or more", "correct the target"
+    elif rule_obj.method == "levels" and not 0 < target <= len(rule_obj.thresholds):
+        top = len(rule_obj.thresholds)
+        yield loc, f"{what}: target {target:g} is not a level; a levels rule's target is a level 1-{top}", \
+            f"write the level the agreement asks for (e.g. {top}); the result itself goes in `performance:`"
+
+
+def _row_figures(row) -> list[tuple[tuple, float]]:
+    figures = [((name,), getattr(row, name)) for name in ("performance", "target", "assessed")]
+    if row.counts is not None:
+        figures += [(("counts", "done"), row.counts.done), (("counts", "total"), row.counts.total)]
+    figures += [(("parts", k), v) for k, v in (row.parts or {}).items()]
+    figures += [(("sub_scores", j), s) for j, s in enumerate(row.sub_scores or [])]
+    return [(where, v) for where, v in figures if v is not None]
 
 
 @rule("scoring-rule", needs_model=True)
 def scoring_rule(ctx: FileContext):
-    """The scoring rule can be applied: stage points sum to 100, thresholds in order, every quarter
-    with a reported performance has a target, composite parts have their figures.
+    """The scoring rule can be applied: stage points and composite parts sum to 100, thresholds in
+    order, a percent cap within 0-100, every quarter with a reported performance has a target (a
+    level 1-5 for levels rules), composite parts have their figures, every figure is a finite number.
 
-    Bad:  `points: [30, 10, 10, 30, 10]`; `thresholds: [60, 80, 70, 90, 100]`
-    Good: `points: [30, 10, 10, 30, 20]`; `thresholds: [60, 70, 80, 90, 100]`
+    Bad:  `points: [30, 10, 10, 30, 10]`; `thresholds: [60, 80, 70, 90, 100]`; `performance: .nan`
+    Good: `points: [30, 10, 10, 30, 20]`; `thresholds: [60, 70, 80, 90, 100]`; `performance: 85`
     """
+    from ..scoring import rule_in_force
+
     ind = ctx.model
     rules = []
     if ind.scoring is not None:
@@ -49,23 +95,71 @@ def scoring_rule(ctx: FileContext):
             if a.effective is None:
                 yield Finding("scoring-rule", "an amendment with a new scoring rule needs the date it applies from",
                               ("amendments", i), fix="add `effective: YYYY-MM-DD`")
+    broken = False
     for loc, r in rules:
         for where, msg, fix in rule_problems(r, loc):
+            broken = True
             yield Finding("scoring-rule", msg, where, fix=fix)
-    if ind.scoring is None:
-        return
-    method = ind.scoring.method
-    if method == "stage-points" and ind.innovation is None:
-        yield Finding("scoring-rule", "stage-points scoring needs the innovation record (`innovation:`)",
-                      ("scoring", "method"), fix="add `innovation:` or choose another method")
+    for loc, r in rules:
+        if r.method == "stage-points" and ind.innovation is None:
+            yield Finding("scoring-rule", "stage-points scoring needs the innovation record (`innovation:`)",
+                          loc + ("method",), fix="add `innovation:` or choose another method")
     for i, row in enumerate(ind.quarters):
-        has_figure = row.performance is not None or row.counts is not None or row.parts
-        if method in ("percent", "levels", "stage-points") and has_figure and row.target is None and method != "levels":
-            yield Finding("scoring-rule", f"quarter {row.quarter} has a performance but no target to score it against",
-                          ("quarters", i), fix="add `target:` from the performance agreement (mark it in `inferred:` if inferred)")
-        if method == "composite" and row.parts:
-            keys = {p.key for p in ind.scoring.parts}
-            for k in row.parts:
-                if k not in keys:
-                    yield Finding("scoring-rule", f"quarter {row.quarter}: part '{k}' is not a part of the scoring rule",
-                                  ("quarters", i, "parts", k), fix=f"use one of: {', '.join(sorted(keys))}")
+        for where, value in _row_figures(row):
+            if not math.isfinite(value):
+                yield Finding("scoring-rule", f"quarter {row.quarter}: {'.'.join(map(str, where))} is {value}, "
+                              "not a number", ("quarters", i) + where, fix="write the figure as a plain number")
+        if broken or not 1 <= row.quarter <= 4:
+            continue
+        yield from _quarter_problems(ind, i, row, rule_in_force(ind, row.quarter)[0])
+    if not broken:
+        yield from _cumulative_falls(ind, rule_in_force)
+
+
+def _cumulative_falls(ind, rule_in_force):
+    """A cumulative percent figure (year to date) that falls from one quarter to the next."""
+    previous = None
+    for i, row in enumerate(ind.quarters):
+        r = rule_in_force(ind, row.quarter)[0] if 1 <= row.quarter <= 4 else None
+        if r is None or r.method != "percent" or not r.cumulative:
+            previous = None
+            continue
+        where, value = (("counts", "done"), row.counts.done) if row.counts is not None else (("performance",), row.performance)
+        if value is None or not math.isfinite(value):
+            continue
+        if previous is not None and value < previous[1] and where == previous[0]:
+            yield Finding("scoring-rule", f"quarter {row.quarter}: the cumulative figure falls from {previous[1]:g} "
+                          f"to {value:g}", ("quarters", i) + where, level=Level.warning,
+                          fix="a cumulative indicator reports the year to date; check the figure, "
+                              "or set `cumulative: false` if it counts each quarter on its own")
+        previous = (where, value)
+
+
+def _quarter_problems(ind, i: int, row, r):
+    """What keeps quarter `row` from being scored by `r`, the rule in force at its end."""
+    if r is None:
+        return
+    loc = ("quarters", i)
+    method = r.method
+    has_figure = row.performance is not None or row.counts is not None or bool(row.parts)
+    if method in ("percent", "stage-points") and has_figure and row.target is None:
+        yield Finding("scoring-rule", f"quarter {row.quarter} has a performance but no target to score it against",
+                      loc, fix="add `target:` from the performance agreement (mark it in `inferred:` if inferred)")
+    yield from (Finding("scoring-rule", msg, where, fix=fix)
+                for where, msg, fix in _target_problems(r, row.target, loc + ("target",), f"quarter {row.quarter}"))
+    if method != "composite" or not row.parts:
+        return
+    keys = {p.key for p in r.parts}
+    for k, v in row.parts.items():
+        if k not in keys:
+            yield Finding("scoring-rule", f"quarter {row.quarter}: part '{k}' is not a part of the scoring rule",
+                          loc + ("parts", k), fix=f"use one of: {', '.join(sorted(keys))}", key=True)
+        elif v < 0:
+            yield Finding("scoring-rule", f"quarter {row.quarter}: part '{k}' is negative ({v:g})",
+                          loc + ("parts", k), fix="part figures are 0 or more")
+    derived = {p.key for p in r.parts if p.rule.method == "stage-points" and ind.innovation is not None}
+    absent = sorted(keys - set(row.parts) - derived)
+    if absent:
+        yield Finding("scoring-rule", f"quarter {row.quarter}: no figure for part(s) {', '.join(absent)}; "
+                      "the computed total falls back to the reported performance", loc + ("parts",),
+                      level=Level.warning, fix="add the figure of every part under `parts:`")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..problems import Finding, Level
 from ..thai import text_issues
-from . import FileContext, fmt_loc, rule, walk
+from . import FileContext, fmt_loc, rule
 
 
 @rule("thai-text", "warning")
@@ -15,7 +15,7 @@ def thai_text(ctx: FileContext):
     Bad:  'การดําเนินงาน' (ํ + า), 'ราย\u200bงาน' (a zero-width space)
     Good: 'การดำเนินงาน', 'รายงาน'
     """
-    for loc, value in walk(ctx.data):
+    for loc, value in ctx.leaves:
         if isinstance(value, str) and not value.isascii():
             for offset, what, fix in text_issues(value):
                 near = value[max(0, offset - 8): offset + 8].replace("\u200b", "␣")
