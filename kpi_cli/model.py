@@ -270,6 +270,8 @@ class Part(Model):
     name: Text
     points: Number = Field(gt=0)
     rule: Annotated[Union[StagePointsRule, PercentRule, LevelsRule], Field(discriminator="method")]
+    target: Number | None = Field(
+        None, description="the part's target, in the part's unit (percent rules: default 100; levels: a level)")
 
 
 class CompositeRule(Model):

@@ -246,7 +246,8 @@ def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summar
     return problems, summary
 
 
-def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None) -> Result:
+def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
+             context: list[Path] = (), against: str | None = None) -> Result:
     """Validate files and folders (default: the repository's indicators/ tree).
 
     Large trees are checked on every core. The garbage collector is paused during the bulk
@@ -309,9 +310,40 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     finally:
         if gc_was_enabled:
             gc.enable()
-    result.problems += _run_tree_rules(result.summaries)
+    # files not checked this time still count for the rules across files, by their names only
+    checked = {f.resolve() for f, _ in work}
+    light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context
+             if f.resolve() not in checked and YEAR_DIR.match(f.parent.name)]
+    result.problems += _run_tree_rules(light + result.summaries)
+    if against is not None:
+        from .guard import check_against
+
+        result.problems += check_against(against, [f for f, _ in work], Path.cwd(),
+                                         lambda p: display_path(p))
     result.problems.sort()
     return result
+
+
+def changed_since(base: str, cwd: Path | None = None) -> tuple[list[Path], list[Path]]:
+    """(files to check, the other indicator files) for `kpi validate --changed BASE`.
+
+    A changed catalogue puts every file in the first list: every indicator depends on it.
+    """
+    from .gitutil import changed_files
+    from .repo import indicator_files
+
+    cwd = cwd or Path.cwd()
+    root = find_indicators_dir(cwd)
+    if root is None:
+        raise NoIndicators("no indicators/ folder here or in any parent folder")
+    real_root = root.resolve()
+    changed = [f for f in changed_files(base, cwd) if f.suffix in (".yaml", ".yml")
+               and f.resolve().is_relative_to(real_root)]
+    every = indicator_files(root)
+    if any(f.name in CATALOGUE_NAMES for f in changed):
+        return [root], []
+    changed_set = {f.resolve() for f in changed}
+    return changed, [f for f in every if f.resolve() not in changed_set]
 
 
 def _run_tree_rules(summaries: list[Summary]) -> list[Problem]:

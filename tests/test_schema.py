@@ -30,3 +30,50 @@ def test_shipped_files_reference_the_schema():
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target.is_file(), f"{path}: {target} does not exist"
+
+
+SHAPE_RULES = {"unknown-field", "missing-field", "wrong-type", "invalid-value", "out-of-range", "implicit-type"}
+
+
+def _fixture_cases():
+    fixtures = REPO / "tests" / "fixtures"
+    for path in sorted(fixtures.rglob("*.yaml")):
+        if path.name in ("agencies.yaml", "strategies.yaml"):
+            continue
+        yield path
+
+
+def _jsonable(obj):
+    import datetime as dt
+
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    return obj
+
+
+def test_schema_and_validator_agree_on_every_fixture():
+    """Where the file parses, JSON Schema rejects it exactly when kpi finds a problem of shape."""
+    import jsonschema
+
+    from kpi_cli.loader import load
+    from kpi_cli.validate import validate
+
+    validator = jsonschema.Draft202012Validator(schema("indicator"))
+    checked = 0
+    for path in _fixture_cases():
+        loaded = load(path)
+        if not loaded.ok:
+            continue  # unreadable for both: encoding, syntax, tags, bombs…
+        shape_problems = {p.rule for p in validate([path]).problems} & SHAPE_RULES
+        schema_errors = list(validator.iter_errors(_jsonable(loaded.data)))
+        bad_dates = {"date-invalid", "date-be-year"} & {p.rule for p in validate([path]).problems}
+        if bad_dates:
+            continue  # a bad date is a string to JSON Schema: kpi's own date rules judge it
+        assert bool(shape_problems) == bool(schema_errors), (path.name, shape_problems,
+                                                             [e.message for e in schema_errors])
+        checked += 1
+    assert checked >= 20

@@ -27,6 +27,8 @@ class Format(str, Enum):
         "  kpi validate indicators/2564/0406-0772.yaml\n\n"
         "  kpi validate --format json > problems.json\n\n"
         "  kpi validate --strict                 # warnings fail too\n\n"
+        "  kpi validate --changed                # only files changed since the merge-base with main\n\n"
+        "  kpi validate --changed origin/main --against origin/main   # a pull request's checks\n\n"
         "Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage errors."
     )
 )
@@ -40,6 +42,13 @@ def validate(
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the run too (exit 1)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
                                        help="Worker processes. Default: every core for large trees, one for small."),
+    changed: bool = typer.Option(False, "--changed",
+                                 help="Check only the files changed since BASE (a git revision given as an "
+                                      "argument; default: the merge-base with the main branch), plus the rules "
+                                      "across files they touch."),
+    against: Optional[str] = typer.Option(None, "--against", metavar="BASE",
+                                          help="Also guard the audited past: official figures changed since the "
+                                               "git revision BASE need an amendment record."),
 ) -> None:
     """Check indicator files: YAML, fields, codes, dates, scores, stages, letters and Thai text.
 
@@ -52,12 +61,36 @@ def validate(
     progress = Progress("validating")
     try:
         with errors_as_messages():
-            result = run(list(paths or []), progress=progress, jobs=jobs)
+            targets, context = list(paths or []), []
+            if changed:
+                targets, context = _changed_targets(targets)
+                if not targets:
+                    typer.echo("no indicator files changed", err=True)
+                    raise typer.Exit(0)
+            result = run(targets, progress=progress, jobs=jobs, context=context, against=against)
     finally:
         progress.stop()
     name = pick_format(format.value)
     sys.stdout.write(FORMATTERS[name](result.problems, result.files, color=use_color()))
     raise typer.Exit(result.exit_code(strict))
+
+
+def _changed_targets(args: list[Path]) -> tuple[list[Path], list[Path]]:
+    """With --changed, an argument that is not a path but a git revision is the BASE."""
+    from ..gitutil import default_base, is_revision
+    from ..validate import changed_since
+
+    cwd = Path.cwd()
+    revs = [a for a in args if not a.exists() and is_revision(str(a), cwd)]
+    others = [a for a in args if a not in revs]
+    if len(revs) > 1:
+        raise fail(f"--changed takes one base revision, got {', '.join(map(str, revs))}", code=2)
+    base = str(revs[0]) if revs else default_base(cwd)
+    targets, context = changed_since(base, cwd)
+    if others:  # paths given too: only the changed files among them
+        roots = [o.resolve() for o in others]
+        targets = [t for t in targets if any(t.resolve().is_relative_to(r) for r in roots)]
+    return targets, context
 
 
 @app.command("rules")

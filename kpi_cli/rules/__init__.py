@@ -102,6 +102,7 @@ class Summary:
     agency: str | None
     line: int = 1
     column: int = 1
+    by_name: bool = False  # known by its file name only (not checked this run)
 
 
 # --- helpers shared by rules -------------------------------------------------------------

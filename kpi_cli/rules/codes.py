@@ -129,6 +129,8 @@ def code_unique(summaries: list[Summary]):
         k = (s.fiscal_year, key)
         if k in seen:
             first = seen[k]
+            if s.by_name:
+                continue  # a file not checked this run: its own run reports it
             yield s, Finding("code-unique",
                              f"code '{s.code}' of fiscal year {s.fiscal_year} is already used by {first.display}",
                              ("code",), fix="each indicator has one file per year; merge them or correct the code",

@@ -1,0 +1,291 @@
+"""`kpi diff`: what a change does to the indicators, for the reviewer of a pull request.
+
+Per indicator: new or removed; stages advanced; performance and scores changed per quarter;
+amendments recorded; narrative text edited (summarised). Pure: the CLI formats the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+JSON_VERSION = 1
+_CODE_PATH = re.compile(r"(?:^|/)(\d{4})/(\d{4}-\d{3,4})\.yaml$")
+
+# narrative fields, by where they are in the file and what staff call them
+_TEXTS = (
+    ("title", "ชื่อตัวชี้วัด"),
+    ("summary", "สรุปผลการดำเนินงาน"),
+    ("method", "วิธีการคำนวณ"),
+    ("data_collection", "วิธีการเก็บข้อมูล"),
+)
+
+
+@dataclass
+class FigureChange:
+    quarter: int
+    field: str  # reported | target | score | assessed | sub_scores
+    before: object
+    after: object
+
+    def to_dict(self) -> dict:
+        return {"quarter": self.quarter, "field": self.field, "before": self.before, "after": self.after}
+
+
+@dataclass
+class TextChange:
+    field: str
+    label: str
+    added: int  # characters
+    removed: int
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "label": self.label, "added": self.added, "removed": self.removed}
+
+
+@dataclass
+class IndicatorDiff:
+    code: str
+    fiscal_year: int
+    path: str
+    status: str  # added | removed | changed | invalid
+    title: str = ""
+    stage_before: int | None = None  # the last stage done (0 = none)
+    stage_after: int | None = None
+    figures: list[FigureChange] = field(default_factory=list)
+    amendments: list[str] = field(default_factory=list)
+    texts: list[TextChange] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.status == "changed" and not (self.figures or self.amendments or self.texts
+                                                  or self.stage_before != self.stage_after or self.note)
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code, "fiscal_year": self.fiscal_year, "path": self.path, "status": self.status,
+            "title": self.title,
+            "stages": None if self.stage_before == self.stage_after else
+            {"before": self.stage_before, "after": self.stage_after},
+            "figures": [f.to_dict() for f in self.figures],
+            "amendments": self.amendments,
+            "texts": [t.to_dict() for t in self.texts],
+            "note": self.note,
+        }
+
+
+@dataclass
+class DiffReport:
+    base: str
+    head: str
+    indicators: list[IndicatorDiff]
+
+    def to_dict(self) -> dict:
+        return {"version": JSON_VERSION, "base": self.base, "head": self.head,
+                "indicators": [d.to_dict() for d in self.indicators]}
+
+
+def _model(text: str | None, path: Path):
+    """An Indicator from a file's text, or None (missing, unparsable, invalid)."""
+    if text is None:
+        return None
+    from pydantic import ValidationError
+
+    from .loader import parse_text
+    from .model import Indicator
+
+    data = parse_text(text, path, [])
+    if not isinstance(data, dict):
+        return None
+    try:
+        return Indicator.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _last_stage(ind) -> int | None:
+    if ind is None or ind.innovation is None:
+        return None
+    from .stages import done_stages
+
+    done = done_stages(ind.innovation)
+    return max(done) if done else 0
+
+
+def _round(v):
+    return None if v is None else round(float(v), 2)
+
+
+def _figures(old, new) -> list[FigureChange]:
+    from .scoring import score_indicator
+
+    out: list[FigureChange] = []
+    try:
+        before = {q.quarter: q for q in score_indicator(old, 4).quarters}
+        after = {q.quarter: q for q in score_indicator(new, 4).quarters}
+    except (ArithmeticError, ValueError, TypeError):  # `kpi validate` reports the rule; show raw figures
+        before, after = {}, {}
+    for q in range(1, 5):
+        o_row, n_row = old.quarter(q), new.quarter(q)
+        pairs = {
+            "reported": (o_row.performance if o_row else None, n_row.performance if n_row else None),
+            "target": (o_row.target if o_row else None, n_row.target if n_row else None),
+            "assessed": (o_row.assessed if o_row else None, n_row.assessed if n_row else None),
+            "sub_scores": (o_row.sub_scores if o_row else None, n_row.sub_scores if n_row else None),
+        }
+        if q in before and q in after:
+            pairs["score"] = (before[q].score, after[q].score)
+        for name, (a, b) in pairs.items():
+            a = [_round(x) for x in a] if isinstance(a, list) else _round(a)
+            b = [_round(x) for x in b] if isinstance(b, list) else _round(b)
+            if a != b:
+                out.append(FigureChange(q, name, a, b))
+    return out
+
+
+def _text_fields(ind) -> dict[str, tuple[str, str]]:
+    fields = {name: (label, getattr(ind, name) or "") for name, label in _TEXTS}
+    if ind.definition is not None:
+        fields["definition"] = ("นิยาม", ind.definition.text)
+    for row in ind.quarters:
+        fields[f"quarters[{row.quarter}].report"] = (f"รายงานผลฯ ไตรมาสที่ {row.quarter}", row.report)
+    return fields
+
+
+def _texts(old, new) -> list[TextChange]:
+    a, b = _text_fields(old), _text_fields(new)
+    out = []
+    for key in list(a) + [k for k in b if k not in a]:
+        label = (b.get(key) or a.get(key))[0]
+        before, after = a.get(key, ("", ""))[1], b.get(key, ("", ""))[1]
+        if before == after:
+            continue
+        added = removed = 0
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+            if op in ("replace", "delete"):
+                removed += i2 - i1
+            if op in ("replace", "insert"):
+                added += j2 - j1
+        out.append(TextChange(key, label, added, removed))
+    return out
+
+
+def _amendments(old, new) -> list[str]:
+    known = {(a.kind, a.letter, a.date) for a in old.amendments} if old else set()
+    out = []
+    for a in new.amendments:
+        if (a.kind, a.letter, a.date) not in known:
+            kind = "อุทธรณ์" if a.kind == "appeal" else "แก้ไขเกณฑ์"
+            out.append(f"{kind} {a.letter} ({a.date.isoformat()}): {a.outcome}")
+    return out
+
+
+def compare(path: str, old_text: str | None, new_text: str | None) -> IndicatorDiff | None:
+    m = _CODE_PATH.search(path)
+    fy, code = (int(m.group(1)), m.group(2)) if m else (0, Path(path).stem)
+    old, new = _model(old_text, Path(path)), _model(new_text, Path(path))
+    if old_text is None and new_text is not None:
+        d = IndicatorDiff(code, fy, path, "added", title=new.title if new else "")
+        d.stage_after = _last_stage(new)
+        if new is None:
+            d.note = "the new file does not validate: see `kpi validate`"
+        return d
+    if new_text is None:
+        return IndicatorDiff(code, fy, path, "removed", title=old.title if old else "", stage_before=_last_stage(old))
+    if old_text == new_text:
+        return None
+    if old is None or new is None:
+        which = "the new version" if new is None else "the old version"
+        return IndicatorDiff(code, fy, path, "invalid", title=(new or old).title if (new or old) else "",
+                             note=f"{which} does not validate: see `kpi validate`")
+    d = IndicatorDiff(code, fy, path, "changed", title=new.title,
+                      stage_before=_last_stage(old), stage_after=_last_stage(new))
+    d.figures = _figures(old, new)
+    d.amendments = _amendments(old, new)
+    d.texts = _texts(old, new)
+    return None if d.empty else d
+
+
+def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
+    """Compare the indicators at git revision `base` with `head` (None: the working tree)."""
+    from .gitutil import git, list_files, toplevel
+    from .validate import find_indicators_dir
+
+    top = toplevel(cwd)
+    root = find_indicators_dir(cwd)
+    if root is None:
+        from .validate import NoIndicators
+
+        raise NoIndicators("no indicators/ folder here or in any parent folder")
+    before = {p for p in list_files(base, root, cwd) if _CODE_PATH.search(p)}
+    if head is None:
+        after = {p.resolve().relative_to(top.resolve()).as_posix() for p in root.glob("*/*.yaml")}
+        after = {p for p in after if _CODE_PATH.search(p)}
+    else:
+        after = {p for p in list_files(head, root, cwd) if _CODE_PATH.search(p)}
+
+    def read(rev: str | None, rel: str) -> str:
+        if rev is None:
+            return (top / rel).read_text(encoding="utf-8", errors="replace")
+        return git(["show", f"{rev}:{rel}"], top)
+
+    changes = []
+    for rel in sorted(before | after):
+        d = compare(rel, read(base, rel) if rel in before else None, read(head, rel) if rel in after else None)
+        if d is not None:
+            changes.append(d)
+    return DiffReport(base, head or "working tree", changes)
+
+
+# --- formatting (pure: strings) ------------------------------------------------------
+
+_FIELD_TH = {"reported": "ผลงาน", "target": "เป้าหมาย", "score": "คะแนนที่คำนวณ", "assessed": "ผลประเมิน (ทางการ)",
+             "sub_scores": "2.1 / 2.2"}
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, list):
+        return " / ".join(_fmt(x) for x in v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _stage_text(d: IndicatorDiff) -> str:
+    if d.stage_before == d.stage_after:
+        return ""
+    return f"stage {_fmt(d.stage_before)} → {_fmt(d.stage_after)}"
+
+
+def lines_of(d: IndicatorDiff) -> list[str]:
+    """The change of one indicator as short lines (shared by the Markdown and text formats)."""
+    out = []
+    if d.status == "added":
+        out.append("new indicator")
+    elif d.status == "removed":
+        out.append("indicator removed")
+    if d.note:
+        out.append(d.note)
+    if _stage_text(d):
+        out.append(_stage_text(d))
+    for f in d.figures:
+        out.append(f"Q{f.quarter} {f.field} ({_FIELD_TH[f.field]}): {_fmt(f.before)} → {_fmt(f.after)}")
+    for a in d.amendments:
+        out.append(f"amendment recorded: {a}")
+    for t in d.texts:
+        out.append(f"text edited: {t.label} (+{t.added} / −{t.removed} characters)")
+    return out
+
+
+def to_markdown(report: DiffReport) -> str:
+    head = f"## kpi diff: `{report.base[:12]}` → {report.head if report.head == 'working tree' else f'`{report.head[:12]}`'}\n\n"
+    if not report.indicators:
+        return head + "No indicator changed.\n"
+    rows = ["| indicator | year | status | changes |", "|---|---|---|---|"]
+    for d in report.indicators:
+        changes = "<br>".join(lines_of(d)).replace("|", "\\|")
+        rows.append(f"| `{d.code}` {d.title[:60].replace('|', ' ')} | {d.fiscal_year} | {d.status} | {changes} |")
+    return head + "\n".join(rows) + "\n"

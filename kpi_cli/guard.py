@@ -1,0 +1,90 @@
+"""Guard the audited past: official figures, and the performance of audited quarters, change
+only together with an amendment record (`kpi validate --against BASE`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .problems import Finding, Problem
+from .rules import describe
+
+describe("audited-change", "error", """Changing an assessed quarter's official figures (assessed score, 2.1 / 2.2), or the
+reported performance of an audited quarter, needs a new amendment that names the quarter
+(`amendments[].quarters`). Checked by `kpi validate --against BASE`.
+
+Bad:  quarter 1 `assessed: 100` becomes `assessed: 95` in a pull request, with no new amendment
+Good: the same change, with an amendment `{kind: amendment, letter: …, date: …, outcome: accepted, quarters: [1]}`""",
+         scope="git")
+
+
+def _assessed(row) -> bool:
+    """The quarter carries an actual assessment (not 'not assessed': missing, or 0 with 0 / 0)."""
+    if row.assessed is None and not row.sub_scores:
+        return False
+    subs = row.sub_scores or []
+    return not (not row.assessed and all(not s for s in subs))
+
+
+def _fmt(v) -> str:
+    if isinstance(v, list):
+        return " / ".join(_fmt(x) for x in v)
+    return "nothing" if v is None else f"{v:g}"
+
+
+def _amendment_key(a) -> tuple:
+    return (a.kind, a.letter, a.date)
+
+
+def audited_changes(old, new) -> list[Finding]:
+    """Findings for changes to the audited past of `new` (an Indicator) relative to `old`."""
+    known = {_amendment_key(a) for a in old.amendments}
+    covered = {q for a in new.amendments if _amendment_key(a) not in known for q in a.quarters}
+    findings = []
+    for i, row in enumerate(new.quarters):
+        before = old.quarter(row.quarter)
+        if before is None or row.quarter in covered:
+            continue
+        loc = ("quarters", i)
+        if _assessed(before):
+            for name in ("assessed", "sub_scores"):
+                was, now = getattr(before, name), getattr(row, name)
+                if was != now:
+                    findings.append(Finding(
+                        "audited-change",
+                        f"quarter {row.quarter}: the official {name.replace('_', '-')} changed from {_fmt(was)} to {_fmt(now)} "
+                        "without an amendment", loc + (name,),
+                        fix=f"record the amendment (letter, date, outcome) with `quarters: [{row.quarter}]`, "
+                            "or restore the official figures"))
+        if before.audited and before.performance != row.performance:
+            findings.append(Finding(
+                "audited-change",
+                f"quarter {row.quarter} is audited: its performance changed from {_fmt(before.performance)} to "
+                f"{_fmt(row.performance)} without an amendment", loc + ("performance",),
+                fix=f"record the amendment with `quarters: [{row.quarter}]`, or restore the figure"))
+    return findings
+
+
+def check_against(base: str, files: list[Path], cwd: Path, display) -> list[Problem]:
+    """Compare each indicator file with its version at `base`."""
+    from .gitutil import show
+    from .loader import load, locate, parse_text
+    from .model import Indicator
+
+    problems: list[Problem] = []
+    for path in files:
+        old_text = show(base, path, cwd)
+        if old_text is None:
+            continue  # a new file has no past
+        try:
+            old_data = parse_text(old_text, path, [])
+            old = Indicator.model_validate(old_data) if isinstance(old_data, dict) else None
+            loaded = load(path)
+            new = Indicator.model_validate(loaded.data) if loaded.ok and isinstance(loaded.data, dict) else None
+        except ValueError:  # pydantic's ValidationError: `kpi validate` reports the file itself
+            continue
+        if old is None or new is None:
+            continue
+        findings = audited_changes(old, new)
+        if findings:
+            problems += locate(path, loaded.text, findings, display(path))
+    return problems
