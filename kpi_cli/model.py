@@ -23,7 +23,7 @@ Date = dt.date
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_default=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_default=False, defer_build=True)
 
 
 # --- enumerations -------------------------------------------------------------------

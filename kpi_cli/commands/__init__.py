@@ -78,3 +78,15 @@ def errors_as_messages():
 
             sys.stderr.write(format_text(problems, 1, color=use_color(sys.stderr)))
         raise fail(str(exc), fix=exc.fix, code=exc.exit_code)
+
+
+def complete_code(incomplete: str) -> list[str]:
+    """Shell completion of indicator codes from the repository's indicators/ folder."""
+    try:
+        from ..repo import all_codes
+        from ..validate import find_indicators_dir
+
+        root = find_indicators_dir()
+        return [c for c in all_codes(root) if c.startswith(incomplete)] if root else []
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
