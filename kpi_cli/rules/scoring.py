@@ -95,10 +95,8 @@ def scoring_rule(ctx: FileContext):
             if a.effective is None:
                 yield Finding("scoring-rule", "an amendment with a new scoring rule needs the date it applies from",
                               ("amendments", i), fix="add `effective: YYYY-MM-DD`")
-    broken = False
     for loc, r in rules:
         for where, msg, fix in rule_problems(r, loc):
-            broken = True
             yield Finding("scoring-rule", msg, where, fix=fix)
     for loc, r in rules:
         if r.method == "stage-points" and ind.innovation is None:
@@ -109,11 +107,10 @@ def scoring_rule(ctx: FileContext):
             if not math.isfinite(value):
                 yield Finding("scoring-rule", f"quarter {row.quarter}: {'.'.join(map(str, where))} is {value}, "
                               "not a number", ("quarters", i) + where, fix="write the figure as a plain number")
-        if broken or not 1 <= row.quarter <= 4:
+        if not 1 <= row.quarter <= 4:
             continue
         yield from _quarter_problems(ind, i, row, rule_in_force(ind, row.quarter)[0])
-    if not broken:
-        yield from _cumulative_falls(ind, rule_in_force)
+    yield from _cumulative_falls(ind, rule_in_force)
 
 
 def _cumulative_falls(ind, rule_in_force):
@@ -163,3 +160,44 @@ def _quarter_problems(ind, i: int, row, r):
         yield Finding("scoring-rule", f"quarter {row.quarter}: no figure for part(s) {', '.join(absent)}; "
                       "the computed total falls back to the reported performance", loc + ("parts",),
                       level=Level.warning, fix="add the figure of every part under `parts:`")
+
+
+METHODS = ("stage-points", "percent", "levels", "composite")
+
+
+def _declared_rules(data: dict):
+    """(loc, mapping) of every scoring rule in the raw document, parts included."""
+    found = [(("scoring",), data.get("scoring"))]
+    amendments = data.get("amendments")
+    for i, a in enumerate(amendments if isinstance(amendments, list) else []):
+        if isinstance(a, dict):
+            found.append((("amendments", i, "scoring"), a.get("scoring")))
+    for loc, r in list(found):
+        parts = r.get("parts") if isinstance(r, dict) else None
+        for j, part in enumerate(parts if isinstance(parts, list) else []):
+            if isinstance(part, dict):
+                found.append((loc + ("parts", j, "rule"), part.get("rule")))
+    return [(loc, r) for loc, r in found if isinstance(r, dict)]
+
+
+@rule("scoring-method")
+def scoring_method(ctx: FileContext):
+    """A scoring rule names a method kpi knows: stage-points, percent, levels or composite.
+
+    Bad:  `scoring: {method: average}`
+    Good: `scoring: {method: levels, thresholds: [60, 70, 80, 90, 100]}`
+    """
+    import difflib
+
+    for loc, r in _declared_rules(ctx.data):
+        method = r.get("method")
+        if method in METHODS:
+            continue
+        if method is None:
+            yield Finding("scoring-method", "the scoring rule has no `method:`", loc,
+                          fix=f"add `method:` with one of {', '.join(METHODS)}")
+            continue
+        close = difflib.get_close_matches(str(method), METHODS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        yield Finding("scoring-method", f"unknown scoring method '{method}'", loc + ("method",),
+                      fix=f"{hint}kpi knows {', '.join(METHODS)} (docs/scoring.md)")

@@ -1,0 +1,29 @@
+"""Helpers shared by the scoring tests: a copy of the repository's indicators/ tree to edit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+INDICATORS = REPO / "indicators"
+SEED = INDICATORS / "2564" / "0406-0772.yaml"
+
+
+def copy_tree(tmp_path: Path, *codes: str) -> Path:
+    """tmp_path/indicators with the catalogues and the named indicator files of 2564 (default: all)."""
+    root = tmp_path / "indicators"
+    (root / "2564").mkdir(parents=True)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(INDICATORS / name, root / name)
+    for src in sorted((INDICATORS / "2564").glob("*.yaml")):
+        if not codes or src.stem in codes:
+            shutil.copy(src, root / "2564" / src.name)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace one exact piece of a file's text (it must be there once)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is in {path.name} {text.count(old)} times"
+    path.write_text(text.replace(old, new), encoding="utf-8")
