@@ -8,14 +8,23 @@ stage is the first one not done. Before a stage can be completed, its gate must 
 3. project and proposal recorded (แบบฟอร์ม 3, 4) and submitted to the committee
 4. the committee's approval recorded, activities done, evidence sent to สำนักงาน ก.ก.
 5. the survey of use (แบบฟอร์ม 5) approved by the agency head
+
+The commands that record progress (`kpi idea add`, `kpi advance`, …) call the functions of the
+last part of this module: each takes the indicator as read and returns a :class:`Change`, the
+edits for :mod:`kpi_cli.writer` and a sentence saying what they record, or refuses with a
+:class:`KpiError` that says exactly what is missing. Nothing here reads or writes files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from .model import Indicator, Innovation
+from .model import (Activity, Amendment, Decision, Idea, Indicator, Innovation, Proposal, StageEvent,
+                    Submission, Survey)
+from .problems import KpiError
+from .writer import Append, Edit, Set
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,23 @@ STAGES = (
     StageInfo(5, "สำรวจผลการนำนวัตกรรมไปใช้ประโยชน์", "survey its use", "แบบฟอร์ม 5"),
 )
 LAST_STAGE = len(STAGES)
+
+COMMITTEE = "คณะกรรมการนวัตกรรมกรุงเทพมหานคร"  # the BMA Innovation Committee
+EVIDENCE_TO = "สำนักงาน ก.ก."  # the Office of the Bangkok Civil Service Commission
+
+# How the gate of stage 1 names the agency's kind: "minimum for a unit under the Permanent Secretary: 10".
+KIND_LABELS = {
+    "department": "a department (หน่วยงานระดับสำนัก)",
+    "district": "a district office (สำนักงานเขต)",
+    "permanent-secretary-unit": "a unit under the Permanent Secretary",
+    "council-secretariat": "the Secretariat of the Bangkok Council",
+    "governor-secretariat": "the Secretariat of the Governor",
+}
+
+
+def stage_label(n: int) -> str:
+    """'stage 3 (propose the project)'."""
+    return f"stage {n} ({STAGES[n - 1].name_en})" if 1 <= n <= LAST_STAGE else f"stage {n}"
 
 
 def done_stages(inn: Innovation | None) -> list[int]:
@@ -55,63 +81,117 @@ def stages_done_by(inn: Innovation | None, day: dt.date) -> list[int]:
 
 
 def idea_count(inn: Innovation) -> int:
-    return len(inn.ideas)
+    """Ideas collected: those listed, or the number reported when not all are listed."""
+    return max(len(inn.ideas), inn.ideas_reported or 0)
 
 
 def minimum_ideas(inn: Innovation, agency_kind_minimum: int | None) -> int | None:
     return inn.minimum_ideas if inn.minimum_ideas is not None else agency_kind_minimum
 
 
+def agency_minimum(ind: Indicator, catalogues) -> tuple[int | None, str | None]:
+    """The stage-1 minimum of ideas for the indicator's agency, and how to name its kind."""
+    agency = catalogues.agencies.get(ind.agency) if catalogues else None
+    if agency is None:
+        return None, None
+    kind = agency.kind.value
+    return catalogues.minimum_ideas.get(kind), KIND_LABELS.get(kind) or catalogues.kind_names.get(kind)
+
+
+# --- gates ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    """One condition of a gate: met or not, and what it says (a missing one names the command
+    that records it)."""
+    ok: bool
+    text: str
+
+
+def _check_ideas(inn: Innovation, need: int | None, kind_name: str | None) -> list[Check]:
+    if need is None:
+        return [Check(False, "the minimum number of ideas is unknown: the agency is not in agencies.yaml")]
+    have = idea_count(inn)
+    listed = f" ({inn.ideas_reported} reported, {len(inn.ideas)} listed)" if have > len(inn.ideas) else ""
+    who = f" for {kind_name}" if kind_name else ""
+    text = f"{have} of {need} ideas recorded{listed} (minimum{who}: {need})"
+    if have < need:
+        return [Check(False, f"{text}; add {need - have} more with `kpi idea add`")]
+    return [Check(True, text)]
+
+
+def _check_selection(inn: Innovation) -> list[Check]:
+    if inn.selected_idea is None:
+        return [Check(False, "no idea selected (แบบฟอร์ม 2): record it with `kpi idea select`")]
+    idea = next((i for i in inn.ideas if i.id == inn.selected_idea), None)
+    if idea is None:
+        return [Check(False, f"the selected idea {inn.selected_idea} is not one of the stage-1 ideas")]
+    return [Check(True, f"idea {idea.id} selected (แบบฟอร์ม 2): {idea.title}")]
+
+
+def _check_proposal(inn: Innovation) -> list[Check]:
+    p = inn.proposal
+    if p is None:
+        return [Check(False, "no project proposal recorded (แบบฟอร์ม 3, 4): record it with `kpi propose`")]
+    submitted = (Check(True, f"submitted to {p.submitted_to or 'the committee'} on {p.submitted}") if p.submitted
+                 else Check(False, "the proposal has not been submitted to the BMA Innovation Committee "
+                                   "(`kpi propose --submitted DATE`)"))
+    return [
+        Check(True, f"project: {p.title}"),
+        Check(p.form3, "the project document (แบบฟอร์ม 3) is " + ("done" if p.form3 else
+                                                                   "not marked done (`kpi propose --form3`)")),
+        Check(p.form4, "the proposal form (แบบฟอร์ม 4) is " + ("done" if p.form4 else
+                                                                 "not marked done (`kpi propose --form4`)")),
+        submitted,
+    ]
+
+
+def _check_development(inn: Innovation) -> list[Check]:
+    d = inn.decision
+    if d is not None and d.result == "approved":
+        approval = Check(True, "approved by the committee" + (f" on {d.date}" if d.date else ""))
+    else:
+        state = "no decision" if d is None else f"the decision is '{d.result}'"
+        approval = Check(False, f"the committee's approval is not recorded ({state}): `kpi decide --result approved`")
+    done = sum(a.done for a in inn.activities)
+    if not inn.activities:
+        activities = Check(False, "no project activities recorded: `kpi activity`")
+    elif not done:
+        activities = Check(False, "no project activity is marked done")
+    else:
+        activities = Check(True, f"{done} project activities done")
+    if inn.evidence_sent:
+        dates = ", ".join(str(s.date) for s in inn.evidence_sent if s.date)
+        sent = Check(True, f"evidence sent to {inn.evidence_sent[-1].to or EVIDENCE_TO}" + (f" ({dates})" if dates else ""))
+    else:
+        sent = Check(False, f"no evidence sent to {EVIDENCE_TO} recorded: `kpi evidence`")
+    return [approval, activities, sent]
+
+
+def _check_survey(inn: Innovation) -> list[Check]:
+    s = inn.survey
+    if s is None:
+        return [Check(False, "the survey of use (แบบฟอร์ม 5) is not recorded: `kpi survey --date DATE`")]
+    recorded = Check(True, f"the survey (แบบฟอร์ม 5) is recorded ({s.date}{', ' + s.letter if s.letter else ''})")
+    if not s.approved:
+        return [recorded, Check(False, "the survey (แบบฟอร์ม 5) is not approved by the agency head: "
+                                       "`kpi survey --approved`")]
+    return [recorded, Check(True, "approved" + (f" by {s.approved_by}" if s.approved_by else ""))]
+
+
+def gate_checks(stage: int, ind: Indicator, agency_kind_minimum: int | None = None,
+                kind_name: str | None = None) -> list[Check]:
+    """Every condition of the gate before `stage` can be completed, met or not."""
+    inn = ind.innovation or Innovation()
+    if stage == 1:
+        return _check_ideas(inn, minimum_ideas(inn, agency_kind_minimum), kind_name)
+    return {2: _check_selection, 3: _check_proposal, 4: _check_development, 5: _check_survey}[stage](inn)
+
+
 def gate(stage: int, ind: Indicator, agency_kind_minimum: int | None = None,
          kind_name: str | None = None) -> list[str]:
     """What is still missing before `stage` can be completed. Empty when the gate holds."""
-    inn = ind.innovation or Innovation()
-    missing: list[str] = []
-    if stage == 1:
-        need = minimum_ideas(inn, agency_kind_minimum)
-        have = idea_count(inn)
-        if need is None:
-            missing.append("the minimum number of ideas is unknown: the agency is not in agencies.yaml")
-        elif have < need:
-            who = f" for {kind_name}" if kind_name else ""
-            missing.append(f"{have} of {need} ideas recorded (minimum{who}: {need}); "
-                           f"add {need - have} more with `kpi idea`")
-    elif stage == 2:
-        ids = {i.id for i in inn.ideas}
-        if inn.selected_idea is None:
-            missing.append("no idea selected (แบบฟอร์ม 2): record it with `kpi select`")
-        elif inn.selected_idea not in ids:
-            missing.append(f"the selected idea {inn.selected_idea} is not one of the stage-1 ideas")
-    elif stage == 3:
-        p = inn.proposal
-        if p is None:
-            missing.append("no project proposal recorded (แบบฟอร์ม 3, 4): record it with `kpi propose`")
-        else:
-            if not p.form3:
-                missing.append("the project document (แบบฟอร์ม 3) is not marked done")
-            if not p.form4:
-                missing.append("the proposal form (แบบฟอร์ม 4) is not marked done")
-            if p.submitted is None:
-                missing.append("the proposal has not been submitted to the BMA Innovation Committee "
-                               "(`kpi propose --submitted DATE`)")
-    elif stage == 4:
-        d = inn.decision
-        if d is None or d.result != "approved":
-            state = "no decision" if d is None else f"the decision is '{d.result}'"
-            missing.append(f"the committee's approval is not recorded ({state}): `kpi decide --result approved`")
-        if not inn.activities:
-            missing.append("no project activities recorded: `kpi activity`")
-        elif not any(a.done for a in inn.activities):
-            missing.append("no project activity is marked done")
-        if not inn.evidence_sent:
-            missing.append("no evidence sent to สำนักงาน ก.ก. recorded: `kpi evidence`")
-    elif stage == 5:
-        s = inn.survey
-        if s is None:
-            missing.append("the survey of use (แบบฟอร์ม 5) is not recorded: `kpi survey`")
-        elif not s.approved:
-            missing.append("the survey (แบบฟอร์ม 5) is not approved by the agency head: `kpi survey --approved`")
-    return missing
+    return [c.text for c in gate_checks(stage, ind, agency_kind_minimum, kind_name) if not c.ok]
 
 
 def fiscal_window(ind: Indicator) -> tuple[dt.date, dt.date]:
@@ -123,3 +203,328 @@ def fiscal_window(ind: Indicator) -> tuple[dt.date, dt.date]:
         if a.outcome == "accepted" and a.extends_to and a.extends_to > end:
             end = a.extends_to
     return start, end
+
+
+# --- status ---------------------------------------------------------------------------
+
+@dataclass
+class StageStatus:
+    info: StageInfo
+    state: str  # done, current, pending
+    event: StageEvent | None = None
+
+
+@dataclass
+class Status:
+    """Where the innovation stands: each stage, the current one and what its gate still needs."""
+    ind: Indicator
+    stages: list[StageStatus]
+    current: int | None
+    checks: list[Check]  # the current stage's gate
+    window: tuple[dt.date, dt.date]
+
+    @property
+    def missing(self) -> list[str]:
+        return [c.text for c in self.checks if not c.ok]
+
+    def to_dict(self) -> dict:
+        ind = self.ind
+        return {
+            "code": ind.code,
+            "fiscal_year": ind.fiscal_year,
+            "agency": ind.agency,
+            "title": ind.title,
+            "current_stage": self.current,
+            "finished": self.current is None,
+            "window": [d.isoformat() for d in self.window],
+            "stages": [{
+                "stage": s.info.number, "name": s.info.name_th, "name_en": s.info.name_en, "form": s.info.form,
+                "state": s.state,
+                "completed": s.event.completed.isoformat() if s.event else None,
+                "evidence": list(s.event.evidence) if s.event else [],
+                "note": s.event.note if s.event else None,
+            } for s in self.stages],
+            "gate": None if self.current is None else {
+                "stage": self.current, "holds": not self.missing,
+                "checks": [{"ok": c.ok, "text": c.text} for c in self.checks],
+            },
+            "amendments": [a.model_dump(mode="json", exclude_defaults=True) for a in ind.amendments],
+        }
+
+
+def status(ind: Indicator, catalogues=None) -> Status:
+    require_innovation(ind)
+    inn = ind.innovation or Innovation()
+    current = current_stage(inn)
+    events = {e.stage: e for e in inn.stages}
+    rows = [StageStatus(info, "done" if info.number in events else "current" if info.number == current else "pending",
+                        events.get(info.number)) for info in STAGES]
+    checks = gate_checks(current, ind, *agency_minimum(ind, catalogues)) if current else []
+    return Status(ind, rows, current, checks, fiscal_window(ind))
+
+
+# --- recording progress ---------------------------------------------------------------
+
+class StageRefused(KpiError):
+    """A command that would break the stage rules; the file is left untouched."""
+
+    def __init__(self, message: str, fix: str | None = None, reasons: list[str] | None = None):
+        self.reasons = reasons or []
+        self.fix = fix
+        super().__init__(message + "".join(f"\n  - {r}" for r in self.reasons))
+
+
+class BadDate(KpiError):
+    def __init__(self, message: str, fix: str):
+        self.fix = fix
+        super().__init__(message)
+
+
+@dataclass
+class Change:
+    """The edits of one command and what they record, in a sentence."""
+    edits: list[Edit]
+    what: str
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str, option: str = "--date") -> dt.date:
+    """A date from the command line: ISO, Common Era. '2564-04-15' is refused with 'write 2021-04-15'."""
+    from .thai import BE_OFFSET, looks_like_be_year
+
+    m = _ISO.match(text.strip())
+    if not m:
+        raise BadDate(f"{option} {text!r} is not a date written YYYY-MM-DD",
+                      "write it as year-month-day, Common Era: e.g. 2021-04-15 for 15 เมษายน 2564")
+    year, month, day = (int(g) for g in m.groups())
+    if looks_like_be_year(year):
+        fixed = f"{year - BE_OFFSET:04d}-{month:02d}-{day:02d}"
+        raise BadDate(f"{option} {text} has a Buddhist-Era year (พ.ศ. {year}); dates are written in the "
+                      f"Common Era (ค.ศ.): write {fixed}", f"write {fixed}")
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise BadDate(f"{option} {text} is not a real date ({exc})", "check the day and the month") from None
+
+
+def key_order(path: tuple) -> tuple[str, ...]:
+    """The canonical key order of the mapping at `path` (the model's field order): new keys go
+    in their place, so files written by kpi read alike."""
+    shape = tuple("*" if isinstance(seg, int) else seg for seg in path)
+    cls = {
+        (): Indicator, ("innovation",): Innovation, ("innovation", "proposal"): Proposal,
+        ("innovation", "decision"): Decision, ("innovation", "survey"): Survey,
+        ("innovation", "ideas", "*"): Idea, ("innovation", "activities", "*"): Activity,
+        ("innovation", "evidence_sent", "*"): Submission, ("innovation", "stages", "*"): StageEvent,
+        ("amendments", "*"): Amendment,
+    }.get(shape)
+    return tuple(cls.model_fields) if cls else ()
+
+
+def _fields(cls, values: dict) -> dict:
+    """The given values (None and empty lists left out) in the model's field order."""
+    return {k: values[k] for k in cls.model_fields if k in values and values[k] not in (None, [], ())}
+
+
+def require_innovation(ind: Indicator) -> Innovation:
+    """The innovation record; refuses for an indicator that is not the innovation indicator."""
+    scoring = getattr(ind.scoring, "method", None)
+    if ind.innovation is None and scoring != "stage-points":
+        raise StageRefused(f"{ind.code} is not the innovation indicator: it has no `innovation:` record and "
+                           "does not score by stage points",
+                           fix="the five stages belong to each agency's innovation indicator "
+                               "(ความสำเร็จในการเสนอนวัตกรรม…); give its code")
+    return ind.innovation or Innovation()
+
+
+def _record(ind: Indicator, path: tuple, cls, current, values: dict, required: tuple[str, ...],
+            command: str) -> list[Edit]:
+    """Edits that write `values` into the mapping at `path` (a whole new mapping when there is
+    none yet; otherwise only the given keys)."""
+    given = _fields(cls, values)
+    if not given:
+        raise StageRefused(f"nothing to record: give at least one option of `{command}`",
+                           fix=f"see `{command} --help`")
+    if current is None:
+        lacking = [k for k in required if k not in given]
+        if lacking:
+            raise StageRefused(f"{ind.code} has no {path[-1]} recorded yet: a new one needs "
+                               + ", ".join(f"--{k.replace('_', '-')}" for k in lacking),
+                               fix=f"e.g. `{command} {ind.code} " + " ".join(
+                                   f"--{k.replace('_', '-')} …" for k in lacking) + "`")
+        return [Set(path, given)]
+    return [Set(path + (k,), v) for k, v in given.items() if getattr(current, k) != v]
+
+
+def add_idea(ind: Indicator, title: str, *, date: dt.date | None = None, by: str | None = None,
+             note: str | None = None) -> Change:
+    """แบบฟอร์ม 1: one more idea, numbered after the last."""
+    inn = require_innovation(ind)
+    title = title.strip()
+    if not title:
+        raise StageRefused("the idea has no title", fix='e.g. kpi idea add CODE "บริการงานทะเบียนเคลื่อนที่เชิงรุก"')
+    same = next((i for i in inn.ideas if i.title.strip() == title), None)
+    if same is not None:
+        raise StageRefused(f"idea {same.id} already has this title; nothing was added",
+                           fix="give each idea its own title")
+    number = max((i.id for i in inn.ideas), default=0) + 1
+    idea = _fields(Idea, {"id": number, "title": title, "date": date, "by": by, "note": note})
+    return Change([Append(("innovation", "ideas"), idea)], f"idea {number} recorded ({len(inn.ideas) + 1} listed)")
+
+
+def report_ideas(ind: Indicator, count: int) -> Change:
+    """The number of ideas the agency reported (แบบฟอร์ม 1), when not all of them are listed."""
+    inn = require_innovation(ind)
+    if count < len(inn.ideas):
+        raise StageRefused(f"{len(inn.ideas)} ideas are listed already; the number reported cannot be {count}",
+                           fix=f"give {len(inn.ideas)} or more")
+    return Change([Set(("innovation", "ideas_reported"), count)], f"{count} ideas reported")
+
+
+def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) -> Change:
+    """แบบฟอร์ม 2: the one idea the executives selected."""
+    inn = require_innovation(ind)
+    ids = [i.id for i in inn.ideas]
+    if idea_id not in ids:
+        listed = f"ideas are numbered {min(ids)} to {max(ids)}" if ids else "no ideas are recorded yet"
+        raise StageRefused(f"there is no idea {idea_id}: {listed}",
+                           fix="`kpi idea list CODE` shows them; `kpi idea add` records one")
+    done = {e.stage: e for e in inn.stages}
+    if 2 in done and inn.selected_idea != idea_id:
+        raise StageRefused(f"stage 2 was completed on {done[2].completed} with idea {inn.selected_idea} selected; "
+                           "the selection cannot change now", fix="the selection is part of the record")
+    edits: list[Edit] = [Set(("innovation", "selected_idea"), idea_id)]
+    if date is not None:
+        edits.append(Set(("innovation", "selected_date"), date))
+    title = next(i.title for i in inn.ideas if i.id == idea_id)
+    return Change(edits, f"idea {idea_id} selected: {title}")
+
+
+def propose(ind: Indicator, **values) -> Change:
+    """แบบฟอร์ม 3 and 4: the project and its proposal to the committee (given fields only)."""
+    inn = require_innovation(ind)
+    if values.get("submitted") and not values.get("submitted_to") and not (inn.proposal and inn.proposal.submitted_to):
+        values["submitted_to"] = COMMITTEE
+    edits = _record(ind, ("innovation", "proposal"), Proposal, inn.proposal, values, ("title", "kind"),
+                    "kpi propose")
+    what = "proposal recorded" if inn.proposal is None else "proposal updated"
+    if values.get("submitted"):
+        what += f", submitted on {values['submitted']}"
+    return Change(edits, what)
+
+
+def decide(ind: Indicator, **values) -> Change:
+    """The committee's decision on the proposal."""
+    inn = require_innovation(ind)
+    if inn.proposal is None:
+        raise StageRefused("no proposal is recorded for the committee to decide on",
+                           fix="record it first: `kpi propose CODE --title … --kind service --submitted DATE`")
+    edits = _record(ind, ("innovation", "decision"), Decision, inn.decision, values, ("result",), "kpi decide")
+    return Change(edits, f"the committee's decision recorded: {values.get('result') or inn.decision.result}")
+
+
+def add_activity(ind: Indicator, title: str, **values) -> Change:
+    """A stage-4 activity of the project, done, with its evidence."""
+    inn = require_innovation(ind)
+    if not title.strip():
+        raise StageRefused("the activity has no title", fix='e.g. kpi activity CODE "ประชาสัมพันธ์โครงการ"')
+    activity = _fields(Activity, {"title": title.strip(), **values})
+    return Change([Append(("innovation", "activities"), activity)],
+                  f"activity {len(inn.activities) + 1} recorded")
+
+
+def add_evidence(ind: Indicator, **values) -> Change:
+    """Evidence of the project sent to สำนักงาน ก.ก."""
+    inn = require_innovation(ind)
+    sent = _fields(Submission, {"to": EVIDENCE_TO, **{k: v for k, v in values.items() if v is not None}})
+    return Change([Append(("innovation", "evidence_sent"), sent)],
+                  f"evidence sent to {sent['to']} recorded ({len(inn.evidence_sent) + 1} in all)")
+
+
+def record_survey(ind: Indicator, **values) -> Change:
+    """แบบฟอร์ม 5: the survey of use, and its approval by the agency head."""
+    inn = require_innovation(ind)
+    edits = _record(ind, ("innovation", "survey"), Survey, inn.survey, values, ("date",), "kpi survey")
+    approved = values.get("approved") or (inn.survey is not None and inn.survey.approved)
+    return Change(edits, "survey (แบบฟอร์ม 5) recorded" + (", approved" if approved else ", not yet approved"))
+
+
+def record_appeal(ind: Indicator, letter: str, **values) -> Change:
+    """An appeal or amendment of the criteria: a new one, or the outcome of one on record
+    (found by its letter number). Conditions and decision letters given are added."""
+    require_innovation(ind)
+    letter = letter.strip()
+    lists = {k: list(values.pop(k) or []) for k in ("conditions", "decision_letters")}
+    index = next((i for i, a in enumerate(ind.amendments) if a.letter == letter), None)
+    if index is None:
+        if values.get("date") is None:
+            raise StageRefused(f"no appeal with letter {letter} is on record: a new one needs --date",
+                               fix=f'e.g. kpi appeal {ind.code} --letter "{letter}" --date 2021-07-07 --grounds …')
+        new = {**values, "letter": letter, **lists}
+        new["kind"] = new.get("kind") or "appeal"
+        new["outcome"] = new.get("outcome") or "pending"
+        return Change([Append(("amendments",), _fields(Amendment, new))],
+                      f"{new['kind']} {letter} recorded ({new['outcome']})")
+    current = ind.amendments[index]
+    path = ("amendments", index)
+    edits: list[Edit] = [Set(path + (k,), v) for k, v in _fields(Amendment, values).items()
+                         if getattr(current, k) != v]
+    for key, items in lists.items():
+        have = list(getattr(current, key))
+        for item in items:
+            if item not in have:
+                edits.append(Append(path + (key,), item) if have else Set(path + (key,), have + [item]))
+                have.append(item)
+    if not edits:
+        raise StageRefused(f"nothing to record for {letter}: give the outcome, conditions or other fields",
+                           fix="see `kpi appeal --help`")
+    outcome = values.get("outcome") or current.outcome
+    return Change(edits, f"{current.kind} {letter} updated ({outcome})")
+
+
+def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = None,
+            evidence: list[str] | tuple = (), note: str | None = None) -> Change:
+    """Complete the current stage (`to`, when given, must be it), after checking its gate and date."""
+    from .thai import fiscal_year_bounds
+
+    inn = require_innovation(ind)
+    current = current_stage(inn)
+    events = {e.stage: e for e in inn.stages}
+    code = ind.code
+    if current is None:
+        raise StageRefused(f"all five stages of {code} are done (stage 5 on {events[LAST_STAGE].completed}): "
+                           "the project is finished; there is nothing to advance",
+                           fix=f"`kpi status {code}` shows the record")
+    target = current if to is None else to
+    if not 1 <= target <= LAST_STAGE:
+        raise StageRefused(f"there is no stage {target}: the stages are 1 to {LAST_STAGE}",
+                           fix=f"the current stage is {current}")
+    if target < current:
+        raise StageRefused(f"{stage_label(target)} is already done (completed {events[target].completed}); "
+                           f"stages never go back. The current stage is {stage_label(current)}",
+                           fix=f"to complete stage {current}: kpi advance {code} --to {current} --date YYYY-MM-DD")
+    if target > current:
+        raise StageRefused(f"cannot skip to stage {target}: {stage_label(current)} is not done yet",
+                           fix=f"complete stage {current} first: kpi advance {code} --date YYYY-MM-DD "
+                               f"(`kpi status {code}` shows what its gate needs)")
+    reasons = []
+    start, end = fiscal_window(ind)
+    if not start <= date <= end:
+        extended = " (extended by an accepted appeal)" if end > fiscal_year_bounds(ind.fiscal_year)[1] else ""
+        reasons.append(f"the date {date} is outside fiscal year {ind.fiscal_year}: {start} to {end}{extended}")
+    previous = max(inn.stages, key=lambda e: e.stage, default=None)
+    if previous is not None and date < previous.completed:
+        reasons.append(f"the date {date} is before the date of stage {previous.stage} ({previous.completed}); "
+                       "stage dates never go backwards")
+    reasons += gate(target, ind, *agency_minimum(ind, catalogues))
+    if reasons:
+        raise StageRefused(f"cannot complete {stage_label(target)} of {code}:",
+                           fix=f"record what is missing, then run kpi advance again; `kpi status {code}` "
+                               "shows the gate", reasons=reasons)
+    event = _fields(StageEvent, {"stage": target, "completed": date, "evidence": list(evidence), "note": note})
+    following = f"; the current stage is {stage_label(target + 1)}" if target < LAST_STAGE else \
+        "; all five stages are done"
+    return Change([Append(("innovation", "stages"), event)], f"{stage_label(target)} completed on {date}{following}")
+

@@ -12,7 +12,7 @@ describe("idea-minimum", "error", """Stage 1 is done only with at least the mini
 Permanent Secretary and the two secretariats (agencies.yaml, `kinds:`).
 
 Bad:  stage 1 completed with 7 ideas for สปท. (minimum 10)
-Good: 10 ideas recorded with `kpi idea`, then `kpi advance`""", scope="file")
+Good: 10 ideas recorded with `kpi idea add`, then `kpi advance`""", scope="file")
 
 
 def _agency_minimum(ctx: FileContext) -> tuple[int | None, str | None]:
