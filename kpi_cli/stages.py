@@ -371,7 +371,11 @@ def add_idea(ind: Indicator, title: str, *, date: dt.date | None = None, by: str
                            fix="give each idea its own title")
     number = max((i.id for i in inn.ideas), default=0) + 1
     idea = _fields(Idea, {"id": number, "title": title, "date": date, "by": by, "note": note})
-    return Change([Append(("innovation", "ideas"), idea)], f"idea {number} recorded ({len(inn.ideas) + 1} listed)")
+    edits = [Append(("innovation", "ideas"), idea)]
+    listed = len(inn.ideas) + 1
+    if inn.ideas_reported is not None and inn.ideas_reported < listed:
+        edits.append(Set(("innovation", "ideas_reported"), listed))  # the count reported follows the list
+    return Change(edits, f"idea {number} recorded ({listed} listed)")
 
 
 def report_ideas(ind: Indicator, count: int) -> Change:
