@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from ..cli import app
-from . import errors_as_messages, fail, use_color
+from . import complete_code, errors_as_messages, fail, use_color
 
 
 class Format(str, Enum):
@@ -36,7 +36,8 @@ EPILOG = (
 def score(
     ctx: typer.Context,
     code: Optional[str] = typer.Argument(
-        None, help="Indicator code (AAAA-NNNN), or the path of its file.", show_default=False),
+        None, help="Indicator code (AAAA-NNNN), or the path of its file.", show_default=False,
+        autocompletion=complete_code),
     quarter: Optional[int] = typer.Option(
         None, "--quarter", "-q", min=1, max=4,
         help="Quarter 1-4 of the fiscal year (Q1 = Oct-Dec). Default: the current fiscal quarter; "

@@ -15,10 +15,10 @@ from typing import Annotated, Callable, List, Optional
 import typer
 
 from ..cli import app
-from . import errors_as_messages
+from . import complete_code, errors_as_messages
 
 Code = Annotated[str, typer.Argument(help="The indicator's code, e.g. 0406-0772 (or the path of its file).",
-                                     show_default=False)]
+                                     show_default=False, autocompletion=complete_code)]
 Year = Annotated[Optional[int], typer.Option(
     "--year", help="Fiscal year (พ.ศ.) of the indicator file; default: the latest.", show_default=False)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the change as a unified diff; write nothing.")]
