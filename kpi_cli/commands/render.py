@@ -1,2 +1,219 @@
-"""Placeholder: commands of this group are registered here."""
-from ..cli import app  # noqa: F401
+"""`kpi render`: Thai reports of the indicators, as text, Markdown, HTML or PDF, and a static site.
+
+jinja2 and WeasyPrint are imported inside the command only: `kpi validate` never loads them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..cli import app
+from . import Progress, errors_as_messages, fail, use_color
+
+
+class Format(str, Enum):
+    txt = "txt"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+
+
+_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  kpi render 0406-0772                          # the report as text, in the terminal\n\n"
+        "  kpi render 0406-0772 -o 0406-0772.html        # a standalone HTML page (format from the suffix)\n\n"
+        "  kpi render 0406-0772 -f pdf -o 0406-0772.pdf  # A4 PDF (needs WeasyPrint and the Laksaman font)\n\n"
+        "  kpi render 0406-0772 -f md --thai-digits      # Markdown, every figure in Thai digits\n\n"
+        "  kpi render --agency 0406 -f html -o สปท.html   # the agency summary\n\n"
+        "  kpi render --all -o site/                     # index, indicator and agency pages; open site/index.html\n\n"
+        "  kpi render 0406-0772 --templates my-templates/  # your indicator.txt replaces the shipped one\n\n"
+        "Exit codes: 0 written, 1 errors (invalid indicator, template error, PDF tools missing), 2 usage errors."
+    )
+)
+def render(
+    code: Optional[str] = typer.Argument(
+        None, help="The indicator's code (0406-0772) or the path of its file.", show_default=False),
+    format: Optional[Format] = typer.Option(
+        None, "--format", "-f", show_default=False,
+        help="txt for the terminal, md, html (standalone page) or pdf (A4). "
+             "Default: from the -o suffix, else txt (html with --all)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", show_default=False,
+        help="The file to write (with --all: the folder of the site). Default: standard output."),
+    all_: bool = typer.Option(False, "--all", help="Build a static site of every indicator into -o DIR."),
+    agency: Optional[str] = typer.Option(
+        None, "--agency", show_default=False, help="Render the summary of one agency (its code, 0406)."),
+    index: bool = typer.Option(False, "--index", help="Render the index of all indicators."),
+    year: Optional[int] = typer.Option(
+        None, "--year", show_default=False,
+        help="Fiscal year (BE, 2564): which year's file of CODE; with --all, --agency, --index only that year."),
+    thai_digits: bool = typer.Option(False, "--thai-digits", help="Write every figure in Thai digits (๐-๙)."),
+    templates: Optional[Path] = typer.Option(
+        None, "--templates", show_default=False,
+        help="A folder of templates that replace the shipped ones by name (indicator.html, _style.css …). "
+             "They run in Jinja's sandbox."),
+) -> None:
+    """Render Thai reports: รายละเอียดตัวชี้วัด of one indicator, an agency summary, the index, or a
+    whole static site.
+
+    The indicator report has every section of the BMA's indicator page, in its order, with the
+    quarterly table and a chart of performance against target (HTML and PDF), and kpi's computed
+    scores beside the official ones.
+    """
+    from ..render import SITE_FORMATS
+
+    chosen = [name for name, on in (("CODE", code), ("--all", all_), ("--agency", agency), ("--index", index)) if on]
+    if len(chosen) != 1:
+        what = "nothing" if not chosen else " and ".join(chosen)
+        raise fail(f"render one thing at a time, not {what}",
+                   fix="give a CODE, or --agency AGENCY, or --index, or --all -o DIR", code=2)
+    fmt = _pick_format(format, output, all_)
+    with errors_as_messages():
+        if all_:
+            if output is None:
+                raise fail("--all needs -o DIR: the folder to write the site into", code=2)
+            if fmt not in SITE_FORMATS:
+                raise fail(f"--all builds a site in {' or '.join(SITE_FORMATS)}, not {fmt}", code=2)
+            _render_site(fmt, output, year, thai_digits, templates)
+            return
+        if fmt == "pdf":
+            if output is None and sys.stdout.isatty():
+                raise fail("a PDF is not for the terminal", fix="name the file: -o report.pdf", code=2)
+            from ..render import check_pdf_ready
+
+            check_pdf_ready()  # before the work, with what to install
+        failures: list = []
+        text = _render_one(fmt, code, agency, year, thai_digits, templates, failures)
+        _emit(fmt, text, output)
+    if failures:
+        _report_failures(failures)
+        raise typer.Exit(1)
+
+
+def _pick_format(format: Optional[Format], output: Optional[Path], all_: bool) -> str:
+    if format is not None:
+        return format.value
+    if all_:
+        return "html"
+    if output is not None and output.suffix.lower() in _SUFFIXES:
+        return _SUFFIXES[output.suffix.lower()]
+    return "txt"
+
+
+def _indicators_root() -> Path:
+    from ..validate import NoIndicators, find_indicators_dir
+
+    root = find_indicators_dir()
+    if root is None:
+        raise NoIndicators("no indicators/ folder here or in any parent folder")
+    return root
+
+
+def _renderer(fmt: str, root: Path | None, thai_digits: bool, templates: Optional[Path]):
+    from ..render import Renderer, repo_templates_for
+
+    return Renderer(fmt, thai_digits, templates, repo_templates_for(root))
+
+
+def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Optional[int],
+                thai_digits: bool, templates: Optional[Path], failures: list) -> str:
+    """The text of one report; files that could not be read for a summary go to `failures`."""
+    from ..render import agency_summary, indicator_line, site_index, source_name, tree_agencies, tree_reports
+
+    if code is not None:
+        from ..repo import find_indicator, open_indicator
+        from ..validate import find_catalogue_dir
+
+        path = find_indicator(code, fiscal_year=year)
+        opened = open_indicator(path)
+        root = find_catalogue_dir(path)
+        renderer = _renderer(fmt, root, thai_digits, templates)
+        return renderer.indicator(opened.model, opened.catalogues, source=source_name(path, root))
+    root = _indicators_root()
+    renderer = _renderer(fmt, root, thai_digits, templates)
+    out = renderer.output()
+    lines = [indicator_line(r) for r in tree_reports(root, out, failures, fiscal_year=year)]
+    if agency is not None:
+        known = {a.code: a for a in tree_agencies(root, lines, out)}
+        if agency not in known:
+            import difflib
+
+            close = difflib.get_close_matches(agency, list(known), n=3)
+            raise fail(f"no agency '{agency}' in agencies.yaml or in any indicator",
+                       fix=f"did you mean {', '.join(close)}?" if close else "see indicators/agencies.yaml")
+        return renderer.render("agency", out, agency=agency_summary(known[agency], lines))
+    return renderer.render("index", out, index=site_index(lines, tree_agencies(root, lines, out)))
+
+
+def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool, templates: Optional[Path]) -> None:
+    from ..render import count_pages, site_pages
+
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"{folder} is a file, not a folder", fix="name a folder for the site: -o site/", code=2)
+    root = _indicators_root()
+    renderer = _renderer(fmt, root, thai_digits, templates)
+    failures: list = []
+    progress = Progress("rendering", threshold=100)
+    written = 0
+    progress.start(count_pages(root))
+    try:
+        for page in site_pages(renderer, root, failures, progress, fiscal_year=year):
+            _write(folder / page.path, page.text.encode("utf-8"))
+            written += 1
+    finally:
+        progress.stop()
+    typer.echo(f"{written} pages written to {folder} (open {folder / ('index.' + renderer.output().ext)})", err=True)
+    if failures:
+        _report_failures(failures)
+        raise typer.Exit(1)
+
+
+def _report_failures(failures: list) -> None:
+    """Files that could not be rendered: their problems, as `kpi validate` shows them."""
+    if not failures:
+        return
+    from ..report import format_text
+
+    problems = sorted(p for _, found in failures for p in found)
+    sys.stderr.write(format_text(problems, len(failures), color=use_color(sys.stderr)))
+    typer.echo(f"error: {len(failures)} file(s) left out of the reports; run `kpi validate` and correct them",
+               err=True)
+
+
+def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
+    if fmt == "pdf":
+        from ..render import pdf_bytes
+
+        data = pdf_bytes(text, base_url=str((output or Path("report.pdf")).resolve().parent))
+    else:
+        data = text.encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    _write(output, data)
+    typer.echo(f"written: {output}", err=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically: a reader never sees half a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
