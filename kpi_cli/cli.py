@@ -48,6 +48,7 @@ from .commands import stages as _stage_cmds  # noqa: E402,F401
 from .commands import score as _score_cmds  # noqa: E402,F401
 from .commands import render as _render_cmds  # noqa: E402,F401
 from .commands import review as _review_cmds  # noqa: E402,F401
+from .commands import onboard as _onboard_cmds  # noqa: E402,F401
 
 
 def main() -> None:
