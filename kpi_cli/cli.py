@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
+from typing import Optional
 
 import typer
 
 from . import __version__
+from .i18n import _, set_language, use_command_line
+
+# Help texts are translated when the command modules are imported: choose the language first.
+use_command_line(sys.argv[1:])
 
 app = typer.Typer(
     name="kpi",
-    help=(
+    help=_(
         "Keep Bangkok's performance indicators (ตัวชี้วัด) as YAML files in git: validate them, "
         "move the innovation project through its five stages, compute quarterly scores and render "
         "Thai reports.\n\n"
@@ -36,11 +42,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class Lang(str, Enum):
+    en = "en"
+    th = "th"
+
+
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help=_("Show the version and exit.")),
+    lang: Optional[Lang] = typer.Option(
+        None, "--lang", case_sensitive=False, show_default=False,
+        help=_("Language of messages and help: en or th (ภาษาไทย). Default: KPI_LANG, else the locale "
+               "(LANG=th_TH.UTF-8 is Thai), else English.")),
 ) -> None:
     """kpi: indicators as code."""
+    if lang is not None:
+        set_language(lang.value)  # cli.py read it before the help texts; this is for `app([...])` in-process
 
 
 from .commands import validate as _validate_cmds  # noqa: E402,F401  (registers commands)
@@ -56,7 +74,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(_("interrupted") + "\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)

@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import N_, _
+
 JSON_VERSION = 1
+WORKING_TREE = "working tree"  # the `head` of a report against the files as they are (JSON keeps it in English)
 _CODE_PATH = re.compile(r"(?:^|/)(\d{4})/(\d{4}-\d{3,4})\.yaml$")
 
 # narrative fields, by where they are in the file and what staff call them
@@ -191,16 +194,16 @@ def compare(path: str, old_text: str | None, new_text: str | None) -> IndicatorD
         d = IndicatorDiff(code, fy, path, "added", title=new.title if new else "")
         d.stage_after = _last_stage(new)
         if new is None:
-            d.note = "the new file does not validate: see `kpi validate`"
+            d.note = _("the new file does not validate: see `kpi validate`")
         return d
     if new_text is None:
         return IndicatorDiff(code, fy, path, "removed", title=old.title if old else "", stage_before=_last_stage(old))
     if old_text == new_text:
         return None
     if old is None or new is None:
-        which = "the new version" if new is None else "the old version"
-        return IndicatorDiff(code, fy, path, "invalid", title=(new or old).title if (new or old) else "",
-                             note=f"{which} does not validate: see `kpi validate`")
+        note = _("the new version does not validate: see `kpi validate`") if new is None else \
+            _("the old version does not validate: see `kpi validate`")
+        return IndicatorDiff(code, fy, path, "invalid", title=(new or old).title if (new or old) else "", note=note)
     d = IndicatorDiff(code, fy, path, "changed", title=new.title,
                       stage_before=_last_stage(old), stage_after=_last_stage(new))
     d.figures = _figures(old, new)
@@ -219,7 +222,7 @@ def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
     if root is None:
         from .validate import NoIndicators
 
-        raise NoIndicators("no indicators/ folder here or in any parent folder")
+        raise NoIndicators()
     before = {p for p in list_files(base, root, cwd) if _CODE_PATH.search(p)}
     if head is None:
         after = {p.resolve().relative_to(top.resolve()).as_posix() for p in root.glob("*/*.yaml")}
@@ -237,10 +240,13 @@ def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
         d = compare(rel, read(base, rel) if rel in before else None, read(head, rel) if rel in after else None)
         if d is not None:
             changes.append(d)
-    return DiffReport(base, head or "working tree", changes)
+    return DiffReport(base, head or WORKING_TREE, changes)
 
 
 # --- formatting (pure: strings) ------------------------------------------------------
+
+# what `status` says, for people (JSON keeps the English keys)
+_STATUS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"), "invalid": N_("invalid")}
 
 _FIELD_TH = {"reported": "ผลงาน", "target": "เป้าหมาย", "score": "คะแนนที่คำนวณ", "assessed": "ผลประเมิน (ทางการ)",
              "sub_scores": "2.1 / 2.2"}
@@ -257,35 +263,48 @@ def _fmt(v) -> str:
 def _stage_text(d: IndicatorDiff) -> str:
     if d.stage_before == d.stage_after:
         return ""
-    return f"stage {_fmt(d.stage_before)} → {_fmt(d.stage_after)}"
+    return _("stage {before} → {after}").format(before=_fmt(d.stage_before), after=_fmt(d.stage_after))
 
 
 def lines_of(d: IndicatorDiff) -> list[str]:
     """The change of one indicator as short lines (shared by the Markdown and text formats)."""
     out = []
     if d.status == "added":
-        out.append("new indicator")
+        out.append(_("new indicator"))
     elif d.status == "removed":
-        out.append("indicator removed")
+        out.append(_("indicator removed"))
     if d.note:
         out.append(d.note)
     if _stage_text(d):
         out.append(_stage_text(d))
     for f in d.figures:
-        out.append(f"Q{f.quarter} {f.field} ({_FIELD_TH[f.field]}): {_fmt(f.before)} → {_fmt(f.after)}")
+        out.append(_("Q{quarter} {field} ({label}): {before} → {after}").format(
+            quarter=f.quarter, field=f.field, label=_FIELD_TH[f.field], before=_fmt(f.before), after=_fmt(f.after)))
     for a in d.amendments:
-        out.append(f"amendment recorded: {a}")
+        out.append(_("amendment recorded: {amendment}").format(amendment=a))
     for t in d.texts:
-        out.append(f"text edited: {t.label} (+{t.added} / −{t.removed} characters)")
+        out.append(_("text edited: {label} (+{added} / −{removed} characters)").format(
+            label=t.label, added=t.added, removed=t.removed))
     return out
 
 
+def status_name(status: str) -> str:
+    return _(_STATUS[status]) if status in _STATUS else status
+
+
+def head_name(head: str) -> str:
+    """The revision compared to, for people: a revision as it is, the working tree by name."""
+    return _("working tree") if head == WORKING_TREE else head
+
+
 def to_markdown(report: DiffReport) -> str:
-    head = f"## kpi diff: `{report.base[:12]}` → {report.head if report.head == 'working tree' else f'`{report.head[:12]}`'}\n\n"
+    shown = head_name(report.head) if report.head == WORKING_TREE else f"`{report.head[:12]}`"
+    head = f"## kpi diff: `{report.base[:12]}` → {shown}\n\n"
     if not report.indicators:
-        return head + "No indicator changed.\n"
-    rows = ["| indicator | year | status | changes |", "|---|---|---|---|"]
+        return head + _("No indicator changed.") + "\n"
+    rows = [_("| indicator | year | status | changes |"), "|---|---|---|---|"]
     for d in report.indicators:
         changes = "<br>".join(lines_of(d)).replace("|", "\\|")
-        rows.append(f"| `{d.code}` {d.title[:60].replace('|', ' ')} | {d.fiscal_year} | {d.status} | {changes} |")
+        rows.append(f"| `{d.code}` {d.title[:60].replace('|', ' ')} | {d.fiscal_year} | {status_name(d.status)} "
+                    f"| {changes} |")
     return head + "\n".join(rows) + "\n"

@@ -5,23 +5,24 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from .i18n import _
 from .problems import KpiError
 
 
 class GitError(KpiError):
     def __init__(self, message: str, fix: str | None = None):
         super().__init__(message)
-        self.fix = fix or "run kpi inside a git repository and name a revision that exists (git log --oneline)"
+        self.fix = fix or _("run kpi inside a git repository and name a revision that exists (git log --oneline)")
 
 
 def git(args: list[str], cwd: Path, *, check: bool = True) -> str:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
-        raise GitError("git is not installed", "install git") from exc
+        raise GitError(_("git is not installed"), _("install git")) from exc
     if check and proc.returncode != 0:
-        first = (proc.stderr.strip().splitlines() or ["git failed"])[0]
-        raise GitError(f"git {' '.join(args[:2])}: {first}")
+        first = (proc.stderr.strip().splitlines() or [_("git failed")])[0]
+        raise GitError(_("git {command}: {error}").format(command=" ".join(args[:2]), error=first))
     return proc.stdout
 
 
@@ -45,7 +46,7 @@ def main_branch(cwd: Path) -> str:
     for name in ("main", "master", "origin/main", "origin/master"):
         if is_revision(name, cwd):
             return name
-    raise GitError("no main branch found", "name the base revision, e.g. `kpi diff origin/main`")
+    raise GitError(_("no main branch found"), _("name the base revision, e.g. `kpi diff origin/main`"))
 
 
 def default_base(cwd: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import _
 from .problems import Finding, Problem
 from .rules import describe
 
@@ -28,7 +29,7 @@ def _assessed(row) -> bool:
 def _fmt(v) -> str:
     if isinstance(v, list):
         return " / ".join(_fmt(x) for x in v)
-    return "nothing" if v is None else f"{v:g}"
+    return _("nothing") if v is None else f"{v:g}"
 
 
 def _amendment_key(a) -> tuple:
@@ -51,16 +52,19 @@ def audited_changes(old, new) -> list[Finding]:
                 if was != now:
                     findings.append(Finding(
                         "audited-change",
-                        f"quarter {row.quarter}: the official {name.replace('_', '-')} changed from {_fmt(was)} to {_fmt(now)} "
-                        "without an amendment", loc + (name,),
-                        fix=f"record the amendment (letter, date, outcome) with `quarters: [{row.quarter}]`, "
-                            "or restore the official figures"))
+                        _("quarter {quarter}: the official {field} changed from {before} to {after} "
+                          "without an amendment").format(quarter=row.quarter, field=name.replace("_", "-"),
+                                                         before=_fmt(was), after=_fmt(now)), loc + (name,),
+                        fix=_("record the amendment (letter, date, outcome) with `quarters: [{quarter}]`, "
+                              "or restore the official figures").format(quarter=row.quarter)))
         if before.audited and before.performance != row.performance:
             findings.append(Finding(
                 "audited-change",
-                f"quarter {row.quarter} is audited: its performance changed from {_fmt(before.performance)} to "
-                f"{_fmt(row.performance)} without an amendment", loc + ("performance",),
-                fix=f"record the amendment with `quarters: [{row.quarter}]`, or restore the figure"))
+                _("quarter {quarter} is audited: its performance changed from {before} to {after} "
+                  "without an amendment").format(quarter=row.quarter, before=_fmt(before.performance),
+                                                 after=_fmt(row.performance)), loc + ("performance",),
+                fix=_("record the amendment with `quarters: [{quarter}]`, or restore the figure").format(
+                    quarter=row.quarter)))
     return findings
 
 

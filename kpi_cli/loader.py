@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .i18n import N_, _
 from .problems import Finding, Level, Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # a seed-sized file is 30 KB; anything over 2 MiB is not an indicator
@@ -43,10 +44,10 @@ class _Loader(yaml.CSafeLoader):
         pairs = node.value
         if len(pairs) > 1 and isinstance(node, yaml.MappingNode):
             # before merge keys (<<) are flattened: a key that overrides a merged one is no duplicate
-            keys = [k.value if isinstance(k, yaml.ScalarNode) else id(k) for k, _ in pairs]
+            keys = [k.value if isinstance(k, yaml.ScalarNode) else id(k) for k, _node in pairs]
             if len(set(keys)) != len(keys):
                 seen = set()
-                for (key_node, _), key in zip(pairs, keys):
+                for (key_node, _value), key in zip(pairs, keys):
                     if key in seen and key != "<<":
                         self.duplicates.append((key, key_node.start_mark))
                     seen.add(key)
@@ -85,8 +86,8 @@ _TIS620_HINT = re.compile(rb"[\xa1-\xfb]{3,}")
 
 def _decode(raw: bytes, findings: list[Finding]) -> str | None:
     if b"\x00" in raw[:8192]:
-        findings.append(Finding("binary-file", "this is binary data, not a YAML text file",
-                                line=1, column=1, fix="point kpi at the indicator's .yaml file"))
+        findings.append(Finding("binary-file", _("this is binary data, not a YAML text file"),
+                                line=1, column=1, fix=_("point kpi at the indicator's .yaml file")))
         return None
     try:
         text = raw.decode("utf-8")
@@ -95,12 +96,12 @@ def _decode(raw: bytes, findings: list[Finding]) -> str | None:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         if _TIS620_HINT.search(raw):
-            msg = ("the file is not UTF-8: it looks like Thai saved as TIS-620 / Windows-874 "
-                   f"(byte 0x{raw[exc.start]:02X} at line {line})")
-            fix = "re-save the file as UTF-8 (e.g. iconv -f TIS-620 -t UTF-8), or in your editor choose 'UTF-8'"
+            msg = _("the file is not UTF-8: it looks like Thai saved as TIS-620 / Windows-874 "
+                    "(byte 0x{byte:02X} at line {line})").format(byte=raw[exc.start], line=line)
+            fix = _("re-save the file as UTF-8 (e.g. iconv -f TIS-620 -t UTF-8), or in your editor choose 'UTF-8'")
         else:
-            msg = f"the file is not UTF-8 (byte 0x{raw[exc.start]:02X} cannot be decoded)"
-            fix = "re-save the file with the UTF-8 encoding"
+            msg = _("the file is not UTF-8 (byte 0x{byte:02X} cannot be decoded)").format(byte=raw[exc.start])
+            fix = _("re-save the file with the UTF-8 encoding")
         findings.append(Finding("encoding", msg, line=line, column=column, fix=fix))
         return None
     if text.startswith("\ufeff"):
@@ -116,7 +117,7 @@ def _too_big(data: object) -> str | None:
 
     def walk(obj, depth):
         if depth > MAX_DEPTH:
-            raise OverflowError(f"nesting deeper than {MAX_DEPTH} levels")
+            raise OverflowError(_("nesting deeper than {limit} levels").format(limit=MAX_DEPTH))
         key = id(obj)
         if key in sizes and depth_of[key] >= depth:
             return sizes[key]
@@ -127,7 +128,7 @@ def _too_big(data: object) -> str | None:
         else:
             return 1
         if n > MAX_NODES:
-            raise OverflowError(f"more than {MAX_NODES:,} values once aliases are expanded")
+            raise OverflowError(_("more than {limit:,} values once aliases are expanded").format(limit=MAX_NODES))
         sizes[key] = n
         depth_of[key] = depth
         return n
@@ -168,9 +169,9 @@ def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
         deepest, mark = _nesting_depth(text)
         if deepest > MAX_DEPTH:
             findings.append(Finding(
-                "nesting-too-deep", f"refused: values nested more than {MAX_DEPTH} levels deep",
+                "nesting-too-deep", _("refused: values nested more than {limit} levels deep").format(limit=MAX_DEPTH),
                 line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1,
-                fix="an indicator file is a few levels deep; check the brackets and indentation"))
+                fix=_("an indicator file is a few levels deep; check the brackets and indentation")))
             return None
     loader = _Loader(text)
     try:
@@ -178,50 +179,74 @@ def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
+        problem = exc.problem or _("invalid YAML")
         if "could not determine a constructor for the tag" in str(exc) or "tag" in (exc.problem or ""):
             tag = re.search(r"'([^']*)'", exc.problem or "")
             findings.append(Finding(
                 "yaml-tag",
-                f"YAML tag {tag.group(1) if tag else ''} is not allowed: kpi loads data only, never objects",
-                line=line, column=column, fix="remove the tag (the part starting with '!')"))
+                _("YAML tag {tag} is not allowed: kpi loads data only, never objects").format(
+                    tag=tag.group(1) if tag else ""),
+                line=line, column=column, fix=_("remove the tag (the part starting with '!')")))
         else:
-            context = f" ({exc.context})" if exc.context else ""
-            findings.append(Finding("yaml-syntax", f"{problem}{context}", line=line, column=column,
-                                    fix=_syntax_fix(problem)))
+            message = _("{problem} ({context})").format(problem=_(problem), context=_(exc.context)) \
+                if exc.context else _(problem)
+            findings.append(Finding("yaml-syntax", message, line=line, column=column, fix=_syntax_fix(problem)))
         return None
     except yaml.YAMLError as exc:
         findings.append(Finding("yaml-syntax", str(exc).splitlines()[0], line=1, column=1))
         return None
     except RecursionError:
-        findings.append(Finding("nesting-too-deep", f"the file nests deeper than Python can read "
-                                f"(limit {MAX_DEPTH} levels)", line=1, column=1,
-                                fix="an indicator file is a few levels deep; check the indentation"))
+        findings.append(Finding("nesting-too-deep", _("the file nests deeper than Python can read "
+                                                      "(limit {limit} levels)").format(limit=MAX_DEPTH),
+                                line=1, column=1,
+                                fix=_("an indicator file is a few levels deep; check the indentation")))
         return None
     finally:
         loader.dispose()
     for key, mark in loader.duplicates:
-        findings.append(Finding("duplicate-key", f"key '{key}' appears twice in the same mapping; "
-                                "YAML keeps only the last one", line=mark.line + 1, column=mark.column + 1,
-                                fix="delete one of them or merge their values"))
+        findings.append(Finding("duplicate-key", _("key '{key}' appears twice in the same mapping; "
+                                                   "YAML keeps only the last one").format(key=key),
+                                line=mark.line + 1, column=mark.column + 1,
+                                fix=_("delete one of them or merge their values")))
     if ("&" in text or "<<" in text) and isinstance(data, (dict, list)):
         why = _too_big(data)
         if why:
-            findings.append(Finding("alias-bomb", f"refused: {why}", line=1, column=1,
-                                    fix="write the values out instead of repeating them through aliases (*name)"))
+            findings.append(Finding("alias-bomb", _("refused: {why}").format(why=why), line=1, column=1,
+                                    fix=_("write the values out instead of repeating them through aliases (*name)")))
             return None
     return data
 
 
+# libyaml's words for what went wrong, so that `_()` can translate them where they are shown
+LIBYAML_MESSAGES = (
+    N_("mapping values are not allowed in this context"),
+    N_("found character that cannot start any token"),
+    N_("while scanning for the next token"),
+    N_("did not find expected ',' or ']'"),
+    N_("while parsing a flow sequence"),
+    N_("did not find expected ',' or '}'"),
+    N_("while parsing a flow mapping"),
+    N_("found undefined alias"),
+    N_("did not find expected '-' indicator"),
+    N_("while parsing a block collection"),
+    N_("found unexpected end of stream"),
+    N_("while scanning a quoted scalar"),
+    N_("did not find expected key"),
+    N_("while parsing a block mapping"),
+    N_("could not find expected ':'"),
+    N_("while scanning a simple key"),
+)
+
+
 def _syntax_fix(problem: str) -> str | None:
     if "mapping values are not allowed" in problem:
-        return "a value contains ': ' (colon and space); put the whole value in double quotes"
+        return _("a value contains ': ' (colon and space); put the whole value in double quotes")
     if "found character '\\t'" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if "expected <block end>" in problem or "did not find expected key" in problem:
-        return "check the indentation: keys of one mapping must start in the same column"
+        return _("check the indentation: keys of one mapping must start in the same column")
     if "found undefined alias" in problem:
-        return "define the anchor (&name) before using it (*name), or write the value out"
+        return _("define the anchor (&name) before using it (*name), or write the value out")
     return None
 
 
@@ -232,30 +257,35 @@ def load(path: Path, *, max_bytes: int = MAX_BYTES) -> Loaded:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            findings.append(Finding("file-too-large", f"the file is {size:,} bytes; the limit is {max_bytes:,}",
-                                    line=1, column=1, fix="an indicator file is tens of KB; split or trim it"))
+            findings.append(Finding("file-too-large",
+                                    _("the file is {size:,} bytes; the limit is {limit:,}").format(
+                                        size=size, limit=max_bytes),
+                                    line=1, column=1, fix=_("an indicator file is tens of KB; split or trim it")))
             return result
         raw = path.read_bytes()
     except OSError as exc:
-        findings.append(Finding("unreadable", f"cannot read the file: {exc.strerror or exc}", line=1, column=1))
+        findings.append(Finding("unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc),
+                                line=1, column=1))
         return result
     text = _decode(raw, findings)
     if text is None:
         return result
     result.text = text
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        findings.append(Finding("empty-file", "the file is empty", line=1, column=1,
-                                fix="write the indicator's fields, or start from `kpi new`"))
+        findings.append(Finding("empty-file", _("the file is empty"), line=1, column=1,
+                                fix=_("write the indicator's fields, or start from `kpi new`")))
         return result
     data = parse_text(text, path, findings)
     if data is None:
         return result
     if not isinstance(data, dict):
         kind = type(data).__name__
-        names = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number"}
+        names = {"list": _("a list"), "str": _("a single text"), "int": _("a number"), "float": _("a number")}
         findings.append(Finding("top-level-mapping",
-                                f"the file holds {names.get(kind, kind)}; an indicator file is a mapping of fields",
-                                line=1, column=1, fix="start with 'code: \"AAAA-NNNN\"' and the other fields, one per line"))
+                                _("the file holds {what}; an indicator file is a mapping of fields").format(
+                                    what=names.get(kind, kind)),
+                                line=1, column=1,
+                                fix=_("start with 'code: \"AAAA-NNNN\"' and the other fields, one per line")))
         return result
     result.data = data
     return result
@@ -315,7 +345,7 @@ def locate(path: Path, text: str | None, findings: list[Finding], display: str |
         line, column = f.line, f.column
         if line is None:
             if root is not None:
-                node, _ = node_at(root, f.loc, key=f.key)
+                node, _consumed = node_at(root, f.loc, key=f.key)
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
             else:
                 line, column = 1, 1

@@ -1028,6 +1028,69 @@ def tree_agencies(root: Path, lines: Iterable[IndicatorLine], output: Output) ->
     return [agency_info(code, catalogues, output) for code in codes]
 
 
+PARALLEL_MIN = 200  # below this, starting worker processes costs more than it saves
+_WORKER: dict = {}
+
+
+def _site_worker_init(renderer: Renderer, root: Path) -> None:
+    import gc
+
+    from .rules import load_all
+    from .validate import load_catalogues
+
+    gc.disable()  # short-lived worker: nothing it builds outlives a page
+    load_all()
+    _WORKER.update(renderer=renderer, root=root, catalogues=load_catalogues(root)[0])
+
+
+def _site_worker(path: Path):
+    """One indicator page, built in a worker: ('ok', page, line) or ('fail', path, problems)."""
+    from .loader import load
+    from .problems import Level
+    from .validate import check_loaded, display_path
+
+    renderer, root = _WORKER["renderer"], _WORKER["root"]
+    problems, _, model = check_loaded(load(path), _WORKER["catalogues"], display_path(path))
+    if model is None or any(p.level is Level.error for p in problems):
+        return "fail", path, sorted(problems)
+    deep = renderer.output(site=True, depth=1)
+    report = indicator_report(model, _WORKER["catalogues"], source=source_name(path, root), output=deep)
+    page = Page(indicator_path(report.fiscal_year, report.code, deep.ext), renderer.render("indicator", deep, report=report))
+    return "ok", page, indicator_line(report), report.fiscal_year
+
+
+def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, fiscal_year: int | None):
+    """(page, line) of every valid indicator: on every core for large trees."""
+    import sys
+
+    files = _indicator_files(root)
+    # workers inherit the renderer by fork; elsewhere (spawn) one process does it all
+    if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
+        deep = renderer.output(site=True, depth=1)
+        for report in tree_reports(root, deep, failures, progress, fiscal_year):
+            yield (Page(indicator_path(report.fiscal_year, report.code, deep.ext),
+                        renderer.render("indicator", deep, report=report)), indicator_line(report))
+        return
+    import multiprocessing
+
+    from .problems import Level
+    from .validate import load_catalogues
+
+    _, cat_problems = load_catalogues(root)
+    if any(p.level is Level.error for p in cat_problems):
+        failures.append((root, cat_problems))
+    ctx = multiprocessing.get_context("fork")
+    jobs = min(os.cpu_count() or 1, 8)
+    with ctx.Pool(jobs, initializer=_site_worker_init, initargs=(renderer, root)) as pool:
+        for result in pool.imap(_site_worker, files, chunksize=max(1, min(32, len(files) // (jobs * 8)))):
+            if progress is not None:
+                progress.advance()
+            if result[0] == "fail":
+                failures.append(result[1:])
+            elif fiscal_year is None or result[3] == fiscal_year:
+                yield result[1], result[2]
+
+
 def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
                fiscal_year: int | None = None) -> Iterator[Page]:
     """The static site of the tree: one page per indicator, one per agency, and the index.
@@ -1037,9 +1100,9 @@ def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
     deep = renderer.output(site=True, depth=1)
     ext = deep.ext
     lines: list[IndicatorLine] = []
-    for report in tree_reports(root, deep, failures, progress, fiscal_year):
-        lines.append(indicator_line(report))
-        yield Page(indicator_path(report.fiscal_year, report.code, ext), renderer.render("indicator", deep, report=report))
+    for page, line in _indicator_pages(renderer, root, failures, progress, fiscal_year):
+        lines.append(line)
+        yield page
     for agency in tree_agencies(root, lines, deep):
         yield Page(f"agency/{agency.code}.{ext}",
                    renderer.render("agency", deep, agency=agency_summary(agency, lines)))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _, ngettext
 from .problems import KpiError, Level, Problem
 from .rules import Catalogues
 
@@ -20,17 +21,18 @@ class UnknownIndicator(KpiError):
     def __init__(self, code: str, suggestions: list[str]):
         self.code = code
         self.suggestions = suggestions
-        self.fix = (f"did you mean {', '.join(suggestions)}?" if suggestions
-                    else "see the files under indicators/ (kpi score --all lists them)")
-        super().__init__(f"no indicator '{code}' under indicators/")
+        self.fix = (_("did you mean {names}?").format(names=", ".join(suggestions)) if suggestions
+                    else _("see the files under indicators/ (kpi score --all lists them)"))
+        super().__init__(_("no indicator '{code}' under indicators/").format(code=code))
 
 
 class InvalidIndicator(KpiError):
     def __init__(self, path: str, problems: list[Problem]):
         self.path = path
         self.problems = problems
-        self.fix = f"run `kpi validate {path}` and correct the errors first"
-        super().__init__(f"{path} has {sum(p.is_error for p in problems)} error(s)")
+        self.fix = _("run `kpi validate {path}` and correct the errors first").format(path=path)
+        errors = sum(p.is_error for p in problems)
+        super().__init__(ngettext("{path} has {n} error", "{path} has {n} errors", errors).format(path=path, n=errors))
 
 
 @dataclass
@@ -68,7 +70,7 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
         return as_path
     root = root or find_indicators_dir()
     if root is None:
-        raise NoIndicators("no indicators/ folder here or in any parent folder")
+        raise NoIndicators()
     if not _CODE_RE.match(code):
         # codes only: never let a code reach outside the folder (../../etc/passwd)
         raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3))
@@ -91,7 +93,7 @@ def open_indicator(path: Path) -> Opened:
     catalogues, cat_problems = load_catalogues(find_catalogue_dir(path))
     loaded = load(path)
     display = display_path(path)
-    problems, _, model = check_loaded(loaded, catalogues, display)
+    problems, _summary, model = check_loaded(loaded, catalogues, display)
     problems = cat_problems + problems
     errors = [p for p in problems if p.level is Level.error]
     if errors or model is None:

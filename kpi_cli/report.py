@@ -10,19 +10,24 @@ import json
 import os
 from typing import Callable
 
+from .i18n import _, ngettext
 from .problems import Level, Problem
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def summary_line(problems: list[Problem], files: int) -> str:
     errors = sum(1 for p in problems if p.level is Level.error)
     warnings = len(problems) - errors
+    checked = ngettext("{n} file checked", "{n} files checked", files).format(n=files)
     if not problems:
-        return f"{_plural(files, 'file')} checked: no problems"
-    return f"{_plural(files, 'file')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+        return _("{checked}: no problems").format(checked=checked)
+    return _("{checked}: {errors}, {warnings}").format(
+        checked=checked, errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
+
+
+def level_name(level: Level) -> str:
+    """'error' or 'warning', in the user's language (JSON keeps the English values)."""
+    return _("error") if level is Level.error else _("warning")
 
 
 def format_text(problems: list[Problem], files: int, *, color: bool = False) -> str:
@@ -32,15 +37,15 @@ def format_text(problems: list[Problem], files: int, *, color: bool = False) -> 
 
     lines = []
     for p in problems:
-        level = paint(p.level.value, "1;31" if p.level is Level.error else "1;33")
+        level = paint(level_name(p.level), "1;31" if p.level is Level.error else "1;33")
         lines.append(f"{paint(f'{p.path}:{p.line}:{p.column}', '1')}: {level} [{p.rule}] {p.message}")
         if p.fix:
-            lines.append(f"    {paint('fix:', '36')} {p.fix}")
+            lines.append(f"    {paint(_('fix:'), '36')} {p.fix}")
     lines.append(summary_line(problems, files))
     return "\n".join(lines) + "\n"
 
 
-def format_json(problems: list[Problem], files: int, **_) -> str:
+def format_json(problems: list[Problem], files: int, **_options) -> str:
     errors = sum(1 for p in problems if p.level is Level.error)
     doc = {
         "version": 1,
@@ -59,12 +64,12 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def format_github(problems: list[Problem], files: int, **_) -> str:
+def format_github(problems: list[Problem], files: int, **_options) -> str:
     """GitHub Actions workflow commands: annotations on the offending lines."""
     lines = []
     for p in problems:
         kind = "error" if p.level is Level.error else "warning"
-        message = p.message + (f" — fix: {p.fix}" if p.fix else "")
+        message = p.message + (_(" — fix: {fix}").format(fix=p.fix) if p.fix else "")
         lines.append(f"::{kind} file={_gh_escape(p.path, True)},line={p.line},col={p.column},"
                      f"title={_gh_escape(p.rule, True)}::{_gh_escape(message)}")
     lines.append(summary_line(problems, files))

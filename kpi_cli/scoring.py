@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
+from .i18n import _
 from .model import Amendment, Indicator, Part, PercentRule, Quarter
 from .stages import stages_done_by
 from .thai import fiscal_position, format_number, quarter_bounds
@@ -105,11 +106,12 @@ class RuleRef:
         return {"method": self.method, "amendment": amendment}
 
     def label(self) -> str:
-        text = self.method or "no rule"
-        if self.amendment is not None:
-            what = "scoring amended" if self.changes_scoring else "criteria amended"
-            text += f" ({what} by {self.amendment} from {self.effective})"
-        return text
+        text = self.method or _("no rule")
+        if self.amendment is None:
+            return text
+        amended = _("{rule} (scoring amended by {letter} from {date})") if self.changes_scoring else \
+            _("{rule} (criteria amended by {letter} from {date})")
+        return amended.format(rule=text, letter=self.amendment, date=self.effective)
 
 
 @dataclass(frozen=True)
@@ -329,16 +331,16 @@ def _computed(ind: Indicator, rule, row: Quarter | None, end: dt.date | None,
 def _score(rule, performance: float | None, target: float | None) -> tuple[float | None, float | None, str | None]:
     """(score, level, why there is none) of a performance by a rule."""
     if rule is None:
-        return None, None, "the file declares no scoring rule (`scoring:`)"
+        return None, None, _("the file declares no scoring rule (`scoring:`)")
     if performance is None:
-        return None, None, "no performance reported"
+        return None, None, _("no performance reported")
     if rule.method == "levels":
         level = level_of(performance, rule.thresholds, rule.direction)
         return level_score(level, len(rule.thresholds), target), level, None
     if target is None:
         if rule.method == "composite":
             return min(SCORE_MAX, max(0.0, performance)), None, None
-        return None, None, "no target for this quarter"
+        return None, None, _("no target for this quarter")
     if rule.method == "percent":
         return ratio_score(performance, target, direction=rule.direction, cap=rule.cap), None, None
     return ratio_score(performance, target), None, None
@@ -347,10 +349,10 @@ def _score(rule, performance: float | None, target: float | None) -> tuple[float
 def _not_assessed(row: Quarter | None) -> str | None:
     """How the file says the quarter is not assessed: '0 / 0' on the page, or no official score."""
     if row is None or row.assessed is None:
-        return "not assessed yet (no official score)"
+        return _("not assessed yet (no official score)")
     subs = row.sub_scores or []
     if not row.assessed and len(subs) == 2 and not subs[0] and not subs[1]:
-        return "not assessed (0 / 0)"
+        return _("not assessed (0 / 0)")
     return None
 
 
@@ -374,21 +376,22 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     basis = "computed" if computed is not None else ("reported" if reported is not None else None)
     score, level, no_score = _score(rule, computed if computed is not None else reported, target)
     if row is None and score is None:
-        no_score = f"no row for quarter {quarter} in the file"
+        no_score = _("no row for quarter {quarter} in the file").format(quarter=quarter)
     assessed = row.assessed if row is not None else None
     not_assessed = _not_assessed(row)
 
     notes = [n for n in (no_score, not_assessed) if n]
     absent = [p.key for p in parts if p.performance is None]
     if row is not None and absent:
-        notes.append(f"no figure for part(s) {', '.join(absent)}: the reported total is scored")
+        notes.append(_("no figure for part(s) {parts}: the reported total is scored").format(parts=", ".join(absent)))
     perf_differs = not _close(computed, reported)
     if perf_differs:
-        notes.append(f"computed performance {format_number(computed)} differs from the reported "
-                     f"{format_number(reported)}")
+        notes.append(_("computed performance {computed} differs from the reported {reported}").format(
+            computed=format_number(computed), reported=format_number(reported)))
     score_differs = assessed is not None and score is not None and not _close(score, assessed)
     if score_differs and not not_assessed:
-        notes.append(f"computed score {format_number(score)} differs from the official {format_number(assessed)}")
+        notes.append(_("computed score {score} differs from the official {official}").format(
+            score=format_number(score), official=format_number(assessed)))
     reason, source = None, None
     if row is not None and row.difference_reason:
         reason, source = row.difference_reason, "file"
@@ -408,7 +411,7 @@ def score_indicator(ind: Indicator, quarter: int) -> IndicatorScore:
     """Quarters 1..`quarter` of an indicator; `.score` is the score of `quarter`."""
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"quarter must be 1-4, not {quarter}")
-    rule, _ = rule_in_force(ind, quarter)
+    rule, _ref = rule_in_force(ind, quarter)
     cumulative = rule.cumulative if isinstance(rule, PercentRule) else None
     return IndicatorScore(
         code=ind.code, fiscal_year=ind.fiscal_year, agency=ind.agency, title=ind.title,
@@ -424,16 +427,18 @@ def _figures(values) -> str:
 def describe_rule(rule) -> str:
     """One line that says what a rule does: 'stage-points 30 / 10 / 10 / 30 / 20', …"""
     if rule is None:
-        return "no scoring rule"
+        return _("no scoring rule")
     if rule.method == "stage-points":
-        return f"stage-points {_figures(rule.points)} (stages 1-5)"
+        return _("stage-points {points} (stages 1-5)").format(points=_figures(rule.points))
     if rule.method == "composite":
-        return "composite: " + " + ".join(f"{p.key} ({p.points:g} points)" for p in rule.parts)
-    better = "higher" if rule.direction == "higher" else "lower"
+        return _("composite: {parts}").format(parts=" + ".join(
+            _("{key} ({points:g} points)").format(key=p.key, points=p.points) for p in rule.parts))
+    better = _("higher is better") if rule.direction == "higher" else _("lower is better")
     if rule.method == "percent":
-        kind = "cumulative" if rule.cumulative else "per quarter"
-        return f"percent of target, {better} is better, {kind}, cap {rule.cap:g}"
-    return f"levels 1-{len(rule.thresholds)} at {_figures(rule.thresholds)}, {better} is better, interpolated"
+        kind = _("cumulative") if rule.cumulative else _("per quarter")
+        return _("percent of target, {better}, {kind}, cap {cap:g}").format(better=better, kind=kind, cap=rule.cap)
+    return _("levels 1-{top} at {thresholds}, {better}, interpolated").format(
+        top=len(rule.thresholds), thresholds=_figures(rule.thresholds), better=better)
 
 
 # --- an agency's weighted result ------------------------------------------------------
@@ -506,7 +511,7 @@ class AgencyScore:
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
     pairs = list(pairs)
-    total = sum(w for w, _ in pairs)
+    total = sum(w for w, _score in pairs)
     if not pairs or total <= 0:
         return None
     return sum(w * s for w, s in pairs) / total
@@ -519,7 +524,7 @@ def agency_item(ind: Indicator, quarter: int) -> AgencyItem:
     if q.score is None:
         missing = q.no_score
     elif weight is None:
-        missing = "no weight (`weight: {percent: …}`)"
+        missing = _("no weight (`weight: {{percent: …}}`)").format()  # {{ }}: braces of the YAML, not fields
     return AgencyItem(ind.code, ind.title, weight, q.score, q.assessed, q.not_assessed, missing)
 
 
@@ -542,8 +547,10 @@ def default_quarter(fiscal_year: int, today: dt.date) -> tuple[int, str]:
     year that has ended, quarter 1 of one that has not begun. With the sentence that says so."""
     fy, q = fiscal_position(today)
     if fiscal_year == fy:
-        return q, f"no --quarter given: using quarter {q}, the current quarter of fiscal year {fy} (today {today})"
+        return q, _("no --quarter given: using quarter {quarter}, the current quarter of fiscal year {year} "
+                    "(today {today})").format(quarter=q, year=fy, today=today)
     if fiscal_year < fy:
-        return 4, (f"no --quarter given: fiscal year {fiscal_year} has ended (today {today} is in {fy}), "
-                   "using quarter 4")
-    return 1, f"no --quarter given: fiscal year {fiscal_year} has not begun (today {today}), using quarter 1"
+        return 4, _("no --quarter given: fiscal year {year} has ended (today {today} is in {current}), "
+                    "using quarter 4").format(year=fiscal_year, today=today, current=fy)
+    return 1, _("no --quarter given: fiscal year {year} has not begun (today {today}), using quarter 1").format(
+        year=fiscal_year, today=today)

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .i18n import N_, _, ngettext
 from .model import (Activity, Amendment, Decision, Idea, Indicator, Innovation, Proposal, StageEvent,
                     Submission, Survey)
 from .problems import KpiError
@@ -36,11 +37,11 @@ class StageInfo:
 
 
 STAGES = (
-    StageInfo(1, "ค้นหา และรวบรวมความคิดเห็น", "collect ideas", "แบบฟอร์ม 1"),
-    StageInfo(2, "คัดเลือกความคิดเห็น", "select one idea", "แบบฟอร์ม 2"),
-    StageInfo(3, "นำเสนอโครงการ", "propose the project", "แบบฟอร์ม 3, 4"),
-    StageInfo(4, "พัฒนานวัตกรรม", "develop the innovation", "-"),
-    StageInfo(5, "สำรวจผลการนำนวัตกรรมไปใช้ประโยชน์", "survey its use", "แบบฟอร์ม 5"),
+    StageInfo(1, "ค้นหา และรวบรวมความคิดเห็น", N_("collect ideas"), "แบบฟอร์ม 1"),
+    StageInfo(2, "คัดเลือกความคิดเห็น", N_("select one idea"), "แบบฟอร์ม 2"),
+    StageInfo(3, "นำเสนอโครงการ", N_("propose the project"), "แบบฟอร์ม 3, 4"),
+    StageInfo(4, "พัฒนานวัตกรรม", N_("develop the innovation"), "-"),
+    StageInfo(5, "สำรวจผลการนำนวัตกรรมไปใช้ประโยชน์", N_("survey its use"), "แบบฟอร์ม 5"),
 )
 LAST_STAGE = len(STAGES)
 
@@ -49,17 +50,28 @@ EVIDENCE_TO = "สำนักงาน ก.ก."  # the Office of the Bangkok C
 
 # How the gate of stage 1 names the agency's kind: "minimum for a unit under the Permanent Secretary: 10".
 KIND_LABELS = {
-    "department": "a department (หน่วยงานระดับสำนัก)",
-    "district": "a district office (สำนักงานเขต)",
-    "permanent-secretary-unit": "a unit under the Permanent Secretary",
-    "council-secretariat": "the Secretariat of the Bangkok Council",
-    "governor-secretariat": "the Secretariat of the Governor",
+    "department": N_("a department (หน่วยงานระดับสำนัก)"),
+    "district": N_("a district office (สำนักงานเขต)"),
+    "permanent-secretary-unit": N_("a unit under the Permanent Secretary"),
+    "council-secretariat": N_("the Secretariat of the Bangkok Council"),
+    "governor-secretariat": N_("the Secretariat of the Governor"),
 }
+
+
+# the values of `kind`, `outcome` and `result` as people read them (the files keep the English values)
+VALUE_NAMES = {"appeal": N_("appeal"), "amendment": N_("amendment"), "pending": N_("pending"),
+               "accepted": N_("accepted"), "rejected": N_("rejected"), "approved": N_("approved")}
+
+
+def value_name(value: str) -> str:
+    return _(VALUE_NAMES[value]) if value in VALUE_NAMES else value
 
 
 def stage_label(n: int) -> str:
     """'stage 3 (propose the project)'."""
-    return f"stage {n} ({STAGES[n - 1].name_en})" if 1 <= n <= LAST_STAGE else f"stage {n}"
+    if 1 <= n <= LAST_STAGE:
+        return _("stage {n} ({name})").format(n=n, name=_(STAGES[n - 1].name_en))
+    return _("stage {n}").format(n=n)
 
 
 def done_stages(inn: Innovation | None) -> list[int]:
@@ -95,7 +107,8 @@ def agency_minimum(ind: Indicator, catalogues) -> tuple[int | None, str | None]:
     if agency is None:
         return None, None
     kind = agency.kind.value
-    return catalogues.minimum_ideas.get(kind), KIND_LABELS.get(kind) or catalogues.kind_names.get(kind)
+    label = KIND_LABELS.get(kind)
+    return catalogues.minimum_ideas.get(kind), _(label) if label else catalogues.kind_names.get(kind)
 
 
 # --- gates ----------------------------------------------------------------------------
@@ -110,38 +123,41 @@ class Check:
 
 def _check_ideas(inn: Innovation, need: int | None, kind_name: str | None) -> list[Check]:
     if need is None:
-        return [Check(False, "the minimum number of ideas is unknown: the agency is not in agencies.yaml")]
+        return [Check(False, _("the minimum number of ideas is unknown: the agency is not in agencies.yaml"))]
     have = idea_count(inn)
-    listed = f" ({inn.ideas_reported} reported, {len(inn.ideas)} listed)" if have > len(inn.ideas) else ""
-    who = f" for {kind_name}" if kind_name else ""
-    text = f"{have} of {need} ideas recorded{listed} (minimum{who}: {need})"
+    listed = _(" ({reported} reported, {listed} listed)").format(reported=inn.ideas_reported, listed=len(inn.ideas)) \
+        if have > len(inn.ideas) else ""
+    text = _("{have} of {need} ideas recorded{listed} (minimum for {kind}: {need})") if kind_name else \
+        _("{have} of {need} ideas recorded{listed} (minimum: {need})")
+    text = text.format(have=have, need=need, listed=listed, kind=kind_name)
     if have < need:
-        return [Check(False, f"{text}; add {need - have} more with `kpi idea add`")]
+        return [Check(False, _("{text}; add {more} more with `kpi idea add`").format(text=text, more=need - have))]
     return [Check(True, text)]
 
 
 def _check_selection(inn: Innovation) -> list[Check]:
     if inn.selected_idea is None:
-        return [Check(False, "no idea selected (แบบฟอร์ม 2): record it with `kpi idea select`")]
+        return [Check(False, _("no idea selected (แบบฟอร์ม 2): record it with `kpi idea select`"))]
     idea = next((i for i in inn.ideas if i.id == inn.selected_idea), None)
     if idea is None:
-        return [Check(False, f"the selected idea {inn.selected_idea} is not one of the stage-1 ideas")]
-    return [Check(True, f"idea {idea.id} selected (แบบฟอร์ม 2): {idea.title}")]
+        return [Check(False, _("the selected idea {id} is not one of the stage-1 ideas").format(id=inn.selected_idea))]
+    return [Check(True, _("idea {id} selected (แบบฟอร์ม 2): {title}").format(id=idea.id, title=idea.title))]
 
 
 def _check_proposal(inn: Innovation) -> list[Check]:
     p = inn.proposal
     if p is None:
-        return [Check(False, "no project proposal recorded (แบบฟอร์ม 3, 4): record it with `kpi propose`")]
-    submitted = (Check(True, f"submitted to {p.submitted_to or 'the committee'} on {p.submitted}") if p.submitted
-                 else Check(False, "the proposal has not been submitted to the BMA Innovation Committee "
-                                   "(`kpi propose --submitted DATE`)"))
+        return [Check(False, _("no project proposal recorded (แบบฟอร์ม 3, 4): record it with `kpi propose`"))]
+    submitted = (Check(True, _("submitted to {to} on {date}").format(to=p.submitted_to or _("the committee"),
+                                                                     date=p.submitted)) if p.submitted
+                 else Check(False, _("the proposal has not been submitted to the BMA Innovation Committee "
+                                     "(`kpi propose --submitted DATE`)")))
     return [
-        Check(True, f"project: {p.title}"),
-        Check(p.form3, "the project document (แบบฟอร์ม 3) is " + ("done" if p.form3 else
-                                                                   "not marked done (`kpi propose --form3`)")),
-        Check(p.form4, "the proposal form (แบบฟอร์ม 4) is " + ("done" if p.form4 else
-                                                                 "not marked done (`kpi propose --form4`)")),
+        Check(True, _("project: {title}").format(title=p.title)),
+        Check(p.form3, _("the project document (แบบฟอร์ม 3) is done") if p.form3 else
+              _("the project document (แบบฟอร์ม 3) is not marked done (`kpi propose --form3`)")),
+        Check(p.form4, _("the proposal form (แบบฟอร์ม 4) is done") if p.form4 else
+              _("the proposal form (แบบฟอร์ม 4) is not marked done (`kpi propose --form4`)")),
         submitted,
     ]
 
@@ -149,34 +165,41 @@ def _check_proposal(inn: Innovation) -> list[Check]:
 def _check_development(inn: Innovation) -> list[Check]:
     d = inn.decision
     if d is not None and d.result == "approved":
-        approval = Check(True, "approved by the committee" + (f" on {d.date}" if d.date else ""))
+        approval = Check(True, _("approved by the committee on {date}").format(date=d.date) if d.date else
+                         _("approved by the committee"))
     else:
-        state = "no decision" if d is None else f"the decision is '{d.result}'"
-        approval = Check(False, f"the committee's approval is not recorded ({state}): `kpi decide --result approved`")
+        state = _("no decision") if d is None else _("the decision is '{result}'").format(result=value_name(d.result))
+        approval = Check(False, _("the committee's approval is not recorded ({state}): "
+                                  "`kpi decide --result approved`").format(state=state))
     done = sum(a.done for a in inn.activities)
     if not inn.activities:
-        activities = Check(False, "no project activities recorded: `kpi activity`")
+        activities = Check(False, _("no project activities recorded: `kpi activity`"))
     elif not done:
-        activities = Check(False, "no project activity is marked done")
+        activities = Check(False, _("no project activity is marked done"))
     else:
-        activities = Check(True, f"{done} project activities done")
+        activities = Check(True, ngettext("{n} project activity done", "{n} project activities done", done).format(
+            n=done))
     if inn.evidence_sent:
         dates = ", ".join(str(s.date) for s in inn.evidence_sent if s.date)
-        sent = Check(True, f"evidence sent to {inn.evidence_sent[-1].to or EVIDENCE_TO}" + (f" ({dates})" if dates else ""))
+        to = inn.evidence_sent[-1].to or EVIDENCE_TO
+        sent = Check(True, _("evidence sent to {to} ({dates})").format(to=to, dates=dates) if dates else
+                     _("evidence sent to {to}").format(to=to))
     else:
-        sent = Check(False, f"no evidence sent to {EVIDENCE_TO} recorded: `kpi evidence`")
+        sent = Check(False, _("no evidence sent to {to} recorded: `kpi evidence`").format(to=EVIDENCE_TO))
     return [approval, activities, sent]
 
 
 def _check_survey(inn: Innovation) -> list[Check]:
     s = inn.survey
     if s is None:
-        return [Check(False, "the survey of use (แบบฟอร์ม 5) is not recorded: `kpi survey --date DATE`")]
-    recorded = Check(True, f"the survey (แบบฟอร์ม 5) is recorded ({s.date}{', ' + s.letter if s.letter else ''})")
+        return [Check(False, _("the survey of use (แบบฟอร์ม 5) is not recorded: `kpi survey --date DATE`"))]
+    recorded = Check(True, _("the survey (แบบฟอร์ม 5) is recorded ({date})").format(
+        date=f"{s.date}, {s.letter}" if s.letter else s.date))
     if not s.approved:
-        return [recorded, Check(False, "the survey (แบบฟอร์ม 5) is not approved by the agency head: "
-                                       "`kpi survey --approved`")]
-    return [recorded, Check(True, "approved" + (f" by {s.approved_by}" if s.approved_by else ""))]
+        return [recorded, Check(False, _("the survey (แบบฟอร์ม 5) is not approved by the agency head: "
+                                         "`kpi survey --approved`"))]
+    return [recorded, Check(True, _("approved by {who}").format(who=s.approved_by) if s.approved_by else
+                            _("approved"))]
 
 
 def gate_checks(stage: int, ind: Indicator, agency_kind_minimum: int | None = None,
@@ -296,17 +319,20 @@ def parse_date(text: str, option: str = "--date") -> dt.date:
 
     m = _ISO.match(text.strip())
     if not m:
-        raise BadDate(f"{option} {text!r} is not a date written YYYY-MM-DD",
-                      "write it as year-month-day, Common Era: e.g. 2021-04-15 for 15 เมษายน 2564")
+        raise BadDate(_("{option} {text!r} is not a date written YYYY-MM-DD").format(option=option, text=text),
+                      _("write it as year-month-day, Common Era: e.g. 2021-04-15 for 15 เมษายน 2564"))
     year, month, day = (int(g) for g in m.groups())
     if looks_like_be_year(year):
         fixed = f"{year - BE_OFFSET:04d}-{month:02d}-{day:02d}"
-        raise BadDate(f"{option} {text} has a Buddhist-Era year (พ.ศ. {year}); dates are written in the "
-                      f"Common Era (ค.ศ.): write {fixed}", f"write {fixed}")
+        raise BadDate(_("{option} {text} has a Buddhist-Era year (พ.ศ. {year}); dates are written in the "
+                        "Common Era (ค.ศ.): write {fixed}").format(option=option, text=text, year=year, fixed=fixed),
+                      _("write {value}").format(value=fixed))
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise BadDate(f"{option} {text} is not a real date ({exc})", "check the day and the month") from None
+        raise BadDate(_("{option} {text} is not a real date ({reason})").format(option=option, text=text,
+                                                                              reason=_(str(exc))),
+                      _("check the day and the month")) from None
 
 
 def key_order(path: tuple) -> tuple[str, ...]:
@@ -332,10 +358,10 @@ def require_innovation(ind: Indicator) -> Innovation:
     """The innovation record; refuses for an indicator that is not the innovation indicator."""
     scoring = getattr(ind.scoring, "method", None)
     if ind.innovation is None and scoring != "stage-points":
-        raise StageRefused(f"{ind.code} is not the innovation indicator: it has no `innovation:` record and "
-                           "does not score by stage points",
-                           fix="the five stages belong to each agency's innovation indicator "
-                               "(ความสำเร็จในการเสนอนวัตกรรม…); give its code")
+        raise StageRefused(_("{code} is not the innovation indicator: it has no `innovation:` record and "
+                             "does not score by stage points").format(code=ind.code),
+                           fix=_("the five stages belong to each agency's innovation indicator "
+                                 "(ความสำเร็จในการเสนอนวัตกรรม…); give its code"))
     return ind.innovation or Innovation()
 
 
@@ -345,15 +371,15 @@ def _record(ind: Indicator, path: tuple, cls, current, values: dict, required: t
     none yet; otherwise only the given keys)."""
     given = _fields(cls, values)
     if not given:
-        raise StageRefused(f"nothing to record: give at least one option of `{command}`",
-                           fix=f"see `{command} --help`")
+        raise StageRefused(_("nothing to record: give at least one option of `{command}`").format(command=command),
+                           fix=_("see `{command} --help`").format(command=command))
     if current is None:
-        lacking = [k for k in required if k not in given]
+        lacking = [f"--{k.replace('_', '-')}" for k in required if k not in given]
         if lacking:
-            raise StageRefused(f"{ind.code} has no {path[-1]} recorded yet: a new one needs "
-                               + ", ".join(f"--{k.replace('_', '-')}" for k in lacking),
-                               fix=f"e.g. `{command} {ind.code} " + " ".join(
-                                   f"--{k.replace('_', '-')} …" for k in lacking) + "`")
+            raise StageRefused(_("{code} has no {what} recorded yet: a new one needs {options}").format(
+                                   code=ind.code, what=path[-1], options=", ".join(lacking)),
+                               fix=_("e.g. `{example}`").format(example=f"{command} {ind.code} " + " ".join(
+                                   f"{option} …" for option in lacking)))
         return [Set(path, given)]
     return [Set(path + (k,), v) for k, v in given.items() if getattr(current, k) != v]
 
@@ -364,27 +390,30 @@ def add_idea(ind: Indicator, title: str, *, date: dt.date | None = None, by: str
     inn = require_innovation(ind)
     title = title.strip()
     if not title:
-        raise StageRefused("the idea has no title", fix='e.g. kpi idea add CODE "บริการงานทะเบียนเคลื่อนที่เชิงรุก"')
+        raise StageRefused(_("the idea has no title"),
+                           fix=_('e.g. kpi idea add CODE "บริการงานทะเบียนเคลื่อนที่เชิงรุก"'))
     same = next((i for i in inn.ideas if i.title.strip() == title), None)
     if same is not None:
-        raise StageRefused(f"idea {same.id} already has this title; nothing was added",
-                           fix="give each idea its own title")
+        raise StageRefused(_("idea {id} already has this title; nothing was added").format(id=same.id),
+                           fix=_("give each idea its own title"))
     number = max((i.id for i in inn.ideas), default=0) + 1
     idea = _fields(Idea, {"id": number, "title": title, "date": date, "by": by, "note": note})
     edits = [Append(("innovation", "ideas"), idea)]
     listed = len(inn.ideas) + 1
     if inn.ideas_reported is not None and inn.ideas_reported < listed:
         edits.append(Set(("innovation", "ideas_reported"), listed))  # the count reported follows the list
-    return Change(edits, f"idea {number} recorded ({listed} listed)")
+    return Change(edits, _("idea {id} recorded ({listed} listed)").format(id=number, listed=listed))
 
 
 def report_ideas(ind: Indicator, count: int) -> Change:
     """The number of ideas the agency reported (แบบฟอร์ม 1), when not all of them are listed."""
     inn = require_innovation(ind)
     if count < len(inn.ideas):
-        raise StageRefused(f"{len(inn.ideas)} ideas are listed already; the number reported cannot be {count}",
-                           fix=f"give {len(inn.ideas)} or more")
-    return Change([Set(("innovation", "ideas_reported"), count)], f"{count} ideas reported")
+        raise StageRefused(_("{listed} ideas are listed already; the number reported cannot be {count}").format(
+                               listed=len(inn.ideas), count=count),
+                           fix=_("give {listed} or more").format(listed=len(inn.ideas)))
+    return Change([Set(("innovation", "ideas_reported"), count)],
+                  ngettext("{n} idea reported", "{n} ideas reported", count).format(n=count))
 
 
 def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) -> Change:
@@ -392,18 +421,20 @@ def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) ->
     inn = require_innovation(ind)
     ids = [i.id for i in inn.ideas]
     if idea_id not in ids:
-        listed = f"ideas are numbered {min(ids)} to {max(ids)}" if ids else "no ideas are recorded yet"
-        raise StageRefused(f"there is no idea {idea_id}: {listed}",
-                           fix="`kpi idea list CODE` shows them; `kpi idea add` records one")
+        listed = _("ideas are numbered {first} to {last}").format(first=min(ids), last=max(ids)) if ids else \
+            _("no ideas are recorded yet")
+        raise StageRefused(_("there is no idea {id}: {listed}").format(id=idea_id, listed=listed),
+                           fix=_("`kpi idea list CODE` shows them; `kpi idea add` records one"))
     done = {e.stage: e for e in inn.stages}
     if 2 in done and inn.selected_idea != idea_id:
-        raise StageRefused(f"stage 2 was completed on {done[2].completed} with idea {inn.selected_idea} selected; "
-                           "the selection cannot change now", fix="the selection is part of the record")
+        raise StageRefused(_("stage 2 was completed on {date} with idea {id} selected; "
+                             "the selection cannot change now").format(date=done[2].completed, id=inn.selected_idea),
+                           fix=_("the selection is part of the record"))
     edits: list[Edit] = [Set(("innovation", "selected_idea"), idea_id)]
     if date is not None:
         edits.append(Set(("innovation", "selected_date"), date))
     title = next(i.title for i in inn.ideas if i.id == idea_id)
-    return Change(edits, f"idea {idea_id} selected: {title}")
+    return Change(edits, _("idea {id} selected: {title}").format(id=idea_id, title=title))
 
 
 def propose(ind: Indicator, **values) -> Change:
@@ -413,9 +444,9 @@ def propose(ind: Indicator, **values) -> Change:
         values["submitted_to"] = COMMITTEE
     edits = _record(ind, ("innovation", "proposal"), Proposal, inn.proposal, values, ("title", "kind"),
                     "kpi propose")
-    what = "proposal recorded" if inn.proposal is None else "proposal updated"
+    what = _("proposal recorded") if inn.proposal is None else _("proposal updated")
     if values.get("submitted"):
-        what += f", submitted on {values['submitted']}"
+        what = _("{what}, submitted on {date}").format(what=what, date=values["submitted"])
     return Change(edits, what)
 
 
@@ -423,20 +454,21 @@ def decide(ind: Indicator, **values) -> Change:
     """The committee's decision on the proposal."""
     inn = require_innovation(ind)
     if inn.proposal is None:
-        raise StageRefused("no proposal is recorded for the committee to decide on",
-                           fix="record it first: `kpi propose CODE --title … --kind service --submitted DATE`")
+        raise StageRefused(_("no proposal is recorded for the committee to decide on"),
+                           fix=_("record it first: `kpi propose CODE --title … --kind service --submitted DATE`"))
     edits = _record(ind, ("innovation", "decision"), Decision, inn.decision, values, ("result",), "kpi decide")
-    return Change(edits, f"the committee's decision recorded: {values.get('result') or inn.decision.result}")
+    return Change(edits, _("the committee's decision recorded: {result}").format(
+        result=value_name(values.get("result") or inn.decision.result)))
 
 
 def add_activity(ind: Indicator, title: str, **values) -> Change:
     """A stage-4 activity of the project, done, with its evidence."""
     inn = require_innovation(ind)
     if not title.strip():
-        raise StageRefused("the activity has no title", fix='e.g. kpi activity CODE "ประชาสัมพันธ์โครงการ"')
+        raise StageRefused(_("the activity has no title"), fix=_('e.g. kpi activity CODE "ประชาสัมพันธ์โครงการ"'))
     activity = _fields(Activity, {"title": title.strip(), **values})
     return Change([Append(("innovation", "activities"), activity)],
-                  f"activity {len(inn.activities) + 1} recorded")
+                  _("activity {n} recorded").format(n=len(inn.activities) + 1))
 
 
 def add_evidence(ind: Indicator, **values) -> Change:
@@ -444,7 +476,7 @@ def add_evidence(ind: Indicator, **values) -> Change:
     inn = require_innovation(ind)
     sent = _fields(Submission, {"to": EVIDENCE_TO, **{k: v for k, v in values.items() if v is not None}})
     return Change([Append(("innovation", "evidence_sent"), sent)],
-                  f"evidence sent to {sent['to']} recorded ({len(inn.evidence_sent) + 1} in all)")
+                  _("evidence sent to {to} recorded ({n} in all)").format(to=sent["to"], n=len(inn.evidence_sent) + 1))
 
 
 def record_survey(ind: Indicator, **values) -> Change:
@@ -452,7 +484,8 @@ def record_survey(ind: Indicator, **values) -> Change:
     inn = require_innovation(ind)
     edits = _record(ind, ("innovation", "survey"), Survey, inn.survey, values, ("date",), "kpi survey")
     approved = values.get("approved") or (inn.survey is not None and inn.survey.approved)
-    return Change(edits, "survey (แบบฟอร์ม 5) recorded" + (", approved" if approved else ", not yet approved"))
+    return Change(edits, _("survey (แบบฟอร์ม 5) recorded, approved") if approved else
+                  _("survey (แบบฟอร์ม 5) recorded, not yet approved"))
 
 
 def record_appeal(ind: Indicator, letter: str, **values) -> Change:
@@ -464,13 +497,16 @@ def record_appeal(ind: Indicator, letter: str, **values) -> Change:
     index = next((i for i, a in enumerate(ind.amendments) if a.letter == letter), None)
     if index is None:
         if values.get("date") is None:
-            raise StageRefused(f"no appeal with letter {letter} is on record: a new one needs --date",
-                               fix=f'e.g. kpi appeal {ind.code} --letter "{letter}" --date 2021-07-07 --grounds …')
+            raise StageRefused(_("no appeal with letter {letter} is on record: a new one needs --date").format(
+                                   letter=letter),
+                               fix=_('e.g. kpi appeal {code} --letter "{letter}" --date 2021-07-07 --grounds …').format(
+                                   code=ind.code, letter=letter))
         new = {**values, "letter": letter, **lists}
         new["kind"] = new.get("kind") or "appeal"
         new["outcome"] = new.get("outcome") or "pending"
         return Change([Append(("amendments",), _fields(Amendment, new))],
-                      f"{new['kind']} {letter} recorded ({new['outcome']})")
+                      _("{kind} {letter} recorded ({outcome})").format(kind=value_name(new["kind"]), letter=letter,
+                                                                        outcome=value_name(new["outcome"])))
     current = ind.amendments[index]
     path = ("amendments", index)
     edits: list[Edit] = [Set(path + (k,), v) for k, v in _fields(Amendment, values).items()
@@ -482,10 +518,12 @@ def record_appeal(ind: Indicator, letter: str, **values) -> Change:
                 edits.append(Append(path + (key,), item) if have else Set(path + (key,), have + [item]))
                 have.append(item)
     if not edits:
-        raise StageRefused(f"nothing to record for {letter}: give the outcome, conditions or other fields",
-                           fix="see `kpi appeal --help`")
+        raise StageRefused(_("nothing to record for {letter}: give the outcome, conditions or other fields").format(
+                               letter=letter),
+                           fix=_("see `{command} --help`").format(command="kpi appeal"))
     outcome = values.get("outcome") or current.outcome
-    return Change(edits, f"{current.kind} {letter} updated ({outcome})")
+    return Change(edits, _("{kind} {letter} updated ({outcome})").format(kind=value_name(current.kind), letter=letter,
+                                                                         outcome=value_name(outcome)))
 
 
 def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = None,
@@ -498,37 +536,48 @@ def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = 
     events = {e.stage: e for e in inn.stages}
     code = ind.code
     if current is None:
-        raise StageRefused(f"all five stages of {code} are done (stage 5 on {events[LAST_STAGE].completed}): "
-                           "the project is finished; there is nothing to advance",
-                           fix=f"`kpi status {code}` shows the record")
+        raise StageRefused(_("all five stages of {code} are done (stage 5 on {date}): "
+                             "the project is finished; there is nothing to advance").format(
+                               code=code, date=events[LAST_STAGE].completed),
+                           fix=_("`kpi status {code}` shows the record").format(code=code))
     target = current if to is None else to
     if not 1 <= target <= LAST_STAGE:
-        raise StageRefused(f"there is no stage {target}: the stages are 1 to {LAST_STAGE}",
-                           fix=f"the current stage is {current}")
+        raise StageRefused(_("there is no stage {stage}: the stages are 1 to {last}").format(stage=target,
+                                                                                            last=LAST_STAGE),
+                           fix=_("the current stage is {stage}").format(stage=current))
     if target < current:
-        raise StageRefused(f"{stage_label(target)} is already done (completed {events[target].completed}); "
-                           f"stages never go back. The current stage is {stage_label(current)}",
-                           fix=f"to complete stage {current}: kpi advance {code} --to {current} --date YYYY-MM-DD")
+        raise StageRefused(_("{stage} is already done (completed {date}); stages never go back. "
+                             "The current stage is {current}").format(stage=stage_label(target),
+                                                                      date=events[target].completed,
+                                                                      current=stage_label(current)),
+                           fix=_("to complete stage {stage}: kpi advance {code} --to {stage} --date YYYY-MM-DD").format(
+                               stage=current, code=code))
     if target > current:
-        raise StageRefused(f"cannot skip to stage {target}: {stage_label(current)} is not done yet",
-                           fix=f"complete stage {current} first: kpi advance {code} --date YYYY-MM-DD "
-                               f"(`kpi status {code}` shows what its gate needs)")
+        raise StageRefused(_("cannot skip to stage {stage}: {current} is not done yet").format(
+                               stage=target, current=stage_label(current)),
+                           fix=_("complete stage {stage} first: kpi advance {code} --date YYYY-MM-DD "
+                                 "(`kpi status {code}` shows what its gate needs)").format(stage=current, code=code))
     reasons = []
     start, end = fiscal_window(ind)
     if not start <= date <= end:
-        extended = " (extended by an accepted appeal)" if end > fiscal_year_bounds(ind.fiscal_year)[1] else ""
-        reasons.append(f"the date {date} is outside fiscal year {ind.fiscal_year}: {start} to {end}{extended}")
+        extended = end > fiscal_year_bounds(ind.fiscal_year)[1]
+        outside = _("the date {date} is outside fiscal year {year}: {start} to {end} (extended by an accepted "
+                    "appeal)") if extended else _("the date {date} is outside fiscal year {year}: {start} to {end}")
+        reasons.append(outside.format(date=date, year=ind.fiscal_year, start=start, end=end))
     previous = max(inn.stages, key=lambda e: e.stage, default=None)
     if previous is not None and date < previous.completed:
-        reasons.append(f"the date {date} is before the date of stage {previous.stage} ({previous.completed}); "
-                       "stage dates never go backwards")
+        reasons.append(_("the date {date} is before the date of stage {stage} ({previous}); "
+                         "stage dates never go backwards").format(date=date, stage=previous.stage,
+                                                                  previous=previous.completed))
     reasons += gate(target, ind, *agency_minimum(ind, catalogues))
     if reasons:
-        raise StageRefused(f"cannot complete {stage_label(target)} of {code}:",
-                           fix=f"record what is missing, then run kpi advance again; `kpi status {code}` "
-                               "shows the gate", reasons=reasons)
+        raise StageRefused(_("cannot complete {stage} of {code}:").format(stage=stage_label(target), code=code),
+                           fix=_("record what is missing, then run kpi advance again; `kpi status {code}` "
+                                 "shows the gate").format(code=code), reasons=reasons)
     event = _fields(StageEvent, {"stage": target, "completed": date, "evidence": list(evidence), "note": note})
-    following = f"; the current stage is {stage_label(target + 1)}" if target < LAST_STAGE else \
-        "; all five stages are done"
-    return Change([Append(("innovation", "stages"), event)], f"{stage_label(target)} completed on {date}{following}")
+    done = _("{stage} completed on {date}; the current stage is {next}") if target < LAST_STAGE else \
+        _("{stage} completed on {date}; all five stages are done")
+    return Change([Append(("innovation", "stages"), event)],
+                  done.format(stage=stage_label(target), date=date,
+                              next=stage_label(target + 1) if target < LAST_STAGE else ""))
 

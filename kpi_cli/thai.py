@@ -11,6 +11,8 @@ import datetime as _dt
 import re
 import unicodedata
 
+from .i18n import _
+
 BE_OFFSET = 543
 
 THAI_MONTHS = (
@@ -62,7 +64,7 @@ def quarter_bounds(fiscal_year_be: int, quarter: int) -> tuple[_dt.date, _dt.dat
     """Q1 = Oct-Dec, Q2 = Jan-Mar, Q3 = Apr-Jun, Q4 = Jul-Sep."""
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"quarter must be 1-4, not {quarter}")
-    start, _ = fiscal_year_bounds(fiscal_year_be)
+    start, _end = fiscal_year_bounds(fiscal_year_be)
     month0 = (start.month - 1) + 3 * (quarter - 1)  # 0-based months from January of start year
     y, m = start.year + month0 // 12, month0 % 12 + 1
     first = _dt.date(y, m, 1)
@@ -139,12 +141,13 @@ def text_issues(text: str) -> list[tuple[int, str, str]]:
     if text.isascii():
         return issues
     for m in _DECOMPOSED_SARA_AM.finditer(text):
-        issues.append((m.start(), "decomposed sara am (ํ + า)", "write ำ (U+0E33) instead of ํ + า"))
+        issues.append((m.start(), _("decomposed sara am (ํ + า)"), _("write ำ (U+0E33) instead of ํ + า")))
     for m in _ZW_RE.finditer(text):
         name = ZERO_WIDTH[m.group()]
-        issues.append((m.start(), f"invisible character U+{ord(m.group()):04X} {name}", "delete it"))
+        issues.append((m.start(), _("invisible character U+{code:04X} {name}").format(code=ord(m.group()), name=name),
+                       _("delete it")))
     if not unicodedata.is_normalized("NFC", text):
-        issues.append((0, "text is not in Unicode NFC form", "normalise it to NFC"))
+        issues.append((0, _("text is not in Unicode NFC form"), _("normalise it to NFC")))
     return issues
 
 

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import _
 from .loader import Loaded, load, locate, scalar_text, compose
 from .problems import Finding, KpiError, Level, Problem
 from .rules import Catalogues, FileContext, Summary, load_all, run_file_rules, tree_rules
@@ -26,8 +27,12 @@ YEAR_DIR = re.compile(r"^\d{4}$")
 class NoIndicators(KpiError):
     """No indicators/ folder was found, and no paths were given."""
 
-    fix = "run kpi inside a repository with an indicators/ folder, or name the files"
     exit_code = 2
+
+    def __init__(self, message: str | None = None):
+        # `_(message)`: callers that still pass the English text get it translated too
+        super().__init__(_(message) if message else _("no indicators/ folder here or in any parent folder"))
+        self.fix = _("run kpi inside a repository with an indicators/ folder, or name the files")
 
 
 @dataclass
@@ -83,7 +88,7 @@ def collect(paths: list[Path], problems: list[Problem]) -> list[Path]:
     for root in paths:
         if not root.exists():
             problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
-                                    "no such file or folder", "check the path"))
+                                    _("no such file or folder"), _("check the path")))
             continue
         if root.is_file():
             files.append(root)
@@ -99,8 +104,9 @@ def collect(paths: list[Path], problems: list[Problem]) -> list[Path]:
                     target = p.resolve()
                     if not target.is_relative_to(real_root):
                         problems.append(Problem(display_path(p), 1, 1, "symlink-outside", Level.warning,
-                                                f"not followed: the link leads outside {display_path(root)}",
-                                                "copy the file into the repository instead of linking it"))
+                                                _("not followed: the link leads outside {folder}").format(
+                                                    folder=display_path(root)),
+                                                _("copy the file into the repository instead of linking it")))
                         continue
                 files.append(p)
     seen: set[Path] = set()
@@ -138,7 +144,8 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
         path = folder / name
         if not path.exists():
             problems.append(Problem(display_path(path), 1, 1, "catalogue", Level.error,
-                                    f"the catalogue {name} is missing", f"create {display_path(path)}"))
+                                    _("the catalogue {name} is missing").format(name=name),
+                                    _("create {path}").format(path=display_path(path))))
             continue
         loaded = load(path)
         findings = loaded.findings
@@ -166,26 +173,30 @@ def _catalogue_rules(model) -> list[Finding]:
         seen = set()
         for i, a in enumerate(model.agencies):
             if not re.fullmatch(r"\d{4}", a.code):
-                out.append(Finding("catalogue", f"agency code '{a.code}' is not 4 digits", ("agencies", i, "code"),
-                                   fix='write it as 4 digits in quotes, e.g. "0406"'))
+                out.append(Finding("catalogue", _("agency code '{code}' is not 4 digits").format(code=a.code),
+                                   ("agencies", i, "code"), fix=_('write it as 4 digits in quotes, e.g. "0406"')))
             if a.code in seen:
-                out.append(Finding("catalogue", f"agency code '{a.code}' is listed twice", ("agencies", i, "code")))
+                out.append(Finding("catalogue", _("agency code '{code}' is listed twice").format(code=a.code),
+                                   ("agencies", i, "code")))
             seen.add(a.code)
         kinds = {k.kind for k in model.kinds}
         for i, a in enumerate(model.agencies):
             if a.kind not in kinds:
-                out.append(Finding("catalogue", f"agency kind '{a.kind.value}' has no entry under kinds:",
-                                   ("agencies", i, "kind"), fix="add the kind with its minimum_ideas"))
+                out.append(Finding("catalogue", _("agency kind '{kind}' has no entry under kinds:").format(
+                                       kind=a.kind.value),
+                                   ("agencies", i, "kind"), fix=_("add the kind with its minimum_ideas")))
     else:
         codes = {s.code for s in model.strategies}
         for i, s in enumerate(model.strategies):
             if not re.fullmatch(r"\d+(\.\d+)*", s.code):
-                out.append(Finding("catalogue", f"strategy code '{s.code}' is not of the form 7.5.1.1",
-                                   ("strategies", i, "code"), fix="Arabic digits separated by dots"))
+                out.append(Finding("catalogue", _("strategy code '{code}' is not of the form 7.5.1.1").format(
+                                       code=s.code),
+                                   ("strategies", i, "code"), fix=_("Arabic digits separated by dots")))
             parent = s.code.rpartition(".")[0]
             if parent and parent not in codes:
-                out.append(Finding("catalogue", f"strategy '{s.code}' has no parent '{parent}' in the catalogue",
-                                   ("strategies", i, "code"), fix=f"add strategy '{parent}'"))
+                out.append(Finding("catalogue", _("strategy '{code}' has no parent '{parent}' in the catalogue").format(
+                                       code=s.code, parent=parent),
+                                   ("strategies", i, "code"), fix=_("add strategy '{parent}'").format(parent=parent)))
     return out
 
 
@@ -235,14 +246,17 @@ def _jobs(requested: int | None, n_files: int) -> int:
 _WORKER: dict = {}
 
 
-def _worker_init(catalogues: dict) -> None:
+def _worker_init(catalogues: dict, lang: str) -> None:
+    from .i18n import set_language
+
     gc.disable()  # short-lived worker: the collector would only scan what we are about to drop
+    set_language(lang)  # a spawned worker does not see the parent's --lang
     _WORKER["catalogues"] = catalogues
 
 
 def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary]:
     path, folder = item
-    problems, summary, _ = check_file(path, _WORKER["catalogues"].get(folder))
+    problems, summary, _model = check_file(path, _WORKER["catalogues"].get(folder))
     return problems, summary
 
 
@@ -259,7 +273,7 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     if not paths:
         found = find_indicators_dir()
         if found is None:
-            raise NoIndicators("no indicators/ folder here or in any parent folder")
+            raise NoIndicators()
         paths = [found]
     files = collect(paths, result.problems)
     folder_of: dict[Path, Path | None] = {}
@@ -294,7 +308,9 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
 
             gc.freeze()  # keep the parent's objects out of the workers' copy-on-write pages
             ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs,))
+            from .i18n import language
+
+            pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs, language()))
             outcomes = pool.imap(_worker_check, work, chunksize=max(1, min(64, len(work) // (n_jobs * 8))))
         try:
             for problems, summary in outcomes:
@@ -311,14 +327,14 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         if gc_was_enabled:
             gc.enable()
     # files not checked this time still count for the rules across files, by their names only
-    checked = {f.resolve() for f, _ in work}
+    checked = {f.resolve() for f, _folder in work}
     light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context
              if f.resolve() not in checked and YEAR_DIR.match(f.parent.name)]
     result.problems += _run_tree_rules(light + result.summaries)
     if against is not None:
         from .guard import check_against
 
-        result.problems += check_against(against, [f for f, _ in work], Path.cwd(),
+        result.problems += check_against(against, [f for f, _folder in work], Path.cwd(),
                                          lambda p: display_path(p))
     result.problems.sort()
     return result
@@ -335,7 +351,7 @@ def changed_since(base: str, cwd: Path | None = None) -> tuple[list[Path], list[
     cwd = cwd or Path.cwd()
     root = find_indicators_dir(cwd)
     if root is None:
-        raise NoIndicators("no indicators/ folder here or in any parent folder")
+        raise NoIndicators()
     real_root = root.resolve()
     changed = [f for f in changed_files(base, cwd) if f.suffix in (".yaml", ".yml")
                and f.resolve().is_relative_to(real_root)]

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, Union
 
+from .i18n import _
 from .problems import KpiError, Problem
 
 WIDTH = 1_000_000  # never re-wrap long Thai lines
@@ -46,36 +47,37 @@ class WriteRefused(KpiError):
 
 class FileChanged(WriteRefused):
     def __init__(self, display: str):
-        self.fix = "run the command again: it will start from the file as it is now"
-        super().__init__(f"{display} changed on disk since kpi read it (another kpi command or an editor "
-                         "wrote it); nothing was written")
+        self.fix = _("run the command again: it will start from the file as it is now")
+        super().__init__(_("{path} changed on disk since kpi read it (another kpi command or an editor "
+                           "wrote it); nothing was written").format(path=display))
 
 
 class FileBusy(WriteRefused):
     def __init__(self, display: str):
-        self.fix = "wait for the other kpi command to finish, then run this one again"
-        super().__init__(f"another kpi command is writing in the folder of {display}; nothing was written")
+        self.fix = _("wait for the other kpi command to finish, then run this one again")
+        super().__init__(_("another kpi command is writing in the folder of {path}; nothing was written").format(
+            path=display))
 
 
 class ChangeInvalid(WriteRefused):
     def __init__(self, display: str, problems: list[Problem]):
         self.problems = problems
-        self.fix = ("the lines above are those of the file as it would be after the change "
-                    "(see it with --dry-run); record the missing facts first")
-        super().__init__(f"the change would make {display} invalid; nothing was written")
+        self.fix = _("the lines above are those of the file as it would be after the change "
+                     "(see it with --dry-run); record the missing facts first")
+        super().__init__(_("the change would make {path} invalid; nothing was written").format(path=display))
 
 
 class WriteFailed(WriteRefused):
     def __init__(self, display: str, exc: OSError):
-        self.fix = "check that the file and its folder exist and that you may write them"
-        super().__init__(f"cannot read or write {display}: {exc.strerror or exc}")
+        self.fix = _("check that the file and its folder exist and that you may write them")
+        super().__init__(_("cannot read or write {path}: {reason}").format(path=display, reason=exc.strerror or exc))
 
 
 class CannotEditInPlace(WriteRefused):
     def __init__(self, display: str, why: str):
-        self.fix = "make this change by hand in an editor, then run `kpi validate`"
-        super().__init__(f"kpi cannot write this change to {display} without disturbing the rest of "
-                         f"the file ({why}); nothing was written")
+        self.fix = _("make this change by hand in an editor, then run `kpi validate`")
+        super().__init__(_("kpi cannot write this change to {path} without disturbing the rest of "
+                           "the file ({why}); nothing was written").format(path=display, why=why))
 
 
 # --- edits ------------------------------------------------------------------------------
@@ -306,7 +308,7 @@ def _entry_spans(root, path: tuple, n_lines: int) -> tuple[object, int, int] | N
     node, start, end = root, 0, n_lines
     for seg in path:
         if isinstance(node, yaml.MappingNode):
-            keys = [k.value for k, _ in node.value]
+            keys = [k.value for k, _value in node.value]
             if seg not in keys:
                 return None
             i = keys.index(seg)
@@ -344,7 +346,7 @@ def _regions(old: str, anchors: list[_Anchor]) -> list[tuple[int, int]]:
         if found is None:
             continue
         mapping, start, end = found
-        present = {k.value for k, _ in mapping.value} if isinstance(mapping, yaml.MappingNode) else set()
+        present = {k.value for k, _value in mapping.value} if isinstance(mapping, yaml.MappingNode) else set()
         before = next((k for k in a.before if k in present), None)
         after = next((k for k in a.after if k in present), None)
         if before is not None:
@@ -424,12 +426,13 @@ def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = _no_order, dis
     try:
         reread = yaml.load(result, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:  # pragma: no cover - a bug, never a broken file on disk
-        raise CannotEditInPlace(display, f"the result would not parse: {exc}") from None
+        raise CannotEditInPlace(display, _("the result would not parse: {error}").format(error=exc)) from None
     if reread != expected:
-        raise CannotEditInPlace(display, "the result would not read back as the change")
+        raise CannotEditInPlace(display, _("the result would not read back as the change"))
     lost = _comments(text) - _comments(result)
     if lost:
-        raise CannotEditInPlace(display, f"a comment would be lost: {next(iter(lost)).strip()}")
+        raise CannotEditInPlace(display, _("a comment would be lost: {comment}").format(
+            comment=next(iter(lost)).strip()))
     return result
 
 
@@ -565,7 +568,7 @@ def check_text(path: Path, text: str, catalogues, display: str) -> list[Problem]
     loaded = Loaded(path, text=text)
     data = parse_text(text, path, loaded.findings)
     loaded.data = data if isinstance(data, dict) else None
-    problems, _, _ = check_loaded(loaded, catalogues, display)
+    problems, _summary, _model = check_loaded(loaded, catalogues, display)
     return sorted(p for p in problems if p.level is Level.error)
 
 

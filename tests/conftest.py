@@ -11,6 +11,7 @@ import os
 import pytest
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+os.environ["KPI_LANG"] = "en"  # the tests read English messages whatever the locale (Thai: tests/test_i18n.py)
 
 
 @pytest.hookimpl(hookwrapper=True)

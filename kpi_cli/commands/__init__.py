@@ -8,12 +8,23 @@ from contextlib import contextmanager
 
 import typer
 
+from ..i18n import _
+
+
+def examples(*lines: str | tuple[str, str], note: str | None = None) -> str:
+    """A command's epilog: its example command lines (with a comment, as `(line, _("comment"))`) and a
+    translated note. Only the words are in the catalog, never the commands."""
+    width = max((len(line[0]) for line in lines if isinstance(line, tuple) and len(line[0]) <= 40), default=0)
+    shown = [f"  {line[0]:<{width}}  # {line[1]}" if isinstance(line, tuple) else f"  {line}" for line in lines]
+    head = _("Examples:") if len(lines) > 1 else _("Example:")
+    return "\n\n".join([head, *shown] + ([note] if note else []))
+
 
 def fail(message: str, *, fix: str | None = None, code: int = 1) -> typer.Exit:
     """Print an error (and its fix) to stderr and return the Exit to raise."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(_("error: {message}").format(message=message), err=True)
     if fix:
-        typer.echo(f"  fix: {fix}", err=True)
+        typer.echo(_("  fix: {fix}").format(fix=fix), err=True)
     return typer.Exit(code)
 
 

@@ -11,7 +11,8 @@ from typing import Optional
 import typer
 
 from ..cli import app
-from . import errors_as_messages
+from ..i18n import _
+from . import errors_as_messages, examples
 
 
 class DiffFormat(str, Enum):
@@ -20,27 +21,22 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-@app.command("diff")
+@app.command(
+    "diff",
+    help=_("Show what a change does to the indicators: new and removed ones, stages advanced, "
+           "performance and scores per quarter, amendments recorded, narrative text edited."),
+    epilog=examples(("kpi diff", _("this branch's changes, against main")),
+                    'kpi diff origin/main --format md >> "$GITHUB_STEP_SUMMARY"',
+                    "kpi diff v2564-q3 v2564-q4 --format json"))
 def diff_cmd(
-    base: Optional[str] = typer.Argument(None, help="Git revision to compare from. Default: the merge-base "
-                                                     "of HEAD with the main branch."),
-    head: Optional[str] = typer.Argument(None, help="Git revision to compare to. Default: the working tree."),
+    base: Optional[str] = typer.Argument(None, help=_("Git revision to compare from. Default: the merge-base "
+                                                       "of HEAD with the main branch.")),
+    head: Optional[str] = typer.Argument(None, help=_("Git revision to compare to. Default: the working tree.")),
     format: DiffFormat = typer.Option(DiffFormat.table, "--format", "-f",
-                                      help="table for the terminal, md for pull-request comments and job "
-                                           "summaries, json for machines."),
+                                      help=_("table for the terminal, md for pull-request comments and job "
+                                             "summaries, json for machines.")),
 ) -> None:
-    """Show what a change does to the indicators: new and removed ones, stages advanced,
-    performance and scores per quarter, amendments recorded, narrative text edited.
-
-    Examples:
-
-      kpi diff                                   # this branch's changes, against main
-
-      kpi diff origin/main --format md >> "$GITHUB_STEP_SUMMARY"
-
-      kpi diff v2564-q3 v2564-q4 --format json
-    """
-    from ..diff import diff, lines_of, to_markdown
+    from ..diff import diff, head_name, lines_of, status_name, to_markdown
     from ..gitutil import default_base
 
     with errors_as_messages():
@@ -57,13 +53,14 @@ def diff_cmd(
 
     console = Console()
     if not report.indicators:
-        console.print(f"No indicator changed between {report.base[:12]} and {report.head}.")
+        console.print(_("No indicator changed between {base} and {head}.").format(base=report.base[:12],
+                                                                                  head=head_name(report.head)))
         return
-    table = Table(title=f"kpi diff: {report.base[:12]} → {report.head}", show_lines=True)
-    table.add_column("indicator", no_wrap=True)
+    table = Table(title=f"kpi diff: {report.base[:12]} → {head_name(report.head)}", show_lines=True)
+    table.add_column(_("indicator"), no_wrap=True)
     table.add_column("ปี")
-    table.add_column("status")
-    table.add_column("changes")
+    table.add_column(_("status"))
+    table.add_column(_("changes"))
     for d in report.indicators:
-        table.add_row(f"{d.code}\n{d.title[:40]}", str(d.fiscal_year), d.status, "\n".join(lines_of(d)))
+        table.add_row(f"{d.code}\n{d.title[:40]}", str(d.fiscal_year), status_name(d.status), "\n".join(lines_of(d)))
     console.print(table)

@@ -13,7 +13,8 @@ from typing import Optional
 import typer
 
 from ..cli import app
-from . import complete_code, errors_as_messages, fail, use_color
+from ..i18n import _
+from . import complete_code, errors_as_messages, examples, fail, use_color
 
 
 class Format(str, Enum):
@@ -21,46 +22,45 @@ class Format(str, Enum):
     json = "json"
 
 
-EPILOG = (
-    "Examples:\n\n"
-    "  kpi score 0406-0772 --quarter 4          # one indicator, quarters 1-4\n\n"
-    "  kpi score 0406-0772                      # the current fiscal quarter (said on stderr)\n\n"
-    "  kpi score 0406-0772 -q 2 --format json   # for machines: see docs/scoring.md\n\n"
-    "  kpi score --agency 0406 --quarter 4      # the agency's weighted result\n\n"
-    "  kpi score --all --quarter 4 --year 2564  # every indicator, one table, for the evaluators\n\n"
-    "Exit codes: 0 done, 1 unknown code or invalid file, 2 usage errors (e.g. --quarter 5)."
-)
+EPILOG = examples(
+    ("kpi score 0406-0772 --quarter 4", _("one indicator, quarters 1-4")),
+    ("kpi score 0406-0772", _("the current fiscal quarter (said on stderr)")),
+    ("kpi score 0406-0772 -q 2 --format json", _("for machines: see docs/scoring.md")),
+    ("kpi score --agency 0406 --quarter 4", _("the agency's weighted result")),
+    ("kpi score --all --quarter 4 --year 2564", _("every indicator, one table, for the evaluators")),
+    note=_("Exit codes: 0 done, 1 unknown code or invalid file, 2 usage errors (e.g. --quarter 5)."))
 
 
-@app.command(epilog=EPILOG)
+@app.command(
+    help=_("Quarterly scores: target, reported and computed performance, computed score, and the official assessed "
+           "score with its 2.1 / 2.2 sub-scores; differences are marked with their reason.\n\n"
+           "The rule comes from the indicator file (`scoring:`, and `amendments[].scoring` from its effective "
+           "date). See docs/scoring.md."),
+    epilog=EPILOG)
 def score(
     ctx: typer.Context,
     code: Optional[str] = typer.Argument(
-        None, help="Indicator code (AAAA-NNNN), or the path of its file.", show_default=False,
+        None, help=_("Indicator code (AAAA-NNNN), or the path of its file."), show_default=False,
         autocompletion=complete_code),
     quarter: Optional[int] = typer.Option(
         None, "--quarter", "-q", min=1, max=4,
-        help="Quarter 1-4 of the fiscal year (Q1 = Oct-Dec). Default: the current fiscal quarter; "
-             "quarter 4 for a year that has ended.", show_default=False),
+        help=_("Quarter 1-4 of the fiscal year (Q1 = Oct-Dec). Default: the current fiscal quarter; "
+               "quarter 4 for a year that has ended."), show_default=False),
     agency: Optional[str] = typer.Option(
-        None, "--agency", "-a", help="An agency code (\"0406\"): its weighted result over its indicators.",
+        None, "--agency", "-a", help=_("An agency code (\"0406\"): its weighted result over its indicators."),
         show_default=False),
-    all_: bool = typer.Option(False, "--all", help="Every indicator of the year in one table."),
+    all_: bool = typer.Option(False, "--all", help=_("Every indicator of the year in one table.")),
     year: Optional[int] = typer.Option(
-        None, "--year", "-y", help="Fiscal year, Buddhist Era (2564). Default: the latest one.", show_default=False),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for machines."),
+        None, "--year", "-y", help=_("Fiscal year, Buddhist Era (2564). Default: the latest one."),
+        show_default=False),
+    format: Format = typer.Option(Format.text, "--format", "-f", help=_("text for people, json for machines.")),
 ) -> None:
-    """Quarterly scores: target, reported and computed performance, computed score, and the
-    official assessed score with its 2.1 / 2.2 sub-scores; differences are marked with their reason.
-
-    The rule comes from the indicator file (`scoring:`, and `amendments[].scoring` from its
-    effective date). See docs/scoring.md.
-    """
     chosen = [name for name, on in (("CODE", code is not None), ("--agency", agency is not None),
                                     ("--all", all_)) if on]
     if len(chosen) != 1:
-        what = "give one of them, not " + " and ".join(chosen) if chosen else "give one of them"
-        ctx.fail(f"score one indicator (CODE), one agency (--agency) or all (--all): {what}")
+        what = _("give one of them, not {options}").format(options=_(" and ").join(chosen)) if chosen else \
+            _("give one of them")
+        ctx.fail(_("score one indicator (CODE), one agency (--agency) or all (--all): {what}").format(what=what))
     with errors_as_messages():
         if code is not None:
             _score_one(code, quarter, year, format)
@@ -76,7 +76,7 @@ def _pick_quarter(quarter: int | None, fiscal_year: int) -> tuple[int, str]:
     if quarter is not None:
         return quarter, "option"
     quarter, why = default_quarter(fiscal_year, dt.date.today())
-    typer.echo(f"kpi score: {why}", err=True)
+    typer.echo(_("kpi score: {reason}").format(reason=why), err=True)
     return quarter, "today"
 
 
@@ -90,7 +90,8 @@ def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) ->
         if year is None:
             raise
         elsewhere = find_indicator(code).parent.name  # no such code at all: its own error, with suggestions
-        raise fail(f"no indicator '{code}' in fiscal year {year}", fix=f"it is in fiscal year {elsewhere}: --year {elsewhere}")
+        raise fail(_("no indicator '{code}' in fiscal year {year}").format(code=code, year=year),
+                   fix=_("it is in fiscal year {year}: --year {year}").format(year=elsewhere))
     ind = open_indicator(path).model
     quarter, source = _pick_quarter(quarter, ind.fiscal_year)
     result = score_indicator(ind, quarter)
@@ -149,17 +150,20 @@ def _print_indicator(ind, result) -> None:
     from ..scoring import describe_rule
 
     console = _console()
-    example = "  [example / ตัวอย่าง]" if ind.example else ""
+    example = "  " + _("[example / ตัวอย่าง]") if ind.example else ""
     console.print(Text(f"{ind.code}  {ind.title}{example}", style="bold"))
     weight = f" · น้ำหนัก {_plain(result.weight)}%" if result.weight is not None else ""
     console.print(f"ปีงบประมาณ {ind.fiscal_year} · หน่วยงาน {ind.agency} · หน่วย {result.unit}{weight}")
-    console.print(f"rule: {describe_rule(ind.scoring)}")
+    console.print(_("rule: {rule}").format(rule=describe_rule(ind.scoring)))
     for part in getattr(ind.scoring, "parts", ()):
-        target = f", target {_plain(part.target)}" if part.target is not None else ""
-        console.print(f"      {part.key} {part.name}: {describe_rule(part.rule)}{target}")
+        rule = describe_rule(part.rule)
+        if part.target is not None:
+            rule = _("{rule}, target {target}").format(rule=rule, target=_plain(part.target))
+        console.print(f"      {part.key} {part.name}: {rule}")
     for a in ind.amendments:
         if a.outcome == "accepted" and a.scoring is not None and a.effective is not None:
-            console.print(f"      from {a.effective} ({a.letter}): {describe_rule(a.scoring)}")
+            console.print("      " + _("from {date} ({letter}): {rule}").format(date=a.effective, letter=a.letter,
+                                                                               rule=describe_rule(a.scoring)))
 
     table = Table(show_lines=False, header_style="bold")
     for header, justify in (("ไตรมาส\nquarter", "center"), ("เป้าหมาย\ntarget", "right"),
@@ -183,24 +187,26 @@ def _print_indicator(ind, result) -> None:
 def _note(q) -> str:
     parts = []
     if q.differs:
-        parts.append(f"≠ {q.reason}" if q.reason else "≠ differs")
+        parts.append(f"≠ {q.reason}" if q.reason else "≠ " + _("differs"))
     elif q.reason:
         parts.append(q.reason)
     if q.rule.amendment is not None:
-        what = "scoring" if q.rule.changes_scoring else "criteria"
-        parts.append(f"{what} amended: {q.rule.amendment} ({q.rule.effective})")
+        amended = _("scoring amended: {letter} ({date})") if q.rule.changes_scoring else \
+            _("criteria amended: {letter} ({date})")
+        parts.append(amended.format(letter=q.rule.amendment, date=q.rule.effective))
     return "; ".join(parts)
 
 
 def _last_line(result) -> str:
     q = result.current
-    head = f"คะแนนไตรมาสที่ {q.quarter} (quarter {q.quarter} score): "
+    head = _("คะแนนไตรมาสที่ {quarter} (quarter {quarter} score): ").format(quarter=q.quarter)
     if q.score is None:
-        return head + f"none ({q.reason})"
+        return head + _("none ({reason})").format(reason=q.reason)
     official = NOT_ASSESSED if q.not_assessed else _plain(q.assessed)
     level = f", ระดับ {q.level:.2f}" if q.level is not None else ""
     mark = " ≠" if q.differs else ""
-    return head + f"{_n(q.score)}{level} · ผลประเมิน (official): {official}{mark}"
+    return head + _("{score}{level} · ผลประเมิน (official): {official}{mark}").format(
+        score=_n(q.score), level=level, official=official, mark=mark)
 
 
 # --- an agency, or all indicators -----------------------------------------------------------
@@ -211,21 +217,25 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
 
     root = find_indicators_dir()
     if root is None:
-        raise NoIndicators("no indicators/ folder here or in any parent folder")
+        raise NoIndicators()
     files = [f for f in indicator_files(root) if f.parent.name.isdigit()]
     if agency is not None:
         files = [f for f in files if f.stem.startswith(agency + "-")]
     years = sorted({int(f.parent.name) for f in files})
     if not years:
-        who = f"agency {agency}" if agency else "any agency"
+        message = _("no indicator files of agency {agency} under {root}") if agency else \
+            _("no indicator files of any agency under {root}")
         agencies = sorted({f.stem.split("-")[0] for f in indicator_files(root)})
-        raise fail(f"no indicator files of {who} under {root}",
-                   fix=f"agencies with indicators: {', '.join(agencies)}" if agencies else "add indicator files")
+        raise fail(message.format(agency=agency, root=root),
+                   fix=_("agencies with indicators: {agencies}").format(agencies=", ".join(agencies)) if agencies
+                   else _("add indicator files"))
     if year is None:
         year = years[-1]
     elif year not in years:
-        raise fail(f"no indicator files of fiscal year {year}" + (f" for agency {agency}" if agency else ""),
-                   fix=f"years with indicators: {', '.join(map(str, years))}")
+        message = _("no indicator files of fiscal year {year} for agency {agency}") if agency else \
+            _("no indicator files of fiscal year {year}")
+        raise fail(message.format(year=year, agency=agency),
+                   fix=_("years with indicators: {years}").format(years=", ".join(map(str, years))))
     return year, [f for f in files if f.parent.name == str(year)]
 
 
@@ -238,7 +248,8 @@ def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]]]:
         try:
             opened.append(open_indicator(f))
         except InvalidIndicator as exc:
-            unusable.append((f.stem, exc.path, f"invalid file: {exc}; run `kpi validate {exc.path}`"))
+            unusable.append((f.stem, exc.path, _("invalid file: {error}; run `kpi validate {path}`").format(
+                error=exc, path=exc.path)))
     return opened, unusable
 
 
@@ -250,7 +261,7 @@ def _score_many(agency: str | None, quarter: int | None, year: int | None, fmt: 
     quarter, source = _pick_quarter(quarter, year)
     if agency is not None:
         result = agency_score([o.model for o in opened], agency, year, quarter,
-                              [(code, why) for code, _, why in unusable], _agency_name(opened, agency))
+                              [(code, why) for code, _path, why in unusable], _agency_name(opened, agency))
         if fmt is Format.json:
             _print_json({**result.to_dict(), "quarter_from": source})
         else:
@@ -293,18 +304,22 @@ def _print_agency(result, models: dict) -> None:
                       _n(item.weighted), official)
     console.print(table)
     if result.without_data:
-        console.print(Text("ไม่มีข้อมูล (without data, not in the result):", style="bold"))
+        console.print(Text(_("ไม่มีข้อมูล (without data, not in the result):"), style="bold"))
         for item in result.without_data:
             weight = f" (น้ำหนัก {_plain(item.weight)}%)" if item.weight is not None else ""
             console.print(f"  {item.code} {_title(models.get(item.code), item.title)}{weight}: {item.missing}")
     if result.score is None:
-        console.print(Text(f"ผลรวมถ่วงน้ำหนัก ไตรมาส {result.quarter} (weighted result): none — "
-                           "no indicator has both a score and a weight", style="bold"))
+        console.print(Text(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): none — "
+                             "no indicator has both a score and a weight").format(quarter=result.quarter),
+                           style="bold"))
         return
-    official = f" · ผลประเมิน (official, assessed only): {_n(result.official_score)}" \
-        if result.official_score is not None else f" · ผลประเมิน (official): {NOT_ASSESSED}"
-    console.print(Text(f"ผลรวมถ่วงน้ำหนัก ไตรมาส {result.quarter} (weighted result): {_n(result.score)} "
-                       f"over {len(result.counted)} indicator(s), weights {_plain(result.weights_total)}%{official}",
+    official = _(" · ผลประเมิน (official, assessed only): {score}").format(score=_n(result.official_score)) \
+        if result.official_score is not None else _(" · ผลประเมิน (official): {score}").format(score=NOT_ASSESSED)
+    console.print(Text(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): {score} over {n} indicator(s), "
+                         "weights {weights}%{official}").format(quarter=result.quarter, score=_n(result.score),
+                                                                n=len(result.counted),
+                                                                weights=_plain(result.weights_total),
+                                                                official=official),
                        style="bold"))
 
 
@@ -319,7 +334,8 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
     from rich.text import Text
 
     console = _console()
-    console.print(Text(f"ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ {year} · ไตรมาส {quarter}", style="bold"))
+    console.print(Text(_("ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ {year} · ไตรมาส {quarter}").format(
+        year=year, quarter=quarter), style="bold"))
     table = Table(header_style="bold")
     for header, justify, width in (("รหัส\ncode", "left", None), ("ตัวชี้วัด\nindicator", "left", 48),
                                    ("วิธี\nrule", "left", None), ("น้ำหนัก %\nweight", "right", None),
@@ -331,7 +347,7 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
     for s in scores:
         q = s.current
         differ += q.differs
-        assessed, _ = _official(q)
+        assessed, _subs = _official(q)
         title = s.title + (" [ตัวอย่าง]" if s.example else "")
         table.add_row(s.code, title, q.rule.method or "-", _plain(s.weight), _n(q.target), _n(q.reported),
                       _score_cell(q.score, q.level), assessed, _note(q), style="yellow" if q.differs else None)
@@ -339,6 +355,7 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
         table.add_row(code, path, "-", "-", "-", "-", "-", "-", why, style="red")
     console.print(table)
     scored = sum(s.score is not None for s in scores)
-    console.print(Text(f"{len(scores) + len(unusable)} indicator(s): {scored} scored, "
-                       f"{len(scores) - scored} without a score, {len(unusable)} invalid, "
-                       f"{differ} differ from the official figures", style="bold"))
+    console.print(Text(_("{total} indicator(s): {scored} scored, {unscored} without a score, {invalid} invalid, "
+                         "{differ} differ from the official figures").format(
+                           total=len(scores) + len(unusable), scored=scored, unscored=len(scores) - scored,
+                           invalid=len(unusable), differ=differ), style="bold"))

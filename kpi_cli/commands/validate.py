@@ -10,7 +10,8 @@ from typing import List, Optional
 import typer
 
 from ..cli import app
-from . import Progress, errors_as_messages, fail, use_color
+from ..i18n import _
+from . import Progress, errors_as_messages, examples, fail, use_color
 
 
 class Format(str, Enum):
@@ -21,51 +22,48 @@ class Format(str, Enum):
 
 
 @app.command(
-    epilog=(
-        "Examples:\n\n"
-        "  kpi validate                          # the repository's indicators/ tree\n\n"
-        "  kpi validate indicators/2564/0406-0772.yaml\n\n"
-        "  kpi validate --format json > problems.json\n\n"
-        "  kpi validate --strict                 # warnings fail too\n\n"
-        "  kpi validate --changed                # only files changed since the merge-base with main\n\n"
-        "  kpi validate --changed origin/main --against origin/main   # a pull request's checks\n\n"
-        "Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage errors."
-    )
+    help=_("Check indicator files: YAML, fields, codes, dates, scores, stages, letters and Thai text.\n\n"
+           "Every problem is reported with file:line:column, rule ID, level and the fix, for all files "
+           "in one run."),
+    epilog=examples(
+        ("kpi validate", _("the repository's indicators/ tree")),
+        "kpi validate indicators/2564/0406-0772.yaml",
+        "kpi validate --format json > problems.json",
+        ("kpi validate --strict", _("warnings fail too")),
+        ("kpi validate --changed", _("only files changed since the merge-base with main")),
+        ("kpi validate --changed origin/main --against origin/main", _("a pull request's checks")),
+        note=_("Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage errors."))
 )
 def validate(
     paths: Optional[List[Path]] = typer.Argument(
-        None, help="Files or folders to check. Default: the indicators/ folder of this repository.",
+        None, help=_("Files or folders to check. Default: the indicators/ folder of this repository."),
         show_default=False),
     format: Format = typer.Option(Format.auto, "--format", "-f",
-                                  help="text for people, json for machines, github for annotations on pull "
-                                       "requests; auto picks github inside GitHub Actions."),
-    strict: bool = typer.Option(False, "--strict", help="Warnings fail the run too (exit 1)."),
+                                  help=_("text for people, json for machines, github for annotations on pull "
+                                         "requests; auto picks github inside GitHub Actions.")),
+    strict: bool = typer.Option(False, "--strict", help=_("Warnings fail the run too (exit 1).")),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
-                                       help="Worker processes. Default: every core for large trees, one for small."),
+                                       help=_("Worker processes. Default: every core for large trees, one for "
+                                              "small.")),
     changed: bool = typer.Option(False, "--changed",
-                                 help="Check only the files changed since BASE (a git revision given as an "
-                                      "argument; default: the merge-base with the main branch), plus the rules "
-                                      "across files they touch."),
+                                 help=_("Check only the files changed since BASE (a git revision given as an "
+                                        "argument; default: the merge-base with the main branch), plus the rules "
+                                        "across files they touch.")),
     against: Optional[str] = typer.Option(None, "--against", metavar="BASE",
-                                          help="Also guard the audited past: official figures changed since the "
-                                               "git revision BASE need an amendment record."),
+                                          help=_("Also guard the audited past: official figures changed since the "
+                                                 "git revision BASE need an amendment record.")),
 ) -> None:
-    """Check indicator files: YAML, fields, codes, dates, scores, stages, letters and Thai text.
-
-    Every problem is reported with file:line:column, rule ID, level and the fix, for all files
-    in one run.
-    """
     from ..report import FORMATTERS, pick_format
     from ..validate import validate as run
 
-    progress = Progress("validating")
+    progress = Progress(_("validating"))
     try:
         with errors_as_messages():
             targets, context = list(paths or []), []
             if changed:
                 targets, context = _changed_targets(targets)
                 if not targets:
-                    typer.echo("no indicator files changed", err=True)
+                    typer.echo(_("no indicator files changed"), err=True)
                     raise typer.Exit(0)
             result = run(targets, progress=progress, jobs=jobs, context=context, against=against)
     finally:
@@ -84,7 +82,8 @@ def _changed_targets(args: list[Path]) -> tuple[list[Path], list[Path]]:
     revs = [a for a in args if not a.exists() and is_revision(str(a), cwd)]
     others = [a for a in args if a not in revs]
     if len(revs) > 1:
-        raise fail(f"--changed takes one base revision, got {', '.join(map(str, revs))}", code=2)
+        raise fail(_("--changed takes one base revision, got {revisions}").format(
+            revisions=", ".join(map(str, revs))), code=2)
     base = str(revs[0]) if revs else default_base(cwd)
     targets, context = changed_since(base, cwd)
     if others:  # paths given too: only the changed files among them
@@ -93,18 +92,12 @@ def _changed_targets(args: list[Path]) -> tuple[list[Path], list[Path]]:
     return targets, context
 
 
-@app.command("rules")
+@app.command("rules", help=_("List the validation rules: ID, level and what each checks."),
+             epilog=examples("kpi rules", "kpi rules date-be-year"))
 def list_rules(
-    rule_id: Optional[str] = typer.Argument(None, help="Show one rule in full, with its examples."),
+    rule_id: Optional[str] = typer.Argument(None, help=_("Show one rule in full, with its examples.")),
 ) -> None:
-    """List the validation rules: ID, level and what each checks.
-
-    Examples:
-
-      kpi rules
-
-      kpi rules date-be-year
-    """
+    from ..report import level_name
     from ..rules import REGISTRY, load_all
 
     load_all()
@@ -114,15 +107,17 @@ def list_rules(
             import difflib
 
             close = difflib.get_close_matches(rule_id, list(REGISTRY), n=3)
-            raise fail(f"no rule '{rule_id}'", fix=f"did you mean {', '.join(close)}?" if close else "see `kpi rules`")
-        typer.echo(f"{r.id} ({r.level.value})\n")
+            raise fail(_("no rule '{rule}'").format(rule=rule_id),
+                       fix=_("did you mean {names}?").format(names=", ".join(close)) if close else _("see `kpi rules`"))
+        typer.echo(f"{r.id} ({level_name(r.level)})\n")
         import textwrap
 
         typer.echo(textwrap.dedent("    " + r.doc.strip()))
         return
     width = max(len(k) for k in REGISTRY)
+    level_width = max(len(level_name(r.level)) for r in REGISTRY.values())
     for r in sorted(REGISTRY.values(), key=lambda r: r.id):
-        typer.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}")
+        typer.echo(f"{r.id:<{width}}  {level_name(r.level):<{level_width}}  {r.summary}")
 
 
 class SchemaKind(str, Enum):
@@ -131,21 +126,14 @@ class SchemaKind(str, Enum):
     strategies = "strategies"
 
 
-@app.command("schema")
+@app.command("schema", help=_("Print the JSON Schema of the indicator format, for editors and other tools.\n\n"
+                              "Shipped files carry `# yaml-language-server: $schema=…` so that VS Code's YAML "
+                              "extension offers completion and inline errors."),
+             epilog=examples("kpi schema > indicator.schema.json", "kpi schema agencies"))
 def schema_cmd(
-    kind: SchemaKind = typer.Argument(SchemaKind.indicator, help="Which format: indicator, agencies or strategies."),
+    kind: SchemaKind = typer.Argument(SchemaKind.indicator,
+                                      help=_("Which format: indicator, agencies or strategies.")),
 ) -> None:
-    """Print the JSON Schema of the indicator format, for editors and other tools.
-
-    Shipped files carry `# yaml-language-server: $schema=…` so that VS Code's YAML extension
-    offers completion and inline errors.
-
-    Examples:
-
-      kpi schema > indicator.schema.json
-
-      kpi schema agencies
-    """
     from ..schema import schema_text
 
     sys.stdout.write(schema_text(kind.value))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..i18n import _
 from ..problems import Finding, Level
 
 
@@ -25,7 +26,15 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return (self.doc or "").strip().splitlines()[0] if self.doc else ""
+        """What `kpi rules` says of the rule, translated (the catalog holds every rule's summary)."""
+        summary = summary_of(self.doc)
+        return _(summary) if summary else ""
+
+
+def summary_of(doc: str) -> str:
+    """The first paragraph of a rule's docstring, on one line."""
+    first = doc.strip().split("\n\n")[0]
+    return " ".join(line.strip() for line in first.splitlines())
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..i18n import _
 from ..problems import Finding, Level
 from . import FileContext, Summary, rule
 
@@ -26,8 +27,8 @@ def code_format(ctx: FileContext):
     """
     code = ctx.data.get("code")
     if isinstance(code, str) and not CODE_RE.match(code):
-        yield Finding("code-format", f"code '{code}' is not of the form AAAA-NNNN (e.g. 0406-0772)", ("code",),
-                      fix="write the 4-digit agency code, a dash, and the 3- or 4-digit indicator number")
+        yield Finding("code-format", _("code '{code}' is not of the form AAAA-NNNN (e.g. 0406-0772)").format(code=code),
+                      ("code",), fix=_("write the 4-digit agency code, a dash, and the 3- or 4-digit indicator number"))
 
 
 @rule("code-filename")
@@ -40,11 +41,12 @@ def code_filename(ctx: FileContext):
     code = ctx.data.get("code")
     stem = ctx.path.name.rsplit(".", 1)[0]
     if isinstance(code, str) and CODE_RE.match(stem) and stem != code:
-        yield Finding("code-filename", f"code '{code}' does not match the file name '{ctx.path.name}'", ("code",),
-                      fix=f"rename the file to {code}.yaml, or correct the code")
+        yield Finding("code-filename", _("code '{code}' does not match the file name '{name}'").format(
+                          code=code, name=ctx.path.name), ("code",),
+                      fix=_("rename the file to {code}.yaml, or correct the code").format(code=code))
     elif isinstance(code, str) and not CODE_RE.match(stem) and ctx.folder_year is not None:
-        yield Finding("code-filename", f"the file name '{ctx.path.name}' is not an indicator code", ("code",),
-                      fix=f"rename the file to {code}.yaml")
+        yield Finding("code-filename", _("the file name '{name}' is not an indicator code").format(name=ctx.path.name),
+                      ("code",), fix=_("rename the file to {code}.yaml").format(code=code))
 
 
 @rule("code-folder")
@@ -56,12 +58,15 @@ def code_folder(ctx: FileContext):
     """
     fy = ctx.fiscal_year
     if fy is not None and ctx.folder_year is not None and fy != ctx.folder_year:
-        yield Finding("code-folder", f"fiscal_year {fy} does not match the folder '{ctx.folder_year}'",
-                      ("fiscal_year",), fix=f"move the file to indicators/{fy}/ or correct fiscal_year")
+        yield Finding("code-folder", _("fiscal_year {year} does not match the folder '{folder}'").format(
+                          year=fy, folder=ctx.folder_year),
+                      ("fiscal_year",),
+                      fix=_("move the file to indicators/{year}/ or correct fiscal_year").format(year=fy))
     if fy is not None and not 2500 <= fy <= 2700:
-        hint = f"; {fy} looks like a Common-Era year: write {fy + 543}" if 1950 <= fy <= 2200 else ""
-        yield Finding("code-folder", f"fiscal_year {fy} is not a Buddhist-Era year{hint}", ("fiscal_year",),
-                      fix="fiscal years are Buddhist Era (พ.ศ.), e.g. 2564")
+        message = _("fiscal_year {year} is not a Buddhist-Era year; {year} looks like a Common-Era year: "
+                    "write {be_year}") if 1950 <= fy <= 2200 else _("fiscal_year {year} is not a Buddhist-Era year")
+        yield Finding("code-folder", message.format(year=fy, be_year=fy + 543), ("fiscal_year",),
+                      fix=_("fiscal years are Buddhist Era (พ.ศ.), e.g. 2564"))
 
 
 @rule("agency-unknown")
@@ -77,12 +82,15 @@ def agency_unknown(ctx: FileContext):
         return
     if agency not in cat.agencies:
         close = difflib.get_close_matches(agency, list(cat.agencies), n=1)
-        fix = f"did you mean '{close[0]}'?" if close else "add the agency to indicators/agencies.yaml"
-        yield Finding("agency-unknown", f"agency '{agency}' is not in agencies.yaml", ("agency",), fix=fix)
+        fix = _("did you mean '{name}'?").format(name=close[0]) if close else \
+            _("add the agency to indicators/agencies.yaml")
+        yield Finding("agency-unknown", _("agency '{agency}' is not in agencies.yaml").format(agency=agency),
+                      ("agency",), fix=fix)
     code = ctx.data.get("code")
     if isinstance(code, str) and CODE_RE.match(code) and not code.startswith(agency + "-"):
-        yield Finding("agency-unknown", f"code '{code}' does not start with the agency code '{agency}'", ("agency",),
-                      fix=f"the code of an indicator of agency {agency} is {agency}-NNNN")
+        yield Finding("agency-unknown", _("code '{code}' does not start with the agency code '{agency}'").format(
+                          code=code, agency=agency), ("agency",),
+                      fix=_("the code of an indicator of agency {agency} is {agency}-NNNN").format(agency=agency))
 
 
 @rule("strategy-unknown")
@@ -104,11 +112,14 @@ def strategy_unknown(ctx: FileContext):
         canon = to_arabic_digits(code)
         if canon not in cat.strategies:
             close = difflib.get_close_matches(canon, list(cat.strategies), n=1)
-            fix = f"did you mean '{close[0]}'?" if close else "add it to indicators/strategies.yaml"
-            yield Finding("strategy-unknown", f"strategy '{code}' is not in strategies.yaml", ("strategies", i), fix=fix)
+            fix = _("did you mean '{name}'?").format(name=close[0]) if close else \
+                _("add it to indicators/strategies.yaml")
+            yield Finding("strategy-unknown", _("strategy '{code}' is not in strategies.yaml").format(code=code),
+                          ("strategies", i), fix=fix)
         elif canon != code:
-            yield Finding("strategy-unknown", f"strategy '{code}' is written in Thai digits",
-                          ("strategies", i), fix=f"write '{canon}'; reports show Thai digits themselves",
+            yield Finding("strategy-unknown", _("strategy '{code}' is written in Thai digits").format(code=code),
+                          ("strategies", i),
+                          fix=_("write '{code}'; reports show Thai digits themselves").format(code=canon),
                           level=Level.warning)
 
 
@@ -132,8 +143,9 @@ def code_unique(summaries: list[Summary]):
             if s.by_name:
                 continue  # a file not checked this run: its own run reports it
             yield s, Finding("code-unique",
-                             f"code '{s.code}' of fiscal year {s.fiscal_year} is already used by {first.display}",
-                             ("code",), fix="each indicator has one file per year; merge them or correct the code",
+                             _("code '{code}' of fiscal year {year} is already used by {path}").format(
+                                 code=s.code, year=s.fiscal_year, path=first.display),
+                             ("code",), fix=_("each indicator has one file per year; merge them or correct the code"),
                              line=s.line, column=s.column)
         else:
             seen[k] = s

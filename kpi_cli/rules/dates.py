@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..i18n import N_, _
 from ..loader import InvalidDate
 from ..problems import Finding
 from ..thai import fiscal_year_bounds, looks_like_be_year
@@ -12,6 +13,9 @@ from . import FileContext, fmt_loc, is_date, rule
 # "near" the fiscal year: a multi-year project may start a year early; audits and appeals
 # may come up to a year after the year ends.
 NEAR = dt.timedelta(days=366)
+
+# why Python refuses a date (loader.InvalidDate.reason), for the catalog
+DATE_REASONS = (N_("day is out of range for month"), N_("month must be in 1..12"))
 
 
 def date_locs(scalars) -> list[tuple]:
@@ -40,8 +44,9 @@ def date_invalid(ctx: FileContext):
         if isinstance(v, InvalidDate):
             if _be_fix(v):
                 continue  # date-be-year says it better
-            yield Finding("date-invalid", f"{fmt_loc(loc)}: {v} is not a real date ({v.reason})", loc,
-                          fix="check the day and month")
+            yield Finding("date-invalid", _("{where}: {value} is not a real date ({reason})").format(
+                              where=fmt_loc(loc), value=v, reason=_(v.reason)), loc,
+                          fix=_("check the day and month"))
 
 
 @rule("date-be-year")
@@ -57,8 +62,9 @@ def date_be_year(ctx: FileContext):
             continue
         fix = _be_fix(text)
         if fix:
-            yield Finding("date-be-year", f"{fmt_loc(loc)}: {text} has a Buddhist-Era year (พ.ศ.); "
-                          "dates in the files are Common Era (ค.ศ.)", loc, fix=f"write {fix}")
+            yield Finding("date-be-year", _("{where}: {value} has a Buddhist-Era year (พ.ศ.); "
+                                            "dates in the files are Common Era (ค.ศ.)").format(
+                              where=fmt_loc(loc), value=text), loc, fix=_("write {value}").format(value=fix))
 
 
 @rule("date-out-of-year")
@@ -75,9 +81,10 @@ def date_out_of_year(ctx: FileContext):
     for loc, v in ctx.dates:
         if is_date(v) and not looks_like_be_year(v.year) and not (start - NEAR <= v <= end + NEAR):
             yield Finding("date-out-of-year",
-                          f"{fmt_loc(loc)}: {v.isoformat()} is far from fiscal year {fy} "
-                          f"({start.isoformat()} to {end.isoformat()})", loc,
-                          fix="check the year; dates are Common Era, e.g. 2021-04-15")
+                          _("{where}: {date} is far from fiscal year {year} ({start} to {end})").format(
+                              where=fmt_loc(loc), date=v.isoformat(), year=fy, start=start.isoformat(),
+                              end=end.isoformat()), loc,
+                          fix=_("check the year; dates are Common Era, e.g. 2021-04-15"))
 
 
 @rule("date-order", needs_model=True)
@@ -95,5 +102,6 @@ def date_order(ctx: FileContext):
         base = base if isinstance(base, tuple) else (base,)
         for i, item in enumerate(items):
             if item.date and item.end and item.end < item.date:
-                yield Finding("date-order", f"{fmt_loc(base + (i,))}: ends ({item.end}) before it starts ({item.date})",
-                              base + (i, "end"), fix="swap the dates or correct them")
+                yield Finding("date-order", _("{where}: ends ({end}) before it starts ({start})").format(
+                                  where=fmt_loc(base + (i,)), end=item.end, start=item.date),
+                              base + (i, "end"), fix=_("swap the dates or correct them"))

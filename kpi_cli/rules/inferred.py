@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from ..problems import Finding
 from . import FileContext, rule
 
@@ -28,7 +29,7 @@ def resolve(data, path: str) -> list:
                 if ix == "*":
                     nxt.extend(c)
                 elif ":" in ix:
-                    a, _, b = ix.partition(":")
+                    a, _colon, b = ix.partition(":")
                     nxt.extend(c[int(a or 0): int(b) if b else None])
                 elif ix.lstrip("-").isdigit() and -len(c) <= int(ix) < len(c):
                     nxt.append(c[int(ix)])
@@ -54,8 +55,9 @@ def inferred_path(ctx: FileContext):
         except (ValueError, TypeError):
             found = []
         if not found:
-            yield Finding("inferred-path", f"inferred path '{path}' names no value in this file", ("inferred", path),
-                          fix="write the path as field.sub[index].field, e.g. quarters[*].target", key=True)
+            yield Finding("inferred-path", _("inferred path '{path}' names no value in this file").format(path=path),
+                          ("inferred", path),
+                          fix=_("write the path as field.sub[index].field, e.g. quarters[*].target"), key=True)
         if isinstance(why, str) and not why.strip():
-            yield Finding("inferred-path", f"inferred path '{path}' gives no reason", ("inferred", path),
-                          fix="say where the value comes from")
+            yield Finding("inferred-path", _("inferred path '{path}' gives no reason").format(path=path),
+                          ("inferred", path), fix=_("say where the value comes from"))

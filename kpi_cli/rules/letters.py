@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from ..problems import Finding
 from . import FileContext, fmt_loc, rule
 
@@ -42,5 +43,7 @@ def letter_format(ctx: FileContext):
     """
     for loc, text in _letters(ctx.leaves):
         if not is_letter(text):
-            yield Finding("letter-format", f"{fmt_loc(loc)}: '{text}' is not a recognisable letter number", loc,
-                          fix="write it as on the letter: e.g. 'กท 0406/191', 'ฝบ. 634/2564', 'คำสั่ง สปท. ที่ 4/2564'")
+            yield Finding("letter-format", _("{where}: '{text}' is not a recognisable letter number").format(
+                              where=fmt_loc(loc), text=text), loc,
+                          fix=_("write it as on the letter: e.g. 'กท 0406/191', 'ฝบ. 634/2564', "
+                                "'คำสั่ง สปท. ที่ 4/2564'"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..problems import Finding, Level
 from . import FileContext, rule
 
@@ -17,12 +18,14 @@ def quarter_rows(ctx: FileContext):
     last = 0
     for i, row in enumerate(ctx.model.quarters):
         if row.quarter in seen:
-            yield Finding("quarter-rows", f"quarter {row.quarter} appears twice (rows {seen[row.quarter] + 1} and {i + 1})",
-                          ("quarters", i, "quarter"), fix="keep one row per quarter")
+            yield Finding("quarter-rows", _("quarter {quarter} appears twice (rows {first} and {second})").format(
+                              quarter=row.quarter, first=seen[row.quarter] + 1, second=i + 1),
+                          ("quarters", i, "quarter"), fix=_("keep one row per quarter"))
             continue
         if row.quarter < last:
-            yield Finding("quarter-rows", f"quarter {row.quarter} comes after quarter {last}",
-                          ("quarters", i, "quarter"), fix="put the rows in the order 1, 2, 3, 4")
+            yield Finding("quarter-rows", _("quarter {quarter} comes after quarter {last}").format(
+                              quarter=row.quarter, last=last),
+                          ("quarters", i, "quarter"), fix=_("put the rows in the order 1, 2, 3, 4"))
         seen[row.quarter] = i
         last = max(last, row.quarter)
 
@@ -36,22 +39,26 @@ def score_range(ctx: FileContext):
     """
     for i, row in enumerate(ctx.model.quarters):
         if row.assessed is not None and not 0 <= row.assessed <= 100:
-            yield Finding("score-range", f"quarter {row.quarter}: assessed score {row.assessed} is outside 0-100",
-                          ("quarters", i, "assessed"), fix="the official score is between 0 and 100")
+            yield Finding("score-range", _("quarter {quarter}: assessed score {value} is outside 0-100").format(
+                              quarter=row.quarter, value=row.assessed),
+                          ("quarters", i, "assessed"), fix=_("the official score is between 0 and 100"))
         if row.sub_scores is not None:
             if len(row.sub_scores) != 2:
-                yield Finding("score-range", f"quarter {row.quarter}: sub_scores has {len(row.sub_scores)} figures; "
-                              "the page shows two (2.1 / 2.2)", ("quarters", i, "sub_scores"),
-                              fix="write both figures, e.g. [100, 100]; [0, 0] means not assessed")
+                yield Finding("score-range", _("quarter {quarter}: sub_scores has {count} figures; "
+                                               "the page shows two (2.1 / 2.2)").format(
+                                  quarter=row.quarter, count=len(row.sub_scores)), ("quarters", i, "sub_scores"),
+                              fix=_("write both figures, e.g. [100, 100]; [0, 0] means not assessed"))
             for j, s in enumerate(row.sub_scores):
                 if s is not None and not 0 <= s <= 100:
-                    yield Finding("score-range", f"quarter {row.quarter}: sub-score {s} is outside 0-100",
-                                  ("quarters", i, "sub_scores", j), fix="sub-scores are between 0 and 100")
+                    yield Finding("score-range", _("quarter {quarter}: sub-score {value} is outside 0-100").format(
+                                      quarter=row.quarter, value=s),
+                                  ("quarters", i, "sub_scores", j), fix=_("sub-scores are between 0 and 100"))
         for name in ("performance", "target"):
             v = getattr(row, name)
             if v is not None and v < 0:
-                yield Finding("score-range", f"quarter {row.quarter}: {name} {v} is negative",
-                              ("quarters", i, name), fix="correct the figure")
+                yield Finding("score-range", _("quarter {quarter}: {field} {value} is negative").format(
+                                  quarter=row.quarter, field=name, value=v),
+                              ("quarters", i, name), fix=_("correct the figure"))
 
 
 @rule("quarter-consistency", needs_model=True)
@@ -67,22 +74,28 @@ def quarter_consistency(ctx: FileContext):
     for i, row in enumerate(ind.quarters):
         loc = ("quarters", i)
         if row.audited and row.assessed is None:
-            yield Finding("quarter-consistency", f"quarter {row.quarter} is audited but has no assessed score",
-                          loc + ("audited",), fix="add `assessed:` with the audited score, or set audited: false")
+            yield Finding("quarter-consistency", _("quarter {quarter} is audited but has no assessed score").format(
+                              quarter=row.quarter),
+                          loc + ("audited",), fix=_("add `assessed:` with the audited score, or set audited: false"))
         subs = row.sub_scores or []
         not_assessed = len(subs) == 2 and subs[0] == 0 and subs[1] == 0 and not row.assessed
         if row.audited and not_assessed:
-            yield Finding("quarter-consistency", f"quarter {row.quarter} is marked audited but shows 0 / 0 (not assessed)",
-                          loc + ("audited",), fix="set audited: false until สยป. assesses the quarter")
+            yield Finding("quarter-consistency",
+                          _("quarter {quarter} is marked audited but shows 0 / 0 (not assessed)").format(
+                              quarter=row.quarter),
+                          loc + ("audited",), fix=_("set audited: false until สยป. assesses the quarter"))
         if row.assessed is not None and subs and subs[0] is not None and subs[0] != row.assessed and not not_assessed:
             yield Finding("quarter-consistency",
-                          f"quarter {row.quarter}: sub-score 2.1 ({subs[0]:g}) differs from the assessed score ({row.assessed:g})",
+                          _("quarter {quarter}: sub-score 2.1 ({sub:g}) differs from the assessed score "
+                            "({assessed:g})").format(quarter=row.quarter, sub=subs[0], assessed=row.assessed),
                           loc + ("sub_scores", 0), level=Level.warning,
-                          fix="on BMA pages 2.1 equals the assessed score; check both figures")
+                          fix=_("on BMA pages 2.1 equals the assessed score; check both figures"))
         if row.counts is not None and row.performance is not None:
             computed = row.counts.done / row.counts.total * 100
             if abs(computed - row.performance) > 0.01:
                 yield Finding("quarter-consistency",
-                              f"quarter {row.quarter}: counts give {computed:.2f} but performance is {row.performance:g}",
+                              _("quarter {quarter}: counts give {computed:.2f} but performance is "
+                                "{performance:g}").format(quarter=row.quarter, computed=computed,
+                                                          performance=row.performance),
                               loc + ("performance",), level=Level.warning,
-                              fix="keep both if the page shows both; otherwise correct one")
+                              fix=_("keep both if the page shows both; otherwise correct one"))

@@ -14,6 +14,7 @@ from typing import Callable
 
 from pydantic import BaseModel, ValidationError
 
+from ..i18n import N_, _
 from ..problems import Finding
 from . import describe, fmt_loc
 
@@ -118,31 +119,47 @@ def _clean_loc(data, loc: tuple, keep_last: bool) -> tuple:
 
 def _show(value) -> str:
     if isinstance(value, str):
-        return f"text '{value[:40]}'" + ("…" if len(value) > 40 else "")
+        return _("text '{text}'").format(text=value[:40]) + ("…" if len(value) > 40 else "")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
+        return _("{value} (a yes/no value)").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return _("the date {date}").format(date=value.isoformat())
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
-        return "nothing (empty)"
+        return _("nothing (empty)")
     return type(value).__name__
 
 
 _EXPECT = {
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "float_type": "a number", "float_parsing": "a number",
-    "string_type": "text", "bool_type": "true or false", "bool_parsing": "true or false",
-    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_inexact": "a date without a time",
-    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping of fields",
-    "model_attributes_type": "a mapping of fields",
+    "int_type": N_("a whole number"), "int_parsing": N_("a whole number"), "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"), "float_parsing": N_("a number"),
+    "string_type": N_("text"), "bool_type": N_("true or false"), "bool_parsing": N_("true or false"),
+    "date_type": N_("a date (YYYY-MM-DD)"), "date_parsing": N_("a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("a date (YYYY-MM-DD)"), "date_from_datetime_inexact": N_("a date without a time"),
+    "list_type": N_("a list"), "dict_type": N_("a mapping"), "model_type": N_("a mapping of fields"),
+    "model_attributes_type": N_("a mapping of fields"),
 }
+
+# pydantic's range errors, as it words them (lowercased), with its `ctx` as placeholders
+_RANGE = {
+    "greater_than": N_("input should be greater than {gt}"),
+    "greater_than_equal": N_("input should be greater than or equal to {ge}"),
+    "less_than": N_("input should be less than {lt}"),
+    "less_than_equal": N_("input should be less than or equal to {le}"),
+}
+
+
+def _range_text(err: dict) -> str:
+    template = _RANGE.get(err["type"])
+    try:
+        return _(template).format(**err.get("ctx", {})) if template else err["msg"].lower()
+    except (KeyError, IndexError):
+        return err["msg"].lower()
 
 
 def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[tuple], str | None],
@@ -166,40 +183,49 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
             continue
         first = errs[0]
         kind = first["type"]
-        where = fmt_loc(loc) or "the file"
+        where = fmt_loc(loc) or _("the file")
         if kind == "extra_forbidden":
             name = str(loc[-1])
             allowed = sorted({f for cls in _models_at(model_cls, loc[:-1]) for f in cls.model_fields})
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-            fix = f"did you mean '{close[0]}'?" if close else f"known fields here: {', '.join(allowed)}"
-            findings.append(Finding("unknown-field", f"unknown field '{name}'", loc, fix=fix, key=True))
+            fix = _("did you mean '{name}'?").format(name=close[0]) if close else \
+                _("known fields here: {fields}").format(fields=", ".join(allowed))
+            findings.append(Finding("unknown-field", _("unknown field '{name}'").format(name=name), loc, fix=fix,
+                                    key=True))
         elif kind == "missing":
             name = str(loc[-1])
-            parent = fmt_loc(loc[:-1]) or "the top level"
-            findings.append(Finding("missing-field", f"required field '{name}' is missing from {parent}",
-                                    loc[:-1], fix=f"add '{name}:' with its value"))
+            parent = fmt_loc(loc[:-1]) or _("the top level")
+            findings.append(Finding("missing-field", _("required field '{name}' is missing from {parent}").format(
+                                        name=name, parent=parent),
+                                    loc[:-1], fix=_("add '{name}:' with its value").format(name=name)))
         elif kind in ("literal_error", "enum"):
             expected = first.get("ctx", {}).get("expected", "")
             value = first.get("input")
             close = difflib.get_close_matches(str(value), [e.strip(" '") for e in expected.replace(" or ", ",").split(",")], n=1)
-            fix = f"did you mean '{close[0]}'?" if close else f"use one of: {expected}"
-            findings.append(Finding("invalid-value", f"{where}: {_show(value)} is not allowed here", loc, fix=fix))
+            fix = _("did you mean '{name}'?").format(name=close[0]) if close else \
+                _("use one of: {choices}").format(choices=expected.replace(" or ", _(" or ")))
+            findings.append(Finding("invalid-value", _("{where}: {value} is not allowed here").format(
+                                        where=where, value=_show(value)), loc, fix=fix))
         elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal",
                       "too_short", "too_long"):
-            findings.append(Finding("out-of-range", f"{where}: {first['msg'].lower()} (got {_show(first.get('input'))})", loc,
-                                    fix="correct the value"))
+            findings.append(Finding("out-of-range", _("{where}: {rule} (got {value})").format(
+                                        where=where, rule=_range_text(first), value=_show(first.get("input"))), loc,
+                                    fix=_("correct the value")))
         else:
             value = first.get("input")
             expected = sorted({_EXPECT.get(e["type"], e["type"].replace("_", " ")) for e in errs})
             if "a number" in expected and "a whole number" in expected:
                 expected.remove("a whole number")
-            want = " or ".join(expected)
+            want = _(" or ").join(_(e) for e in expected)
             if "text" in expected and isinstance(value, (int, float, bool, dt.date)):
                 raw = source_text(loc)
                 shown = raw if raw is not None else str(value)
-                msg = f"{where}: YAML reads {shown} as {_show(value)}, but this field is text"
-                findings.append(Finding("implicit-type", msg, loc, fix=f'put it in quotes: "{shown}"'))
+                msg = _("{where}: YAML reads {raw} as {value}, but this field is text").format(
+                    where=where, raw=shown, value=_show(value))
+                findings.append(Finding("implicit-type", msg, loc,
+                                        fix=_('put it in quotes: "{raw}"').format(raw=shown)))
                 continue
-            findings.append(Finding("wrong-type", f"{where}: expected {want}, got {_show(value)}", loc,
-                                    fix=f"write {want}"))
+            findings.append(Finding("wrong-type", _("{where}: expected {expected}, got {value}").format(
+                                        where=where, expected=want, value=_show(value)), loc,
+                                    fix=_("write {value}").format(value=want)))
     return None, findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import _
 from ..problems import Finding, Level
 from . import FileContext, rule
 
@@ -17,40 +18,49 @@ def rule_problems(rule_obj, loc: tuple):
     method = rule_obj.method
     if method == "stage-points":
         if not all(_finite(p) for p in rule_obj.points):
-            yield loc + ("points",), "stage points must be finite numbers", "write five numbers, e.g. [30, 10, 10, 30, 20]"
+            yield loc + ("points",), _("stage points must be finite numbers"), \
+                _("write five numbers, e.g. [30, 10, 10, 30, 20]")
             return
         total = sum(rule_obj.points)
         if abs(total - 100) > 1e-9:
-            yield loc + ("points",), f"stage points add up to {total:g}, not 100", "make the five points sum to 100"
+            yield loc + ("points",), _("stage points add up to {total:g}, not 100").format(total=total), \
+                _("make the five points sum to 100")
         if any(p < 0 for p in rule_obj.points):
-            yield loc + ("points",), "stage points are negative", "points are 0 or more"
+            yield loc + ("points",), _("stage points are negative"), _("points are 0 or more")
     elif method == "percent":
         if not _finite(rule_obj.cap) or not 0 < rule_obj.cap <= 100:
-            yield loc + ("cap",), f"cap {rule_obj.cap:g} is outside 0-100: scores run from 0 to 100", \
-                "write the highest score, e.g. `cap: 100`"
+            yield loc + ("cap",), \
+                _("cap {cap:g} is outside 0-100: scores run from 0 to 100").format(cap=rule_obj.cap), \
+                _("write the highest score, e.g. `cap: 100`")
     elif method == "levels":
         th = rule_obj.thresholds
         if not all(_finite(t) for t in th):
-            yield loc + ("thresholds",), "thresholds must be finite numbers", "e.g. [60, 70, 80, 90, 100]"
+            yield loc + ("thresholds",), _("thresholds must be finite numbers"), _("e.g. [60, 70, 80, 90, 100]")
             return
         ordered = all(a < b for a, b in zip(th, th[1:])) if rule_obj.direction == "higher" else \
             all(a > b for a, b in zip(th, th[1:]))
-        if not ordered:
-            word = "increasing" if rule_obj.direction == "higher" else "decreasing"
-            yield loc + ("thresholds",), f"thresholds {th} are not strictly {word}", \
-                f"list the threshold of level 1 first, then level 2, … ({word})"
+        if not ordered and rule_obj.direction == "higher":
+            yield loc + ("thresholds",), \
+                _("thresholds {thresholds} are not strictly increasing").format(thresholds=th), \
+                _("list the threshold of level 1 first, then level 2, … (increasing)")
+        elif not ordered:
+            yield loc + ("thresholds",), \
+                _("thresholds {thresholds} are not strictly decreasing").format(thresholds=th), \
+                _("list the threshold of level 1 first, then level 2, … (decreasing)")
     elif method == "composite":
         keys = set()
         for i, part in enumerate(rule_obj.parts):
             if part.key in keys:
-                yield loc + ("parts", i, "key"), f"part key '{part.key}' is used twice", "give each part its own key"
+                yield loc + ("parts", i, "key"), _("part key '{key}' is used twice").format(key=part.key), \
+                    _("give each part its own key")
             keys.add(part.key)
             yield from rule_problems(part.rule, loc + ("parts", i, "rule"))
-            yield from _target_problems(part.rule, part.target, loc + ("parts", i, "target"), f"part '{part.key}'")
+            yield from _target_problems(part.rule, part.target, loc + ("parts", i, "target"),
+                                        _("part '{key}'").format(key=part.key))
         points = [p.points for p in rule_obj.parts]
         if all(_finite(p) for p in points) and abs(sum(points) - 100) > 1e-9:
-            yield loc + ("parts",), f"the parts' points add up to {sum(points):g}, not 100", \
-                "give the parts points that sum to 100 (คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + …)"
+            yield loc + ("parts",), _("the parts' points add up to {total:g}, not 100").format(total=sum(points)), \
+                _("give the parts points that sum to 100 (คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + …)")
 
 
 def _target_problems(rule_obj, target, loc: tuple, what: str):
@@ -58,11 +68,14 @@ def _target_problems(rule_obj, target, loc: tuple, what: str):
     if target is None:
         return
     if not _finite(target) or target < 0:
-        yield loc, f"{what}: target {target:g} is not a number of 0 or more", "correct the target"
+        yield loc, _("{what}: target {target:g} is not a number of 0 or more").format(what=what, target=target), \
+            _("correct the target")
     elif rule_obj.method == "levels" and not 0 < target <= len(rule_obj.thresholds):
         top = len(rule_obj.thresholds)
-        yield loc, f"{what}: target {target:g} is not a level; a levels rule's target is a level 1-{top}", \
-            f"write the level the agreement asks for (e.g. {top}); the result itself goes in `performance:`"
+        yield loc, _("{what}: target {target:g} is not a level; a levels rule's target is a level 1-{top}").format(
+            what=what, target=target, top=top), \
+            _("write the level the agreement asks for (e.g. {top}); the result itself goes in `performance:`").format(
+                top=top)
 
 
 def _row_figures(row) -> list[tuple[tuple, float]]:
@@ -93,20 +106,21 @@ def scoring_rule(ctx: FileContext):
         if a.scoring is not None:
             rules.append((("amendments", i, "scoring"), a.scoring))
             if a.effective is None:
-                yield Finding("scoring-rule", "an amendment with a new scoring rule needs the date it applies from",
-                              ("amendments", i), fix="add `effective: YYYY-MM-DD`")
+                yield Finding("scoring-rule", _("an amendment with a new scoring rule needs the date it applies from"),
+                              ("amendments", i), fix=_("add `effective: YYYY-MM-DD`"))
     for loc, r in rules:
         for where, msg, fix in rule_problems(r, loc):
             yield Finding("scoring-rule", msg, where, fix=fix)
     for loc, r in rules:
         if r.method == "stage-points" and ind.innovation is None:
-            yield Finding("scoring-rule", "stage-points scoring needs the innovation record (`innovation:`)",
-                          loc + ("method",), fix="add `innovation:` or choose another method")
+            yield Finding("scoring-rule", _("stage-points scoring needs the innovation record (`innovation:`)"),
+                          loc + ("method",), fix=_("add `innovation:` or choose another method"))
     for i, row in enumerate(ind.quarters):
         for where, value in _row_figures(row):
             if not math.isfinite(value):
-                yield Finding("scoring-rule", f"quarter {row.quarter}: {'.'.join(map(str, where))} is {value}, "
-                              "not a number", ("quarters", i) + where, fix="write the figure as a plain number")
+                yield Finding("scoring-rule", _("quarter {quarter}: {field} is {value}, not a number").format(
+                                  quarter=row.quarter, field=".".join(map(str, where)), value=value),
+                              ("quarters", i) + where, fix=_("write the figure as a plain number"))
         if not 1 <= row.quarter <= 4:
             continue
         yield from _quarter_problems(ind, i, row, rule_in_force(ind, row.quarter)[0])
@@ -125,10 +139,12 @@ def _cumulative_falls(ind, rule_in_force):
         if value is None or not math.isfinite(value):
             continue
         if previous is not None and value < previous[1] and where == previous[0]:
-            yield Finding("scoring-rule", f"quarter {row.quarter}: the cumulative figure falls from {previous[1]:g} "
-                          f"to {value:g}", ("quarters", i) + where, level=Level.warning,
-                          fix="a cumulative indicator reports the year to date; check the figure, "
-                              "or set `cumulative: false` if it counts each quarter on its own")
+            yield Finding("scoring-rule", _("quarter {quarter}: the cumulative figure falls from {before:g} "
+                                            "to {after:g}").format(quarter=row.quarter, before=previous[1],
+                                                                   after=value),
+                          ("quarters", i) + where, level=Level.warning,
+                          fix=_("a cumulative indicator reports the year to date; check the figure, "
+                                "or set `cumulative: false` if it counts each quarter on its own"))
         previous = (where, value)
 
 
@@ -140,26 +156,32 @@ def _quarter_problems(ind, i: int, row, r):
     method = r.method
     has_figure = row.performance is not None or row.counts is not None or bool(row.parts)
     if method in ("percent", "stage-points") and has_figure and row.target is None:
-        yield Finding("scoring-rule", f"quarter {row.quarter} has a performance but no target to score it against",
-                      loc, fix="add `target:` from the performance agreement (mark it in `inferred:` if inferred)")
+        yield Finding("scoring-rule", _("quarter {quarter} has a performance but no target to score it "
+                                        "against").format(quarter=row.quarter),
+                      loc, fix=_("add `target:` from the performance agreement (mark it in `inferred:` if inferred)"))
     yield from (Finding("scoring-rule", msg, where, fix=fix)
-                for where, msg, fix in _target_problems(r, row.target, loc + ("target",), f"quarter {row.quarter}"))
+                for where, msg, fix in _target_problems(r, row.target, loc + ("target",),
+                                                        _("quarter {quarter}").format(quarter=row.quarter)))
     if method != "composite" or not row.parts:
         return
     keys = {p.key for p in r.parts}
     for k, v in row.parts.items():
         if k not in keys:
-            yield Finding("scoring-rule", f"quarter {row.quarter}: part '{k}' is not a part of the scoring rule",
-                          loc + ("parts", k), fix=f"use one of: {', '.join(sorted(keys))}", key=True)
+            yield Finding("scoring-rule", _("quarter {quarter}: part '{key}' is not a part of the scoring rule").format(
+                              quarter=row.quarter, key=k),
+                          loc + ("parts", k), fix=_("use one of: {choices}").format(choices=", ".join(sorted(keys))),
+                          key=True)
         elif v < 0:
-            yield Finding("scoring-rule", f"quarter {row.quarter}: part '{k}' is negative ({v:g})",
-                          loc + ("parts", k), fix="part figures are 0 or more")
+            yield Finding("scoring-rule", _("quarter {quarter}: part '{key}' is negative ({value:g})").format(
+                              quarter=row.quarter, key=k, value=v),
+                          loc + ("parts", k), fix=_("part figures are 0 or more"))
     derived = {p.key for p in r.parts if p.rule.method == "stage-points" and ind.innovation is not None}
     absent = sorted(keys - set(row.parts) - derived)
     if absent:
-        yield Finding("scoring-rule", f"quarter {row.quarter}: no figure for part(s) {', '.join(absent)}; "
-                      "the computed total falls back to the reported performance", loc + ("parts",),
-                      level=Level.warning, fix="add the figure of every part under `parts:`")
+        yield Finding("scoring-rule", _("quarter {quarter}: no figure for part(s) {parts}; "
+                                        "the computed total falls back to the reported performance").format(
+                          quarter=row.quarter, parts=", ".join(absent)), loc + ("parts",),
+                      level=Level.warning, fix=_("add the figure of every part under `parts:`"))
 
 
 METHODS = ("stage-points", "percent", "levels", "composite")
@@ -194,10 +216,11 @@ def scoring_method(ctx: FileContext):
         if method in METHODS:
             continue
         if method is None:
-            yield Finding("scoring-method", "the scoring rule has no `method:`", loc,
-                          fix=f"add `method:` with one of {', '.join(METHODS)}")
+            yield Finding("scoring-method", _("the scoring rule has no `method:`"), loc,
+                          fix=_("add `method:` with one of {methods}").format(methods=", ".join(METHODS)))
             continue
         close = difflib.get_close_matches(str(method), METHODS, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        yield Finding("scoring-method", f"unknown scoring method '{method}'", loc + ("method",),
-                      fix=f"{hint}kpi knows {', '.join(METHODS)} (docs/scoring.md)")
+        fix = _("did you mean '{name}'? kpi knows {methods} (docs/scoring.md)") if close else \
+            _("kpi knows {methods} (docs/scoring.md)")
+        yield Finding("scoring-method", _("unknown scoring method '{method}'").format(method=method), loc + ("method",),
+                      fix=fix.format(name=close[0] if close else "", methods=", ".join(METHODS)))

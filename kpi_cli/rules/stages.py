@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..problems import Finding
 from ..stages import LAST_STAGE, fiscal_window, gate
 from ..thai import looks_like_be_year
@@ -43,16 +44,24 @@ def stage_sequence(ctx: FileContext):
         loc = ("innovation", "stages", i)
         expected = i + 1
         if ev.stage != expected:
-            what = "repeats" if prev and ev.stage <= prev.stage else "skips ahead to"
-            yield Finding("stage-sequence", f"stage event {i + 1} {what} stage {ev.stage}; expected stage {expected}",
-                          loc + ("stage",), fix=f"record stage {expected} first (`kpi advance`)")
+            what = _("stage event {n} repeats stage {stage}; expected stage {expected}") \
+                if prev and ev.stage <= prev.stage else \
+                _("stage event {n} skips ahead to stage {stage}; expected stage {expected}")
+            yield Finding("stage-sequence", what.format(n=i + 1, stage=ev.stage, expected=expected),
+                          loc + ("stage",), fix=_("record stage {stage} first (`kpi advance`)").format(stage=expected))
         if prev is not None and ev.completed < prev.completed:
-            yield Finding("stage-sequence", f"stage {ev.stage} is dated {ev.completed}, before stage {prev.stage} "
-                          f"({prev.completed})", loc + ("completed",), fix="stage dates never go backwards")
+            yield Finding("stage-sequence", _("stage {stage} is dated {date}, before stage {previous} "
+                                              "({previous_date})").format(stage=ev.stage, date=ev.completed,
+                                                                          previous=prev.stage,
+                                                                          previous_date=prev.completed),
+                          loc + ("completed",), fix=_("stage dates never go backwards"))
         if not start <= ev.completed <= end and not looks_like_be_year(ev.completed.year):
-            yield Finding("stage-sequence", f"stage {ev.stage} is dated {ev.completed}, outside fiscal year "
-                          f"{ctx.model.fiscal_year} ({start} to {end})", loc + ("completed",),
-                          fix="correct the date, or record the amendment that extends the year (extends_to)")
+            yield Finding("stage-sequence", _("stage {stage} is dated {date}, outside fiscal year {year} "
+                                              "({start} to {end})").format(stage=ev.stage, date=ev.completed,
+                                                                           year=ctx.model.fiscal_year,
+                                                                           start=start, end=end),
+                          loc + ("completed",),
+                          fix=_("correct the date, or record the amendment that extends the year (extends_to)"))
         prev = ev
 
 
@@ -77,8 +86,9 @@ def stage_gate(ctx: FileContext):
                     and len(inn.ideas) < minimum:
                 continue
             rule_id = "idea-minimum" if ev.stage == 1 else "stage-gate"
-            yield Finding(rule_id, f"stage {ev.stage} is recorded as done, but {what}",
-                          ("innovation", "stages", i), fix="record the missing facts, or remove the stage event")
+            yield Finding(rule_id, _("stage {stage} is recorded as done, but {missing}").format(stage=ev.stage,
+                                                                                                 missing=what),
+                          ("innovation", "stages", i), fix=_("record the missing facts, or remove the stage event"))
 
 
 @rule("idea-selected", needs_model=True)
@@ -94,12 +104,16 @@ def idea_selected(ctx: FileContext):
     ids: set[int] = set()
     for i, idea in enumerate(inn.ideas):
         if idea.id in ids:
-            yield Finding("idea-selected", f"idea id {idea.id} is used twice", ("innovation", "ideas", i, "id"),
-                          fix="give each idea its own number")
+            yield Finding("idea-selected", _("idea id {id} is used twice").format(id=idea.id),
+                          ("innovation", "ideas", i, "id"), fix=_("give each idea its own number"))
         ids.add(idea.id)
     if inn.selected_idea is not None and inn.selected_idea not in ids:
-        yield Finding("idea-selected", f"selected idea {inn.selected_idea} is not one of the recorded ideas",
-                      ("innovation", "selected_idea"), fix=f"choose one of: {', '.join(map(str, sorted(ids))) or 'none recorded'}")
+        yield Finding("idea-selected", _("selected idea {id} is not one of the recorded ideas").format(
+                          id=inn.selected_idea),
+                      ("innovation", "selected_idea"),
+                      fix=_("choose one of: {ids}").format(ids=", ".join(map(str, sorted(ids))) or _("none recorded")))
     if inn.ideas_reported is not None and inn.ideas_reported < len(inn.ideas):
-        yield Finding("idea-selected", f"ideas_reported is {inn.ideas_reported} but {len(inn.ideas)} ideas are listed",
-                      ("innovation", "ideas_reported"), fix=f"write ideas_reported: {len(inn.ideas)}")
+        yield Finding("idea-selected", _("ideas_reported is {reported} but {listed} ideas are listed").format(
+                          reported=inn.ideas_reported, listed=len(inn.ideas)),
+                      ("innovation", "ideas_reported"),
+                      fix=_("write ideas_reported: {listed}").format(listed=len(inn.ideas)))

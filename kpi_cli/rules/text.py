@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..problems import Finding, Level
 from ..thai import text_issues
 from . import FileContext, fmt_loc, rule
@@ -19,5 +20,6 @@ def thai_text(ctx: FileContext):
         if isinstance(value, str) and not value.isascii():
             for offset, what, fix in text_issues(value):
                 near = value[max(0, offset - 8): offset + 8].replace("\u200b", "␣")
-                yield Finding("thai-text", f"{fmt_loc(loc)}: {what} near '{near}'", loc, level=Level.warning,
-                              fix=fix)
+                yield Finding("thai-text", _("{where}: {what} near '{near}'").format(where=fmt_loc(loc), what=what,
+                                                                                      near=near),
+                              loc, level=Level.warning, fix=fix)
