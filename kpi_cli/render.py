@@ -974,7 +974,22 @@ class Renderer:
 @dataclass
 class Page:
     path: str       # relative to the site root, with / separators
-    text: str
+    text: str | None  # None once a worker has written it
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write atomically: a reader never sees half a page."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def load_tree(root: Path, failures: list, progress=None) -> Iterator[tuple[Path, Indicator, object]]:
@@ -1032,7 +1047,7 @@ PARALLEL_MIN = 200  # below this, starting worker processes costs more than it s
 _WORKER: dict = {}
 
 
-def _site_worker_init(renderer: Renderer, root: Path) -> None:
+def _site_worker_init(renderer: Renderer, root: Path, folder: Path | None) -> None:
     import gc
 
     from .rules import load_all
@@ -1040,7 +1055,7 @@ def _site_worker_init(renderer: Renderer, root: Path) -> None:
 
     gc.disable()  # short-lived worker: nothing it builds outlives a page
     load_all()
-    _WORKER.update(renderer=renderer, root=root, catalogues=load_catalogues(root)[0])
+    _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=load_catalogues(root)[0])
 
 
 def _site_worker(path: Path):
@@ -1056,10 +1071,14 @@ def _site_worker(path: Path):
     deep = renderer.output(site=True, depth=1)
     report = indicator_report(model, _WORKER["catalogues"], source=source_name(path, root), output=deep)
     page = Page(indicator_path(report.fiscal_year, report.code, deep.ext), renderer.render("indicator", deep, report=report))
+    if _WORKER["folder"] is not None:  # write it here: the text need not travel back
+        write_file(_WORKER["folder"] / page.path, page.text.encode("utf-8"))
+        page = Page(page.path, None)
     return "ok", page, indicator_line(report), report.fiscal_year
 
 
-def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, fiscal_year: int | None):
+def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, fiscal_year: int | None,
+                     folder: Path | None):
     """(page, line) of every valid indicator: on every core for large trees."""
     import sys
 
@@ -1081,7 +1100,7 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         failures.append((root, cat_problems))
     ctx = multiprocessing.get_context("fork")
     jobs = min(os.cpu_count() or 1, 8)
-    with ctx.Pool(jobs, initializer=_site_worker_init, initargs=(renderer, root)) as pool:
+    with ctx.Pool(jobs, initializer=_site_worker_init, initargs=(renderer, root, folder)) as pool:
         for result in pool.imap(_site_worker, files, chunksize=max(1, min(32, len(files) // (jobs * 8)))):
             if progress is not None:
                 progress.advance()
@@ -1092,15 +1111,16 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
 
 
 def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
-               fiscal_year: int | None = None) -> Iterator[Page]:
+               fiscal_year: int | None = None, folder: Path | None = None) -> Iterator[Page]:
     """The static site of the tree: one page per indicator, one per agency, and the index.
 
     Pages use relative links only and no external assets, so the site works from file://.
+    With `folder`, worker processes write their pages there themselves (their `text` is None).
     """
     deep = renderer.output(site=True, depth=1)
     ext = deep.ext
     lines: list[IndicatorLine] = []
-    for page, line in _indicator_pages(renderer, root, failures, progress, fiscal_year):
+    for page, line in _indicator_pages(renderer, root, failures, progress, fiscal_year, folder):
         lines.append(line)
         yield page
     for agency in tree_agencies(root, lines, deep):

@@ -5,9 +5,7 @@ jinja2 and WeasyPrint are imported inside the command only: `kpi validate` never
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -157,7 +155,7 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
 
 
 def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool, templates: Optional[Path]) -> None:
-    from ..render import count_pages, site_pages
+    from ..render import count_pages, site_pages, write_file
 
     if folder.exists() and not folder.is_dir():
         raise fail(f"{folder} is a file, not a folder", fix="name a folder for the site: -o site/", code=2)
@@ -168,8 +166,9 @@ def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool,
     written = 0
     progress.start(count_pages(root))
     try:
-        for page in site_pages(renderer, root, failures, progress, fiscal_year=year):
-            _write(folder / page.path, page.text.encode("utf-8"))
+        for page in site_pages(renderer, root, failures, progress, fiscal_year=year, folder=folder):
+            if page.text is not None:
+                write_file(folder / page.path, page.text.encode("utf-8"))
             written += 1
     finally:
         progress.stop()
@@ -202,18 +201,9 @@ def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write(output, data)
+    from ..render import write_file
+
+    write_file(output, data)
     typer.echo(f"written: {output}", err=True)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
