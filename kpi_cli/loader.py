@@ -158,8 +158,12 @@ def _nesting_depth(text: str) -> tuple[int, yaml.Mark | None]:
                         break
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):  # libyaml's own limit (PyYAML >= 6.0.4)
+            return MAX_DEPTH + 1, exc.problem_mark or exc.context_mark or mark
+        # anything else: the real parse reports it
     except yaml.YAMLError:
-        pass  # the real parse reports it
+        pass
     return deepest, mark
 
 
