@@ -31,6 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .i18n import N_, _, ngettext
 from .problems import KpiError
 from .rules.letters import is_letter
 from .thai import THAI_MONTHS, THAI_MONTHS_ABBR, fiscal_position, thai_date, to_arabic_digits
@@ -64,9 +65,23 @@ class MissingStrategies(ImportRefused):
         lines = "".join(f'\n    - code: "{s["code"]}"\n      label: {s["label"]}'
                         + ("\n      truncated: true" if s.get("truncated") else "") for s in missing)
         super().__init__(
-            f"the page supports strategies that are not in {catalogue}: "
-            + ", ".join(s["code"] for s in missing),
-            f"run again with --add-strategies to add them from the page, or add them by hand:{lines}")
+            _("the page supports strategies that are not in {catalogue}: {codes}").format(
+                catalogue=catalogue, codes=", ".join(s["code"] for s in missing)),
+            _("run again with --add-strategies to add them from the page, or add them by hand:{entries}").format(
+                entries=lines))
+
+
+class Reason(str):
+    """Why a value was inferred: in English in the file, so that a page gives the same file whoever
+    imports it, and in the user's language (`shown`) in the report of `kpi import`.
+    `Reason(N_("… {name} …"), name=value)`."""
+
+    shown: str
+
+    def __new__(cls, message: str, **values):
+        obj = super().__new__(cls, message.format(**values))
+        obj.shown = _(message).format(**values)
+        return obj
 
 
 # --- the result ---------------------------------------------------------------------------
@@ -95,6 +110,11 @@ class Imported:
     @property
     def inferred(self) -> dict[str, str]:
         return self.data.get("inferred", {})
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        """The inferred paths with their reasons in the user's language."""
+        return {path: getattr(why, "shown", why) for path, why in self.inferred.items()}
 
 
 class Figure(float):
@@ -190,7 +210,8 @@ def _text(lines: list[str] | None, what: str, notes: list[str]) -> str:
         lines.pop()
     text = "\n".join(lines)
     if NO_AGREEMENT.match(text):
-        notes.append(f"{what}: the page says '{text}' (no performance agreement yet); left empty")
+        notes.append(_("{what}: the page says '{text}' (no performance agreement yet); left empty").format(
+            what=what, text=text))
         return ""
     return "" if text in EMPTY else text
 
@@ -209,7 +230,7 @@ def _figure(text: str, what: str, notes: list[str]) -> int | float | None:
     try:
         return figure(text)
     except ValueError:
-        notes.append(f"{what}: '{text}' is not a figure; left out")
+        notes.append(_("{what}: '{text}' is not a figure; left out").format(what=what, text=text))
         return None
 
 
@@ -276,7 +297,7 @@ def letters_in(text: str, names: dict[str, str]) -> list[Letter]:
     found: list[tuple[int, int, str]] = []
     for rx in _LETTER_RES:
         for m in rx.finditer(plain):
-            if any(a < m.end() and m.start() < b for a, b, _ in found):
+            if any(a < m.end() and m.start() < b for a, b, _number in found):
                 continue
             if m.groupdict().get("bma"):
                 number = f"กท {m['office']}/{m['no']}"
@@ -367,12 +388,14 @@ def _header(line: str, catalogues, notes: list[str], inferred: dict) -> dict:
         kind = "district" if agency_code.startswith("50") else (
             "department" if agency_code.endswith("00") else "permanent-secretary-unit")
         guess = re.match(r"^([\u0E01-\u0E2E]{2,6}\.)", m["rest"]) if m["seq"] else None
+        entry = "\n".join([f'    - code: "{agency_code}"', "      name: <ชื่อหน่วยงาน>",
+                           f"      abbr: {guess.group(1) if guess else '<อักษรย่อ>'}",
+                           f"      kind: {kind}   # department | district | permanent-secretary-unit | "
+                           "council-secretariat | governor-secretariat"])
         raise UnknownAgency(
-            f"agency '{agency_code}' (from the code {code}) is not in agencies.yaml",
-            "add it to indicators/agencies.yaml, then import again:\n"
-            f'    - code: "{agency_code}"\n      name: <ชื่อหน่วยงาน>\n'
-            f"      abbr: {guess.group(1) if guess else '<อักษรย่อ>'}\n      kind: {kind}"
-            "   # department | district | permanent-secretary-unit | council-secretariat | governor-secretariat")
+            _("agency '{agency}' (from the code {code}) is not in agencies.yaml").format(agency=agency_code,
+                                                                                          code=code),
+            _("add it to indicators/agencies.yaml, then import again:\n{entry}").format(entry=entry))
     rest = m["rest"].strip()
     out: dict = {"code": code}
     if m["seq"]:
@@ -383,12 +406,12 @@ def _header(line: str, catalogues, notes: list[str], inferred: dict) -> dict:
             printed = re.match(r"^([\u0E01-\u0E2E]{2,6}\.)", rest)
             if printed:
                 rest = rest[printed.end():].strip()
-                notes.append(f"header: the page writes the agency as '{printed.group(1)}'; agencies.yaml "
-                             f"has '{agency.abbr}' for {agency_code}")
+                notes.append(_("header: the page writes the agency as '{printed}'; agencies.yaml has '{abbr}' "
+                               "for {agency}").format(printed=printed.group(1), abbr=agency.abbr, agency=agency_code))
     out["agency"] = agency_code
     out["title"] = rest
     if len(number) == 3:
-        notes.append(f"code {code}: a 3-digit indicator number, kept as printed")
+        notes.append(_("code {code}: a 3-digit indicator number, kept as printed").format(code=code))
     return out
 
 
@@ -419,8 +442,8 @@ def _table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | None]:
         while i < len(cells) and not cells[i]:
             i += 1
         if i >= len(cells) or cells[i] != str(q):
-            notes.append(f"quarterly table: could not read the rows from quarter {q} on: "
-                         f"'{' | '.join(cells[i:i + 4])}'; left out")
+            notes.append(_("quarterly table: could not read the rows from quarter {quarter} on: '{cells}'; "
+                           "left out").format(quarter=q, cells=" | ".join(cells[i:i + 4])))
             break
         i += 1
         got: list[str] = []
@@ -435,7 +458,8 @@ def _table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | None]:
         sub = [c for c in got if "/" in c]
         figures = [c for c in got if "/" not in c]
         if len(figures) == 1:
-            notes.append(f"quarter {q}: one figure before the 2.1 / 2.2 cell; read as the performance")
+            notes.append(_("quarter {quarter}: one figure before the 2.1 / 2.2 cell; read as the performance").format(
+                quarter=q))
         rows.append(_row(q, (figures + ["", ""])[:2] + (sub or [""]), notes))
         q += 1
     return rows, unit
@@ -444,19 +468,20 @@ def _table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | None]:
 def _row(q: int, cells: list[str], notes: list[str]) -> dict:
     perf, assessed, subs = cells
     row: dict = {"quarter": q}
-    value = _figure(perf, f"quarter {q} performance", notes)
+    value = _figure(perf, _("quarter {quarter} performance").format(quarter=q), notes)
     if value is not None:
         row["performance"] = value
-    value = _figure(assessed, f"quarter {q} assessed score", notes)
+    value = _figure(assessed, _("quarter {quarter} assessed score").format(quarter=q), notes)
     if value is not None:
         row["assessed"] = value
     if "/" in subs:
-        a, _, b = subs.partition("/")
-        pair = [_figure(a, f"quarter {q} sub-score 2.1", notes), _figure(b, f"quarter {q} sub-score 2.2", notes)]
+        a, _slash, b = subs.partition("/")
+        pair = [_figure(a, _("quarter {quarter} sub-score {part}").format(quarter=q, part="2.1"), notes),
+                _figure(b, _("quarter {quarter} sub-score {part}").format(quarter=q, part="2.2"), notes)]
         if pair != [None, None]:
             row["sub_scores"] = pair
     elif subs.strip() not in EMPTY:
-        notes.append(f"quarter {q}: '{subs}' is not a '2.1 / 2.2' pair; left out")
+        notes.append(_("quarter {quarter}: '{cell}' is not a '2.1 / 2.2' pair; left out").format(quarter=q, cell=subs))
     return row
 
 
@@ -472,7 +497,7 @@ def _strategies(lines: list[str], catalogues, notes: list[str]) -> tuple[list[st
             continue
         m = _STRATEGY_RE.match(line)
         if not m:
-            notes.append(f"strategies: '{line}' has no strategy code; left out")
+            notes.append(_("strategies: '{line}' has no strategy code; left out").format(line=line))
             continue
         label = m["label"].strip()
         truncated = label.endswith("%")
@@ -486,14 +511,15 @@ def _strategies(lines: list[str], catalogues, notes: list[str]) -> tuple[list[st
         if have is None:
             missing.append(s)
         elif not (have.label.startswith(s["label"]) or s["label"].startswith(have.label)):
-            notes.append(f"strategy {s['code']}: the page's label '{s['label']}' differs from strategies.yaml "
-                         f"('{have.label}'); the catalogue's is kept")
+            notes.append(_("strategy {code}: the page's label '{label}' differs from strategies.yaml ('{known}'); "
+                           "the catalogue's is kept").format(code=s["code"], label=s["label"], known=have.label))
     for code in leaves:  # parents the page does not list
         parts = code.split(".")
         for n in range(1, len(parts)):
             parent = ".".join(parts[:n])
             if parent not in known and parent not in codes:
-                notes.append(f"strategy {code}: its parent {parent} is neither on the page nor in strategies.yaml")
+                notes.append(_("strategy {code}: its parent {parent} is neither on the page nor in "
+                               "strategies.yaml").format(code=code, parent=parent))
     return leaves, missing
 
 
@@ -633,14 +659,14 @@ def _appeal(reports: list[_Report], names: dict[str, str], inferred: dict) -> di
         if after:
             if removed:
                 appeal["criteria_before"] = f"{_said(item.text, after)} {_said(item.text, removed)}"
-                inferred["amendments[0].criteria_before"] = (
+                inferred["amendments[0].criteria_before"] = Reason(N_(
                     "the page quotes the new criteria and the words the appeal removed; the criteria before "
-                    "are the two together")
+                    "are the two together"))
             appeal["criteria_after"] = _said(item.text, after)
         if appeal["outcome"] == "accepted" and "decided" in appeal:
             appeal["effective"] = appeal["decided"]
-            inferred["amendments[0].effective"] = ("the page does not say from when the new criteria apply; "
-                                                   "taken as the day the appeal was accepted")
+            inferred["amendments[0].effective"] = Reason(N_("the page does not say from when the new criteria "
+                                                          "apply; taken as the day the appeal was accepted"))
         order = ("kind", "letter", "date", "urgency", "grounds", "request", "outcome", "decided",
                  "decision_letters", "conditions", "criteria_before", "criteria_after", "effective")
         return {k: appeal[k] for k in order if k in appeal}
@@ -674,8 +700,8 @@ def _innovation(reports: list[_Report], data: dict, catalogues, names: dict[str,
         title = "โครงการ" + _said(item.text, m).strip()
         kind = "policy" if "นโยบาย" in title else ("service" if "บริการ" in title else "administrative")
         proposal: dict = {"title": title, "kind": kind}
-        inferred["innovation.proposal.kind"] = (
-            f"the page does not name the kind of innovation; '{kind}' from the project's title")
+        inferred["innovation.proposal.kind"] = Reason(
+            N_("the page does not name the kind of innovation; '{kind}' from the project's title"), kind=kind)
         if m.group(2):
             proposal["objective"] = _said(item.text, m, 2).strip()
         years = re.findall(r"ปีงบประมาณ\s*(?:พ\.ศ\.\s*)?(\d{4})", text)
@@ -685,10 +711,10 @@ def _innovation(reports: list[_Report], data: dict, catalogues, names: dict[str,
         day = dates_in(text[when.end():]) if when else []
         if when and day:
             proposal.update(form3=True, form4=True, submitted=day[0].date, submitted_to=_said(item.text, when))
-            inferred["innovation.proposal.form3"] = ("the project was put to the committee, which takes the "
-                                                     "project document (แบบฟอร์ม 3)")
-            inferred["innovation.proposal.form4"] = ("the project was put to the committee, which takes the "
-                                                     "proposal form (แบบฟอร์ม 4)")
+            inferred["innovation.proposal.form3"] = Reason(N_("the project was put to the committee, which takes "
+                                                              "the project document (แบบฟอร์ม 3)"))
+            inferred["innovation.proposal.form4"] = Reason(N_("the project was put to the committee, which takes "
+                                                              "the proposal form (แบบฟอร์ม 4)"))
         inn["proposal"] = proposal
     decided = next(((it, m) for it, t in plain
                     for m in [re.search(r"(ไม่)?ผ่านการพิจารณา\s*จาก\s*(คณะกรรมการ\S+)", t)] if m), None)
@@ -721,8 +747,8 @@ def _innovation(reports: list[_Report], data: dict, catalogues, names: dict[str,
         survey["approved"] = bool(re.search(r"ได้รับความเห็นชอบ|เห็นชอบแล้ว|อนุมัติแล้ว", t))
         inn["survey"] = survey
     if not inn:
-        notes.append("innovation indicator: the reports name no idea count, idea or project; "
-                     "record them with `kpi idea add`, `kpi idea select`, `kpi propose`")
+        notes.append(_("innovation indicator: the reports name no idea count, idea or project; "
+                       "record them with `kpi idea add`, `kpi idea select`, `kpi propose`"))
         return None
     stages = _stages(inn, data, catalogues, ideas_item, inferred)
     if stages:
@@ -802,9 +828,9 @@ def _stages(inn: dict, data: dict, catalogues, ideas_item, inferred: dict) -> li
             if not later:
                 break
             day = later[0]
-            inferred[f"innovation.stages[{stage - 1}].completed"] = (
-                f"the page gives no date; stage {stage} is done no later than the next dated stage "
-                f"({thai_date(day)}), which needs it")
+            inferred[f"innovation.stages[{stage - 1}].completed"] = Reason(N_(
+                "the page gives no date; stage {stage} is done no later than the next dated stage ({date}), "
+                "which needs it"), stage=stage, date=thai_date(day))
         if events and day < events[-1]["completed"]:
             day = events[-1]["completed"]
         event: dict = {"stage": stage, "completed": day}
@@ -819,13 +845,15 @@ def _stages(inn: dict, data: dict, catalogues, ideas_item, inferred: dict) -> li
 
 def _fiscal_year(text: str, year: int | None, inferred: dict) -> int:
     if year is not None:
-        inferred["fiscal_year"] = f"given with --year {year}; the page does not print the fiscal year as a field"
+        inferred["fiscal_year"] = Reason(N_("given with --year {year}; the page does not print the fiscal year as a "
+                                            "field"), year=year)
         return year
     plain = to_arabic_digits(text)
     named = re.findall(r"ปีงบประมาณ\s*(?:พ\.ศ\.\s*)?(\d{4})", plain)
     if named:
         fy = max(set(named), key=named.count)
-        inferred["fiscal_year"] = f"the page does not print it as a field; the text names ปีงบประมาณ พ.ศ. {fy}"
+        inferred["fiscal_year"] = Reason(N_("the page does not print it as a field; the text names ปีงบประมาณ "
+                                            "พ.ศ. {year}"), year=fy)
         return int(fy)
     counts: dict[int, int] = {}
     for d in dates_in(text):
@@ -835,13 +863,14 @@ def _fiscal_year(text: str, year: int | None, inferred: dict) -> int:
         best = max(counts.values())
         top = sorted(fy for fy, n in counts.items() if n == best)
         if len(top) == 1:
-            inferred["fiscal_year"] = (f"the page does not print it; {best} of the {sum(counts.values())} dates in "
-                                       f"the text fall in fiscal year {top[0]}")
+            inferred["fiscal_year"] = Reason(N_("the page does not print it; {n} of the {total} dates in the text "
+                                                "fall in fiscal year {year}"), n=best, total=sum(counts.values()),
+                                             year=top[0])
             return top[0]
-        raise NoFiscalYear(f"cannot tell the fiscal year: the dates in the text fall in {' and '.join(map(str, top))} "
-                           "equally", f"give it: --year {top[-1]}")
-    raise NoFiscalYear("cannot tell the fiscal year (ปีงบประมาณ): the page prints no date and no year",
-                       "give it: --year 2564")
+        raise NoFiscalYear(_("cannot tell the fiscal year: the dates in the text fall in {years} equally").format(
+            years=_(" and ").join(map(str, top))), _("give it: --year {year}").format(year=top[-1]))
+    raise NoFiscalYear(_("cannot tell the fiscal year (ปีงบประมาณ): the page prints no date and no year"),
+                       _("give it: --year {year}").format(year=2564))
 
 
 # --- the whole page -----------------------------------------------------------------------------
@@ -855,11 +884,11 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
         try:
             text = raw.decode("cp874")
         except UnicodeDecodeError:
-            raise NotAPage("the file is neither UTF-8 nor Thai Windows-874 / TIS-620 text",
-                           "save the page as text (UTF-8) from the browser and import that") from None
-        notes.append("the page was read as Thai Windows-874 / TIS-620; the file is written as UTF-8")
+            raise NotAPage(_("the file is neither UTF-8 nor Thai Windows-874 / TIS-620 text"),
+                           _("save the page as text (UTF-8) from the browser and import that")) from None
+        notes.append(_("the page was read as Thai Windows-874 / TIS-620; the file is written as UTF-8"))
     if "\x00" in text:
-        raise NotAPage("this is binary data, not the text of a page", "save the page as text from the browser")
+        raise NotAPage(_("this is binary data, not the text of a page"), _("save the page as text from the browser"))
     return text.replace("\r\n", "\n").replace("\r", "\n"), notes
 
 
@@ -870,10 +899,11 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
 
     page = _split(text)
     if page.header is None:
-        what = "an HTML file" if text.lstrip().startswith("<") else "a รายละเอียดตัวชี้วัด page"
-        raise NotAPage(f"{source or 'the text'} is not the text of {what} with a header line "
-                       "'N/ABBR.<title> : AAAA-NNNN'",
-                       "open the indicator's page, select all, copy and save it as a .txt file (UTF-8)")
+        message = _("{source} is an HTML file, not the text of a รายละเอียดตัวชี้วัด page with a header line "
+                    "'N/ABBR.<title> : AAAA-NNNN'") if text.lstrip().startswith("<") else \
+            _("{source} is not the text of a รายละเอียดตัวชี้วัด page with a header line 'N/ABBR.<title> : AAAA-NNNN'")
+        raise NotAPage(message.format(source=source or _("the text")),
+                       _("open the indicator's page, select all, copy and save it as a .txt file (UTF-8)"))
     notes: list[str] = []
     inferred: dict[str, str] = {}
     comments: dict[str, str] = {}
@@ -889,7 +919,7 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
     comments["agency"] = f"{agency.name} ({agency.abbr}), see agencies.yaml"
     data["title"] = head["title"]
     if not head["title"]:
-        notes.append("header: the title is empty on the page")
+        notes.append(_("header: the title is empty on the page"))
     data["fiscal_year"] = _fiscal_year(text, year, inferred)
 
     type_text = " ".join(sec.get("type", []))
@@ -897,39 +927,43 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
     level = "output" if re.search(r"ผลผลิต|output", type_text) else (
         "outcome" if re.search(r"ผลลัพธ์|outcome", type_text) else None)
     if kind is None:
-        inferred["type"] = "the page gives no ประเภทตัวชี้วัด; routine (ตัวชี้วัดงานประจำ) is the common case"
+        inferred["type"] = Reason(N_("the page gives no ประเภทตัวชี้วัด; routine (ตัวชี้วัดงานประจำ) is the common "
+                                     "case"))
     if level is None:
-        inferred["level"] = "the page gives no level; outcome (ผลลัพธ์) is the common case"
+        inferred["level"] = Reason(N_("the page gives no level; outcome (ผลลัพธ์) is the common case"))
     data["type"], data["level"] = kind or "routine", level or "outcome"
     comments["type"], comments["level"] = LABELS_TYPE[data["type"]], LABELS_LEVEL[data["level"]]
 
     rows, table_unit = _table(sec.get("table", []), notes) if "table" in sec else ([], None)
     target_line = (sec.get("target") or [""])[0]
-    unit, _, value = target_line.partition(":") if ":" in target_line else (target_line, "", "")
+    unit, _colon, value = target_line.partition(":") if ":" in target_line else (target_line, "", "")
     unit = unit.strip() or (table_unit or "")
     if not unit:
-        notes.append("target: the page prints no unit (หน่วย)")
-    target_value = _figure(value, "target", notes) if value.strip() and not NO_AGREEMENT.match(value.strip()) else None
+        notes.append(_("target: the page prints no unit (หน่วย)"))
+    target_value = _figure(value, _("target"), notes) if value.strip() and not NO_AGREEMENT.match(value.strip()) \
+        else None
     if target_value is None:
         target_value = 0
-        inferred["target.value"] = ("the page prints no ค่าเป้าหมาย; 0 holds its place: write the target of the "
-                                    "performance agreement")
+        inferred["target.value"] = Reason(N_("the page prints no ค่าเป้าหมาย; 0 holds its place: write the target of "
+                                             "the performance agreement"))
     data["target"] = {"value": target_value, "unit": unit}
     comments["target"] = f"ค่าเป้าหมาย {unit} : {value.strip() or '(none)'}"
     if table_unit and unit and table_unit != unit:
-        notes.append(f"the table's unit ({table_unit}) differs from the target's ({unit}); the target's is kept")
+        notes.append(_("the table's unit ({table}) differs from the target's ({target}); the target's is kept").format(
+            table=table_unit, target=unit))
     achieved_line = (sec.get("achieved") or [""])[0]
-    a_unit, _, a_value = achieved_line.partition(":")
+    a_unit, _colon, a_value = achieved_line.partition(":")
     achieved = _figure(a_value, "ผลงานที่ทำได้", notes) if a_value.strip() else None
     if achieved is not None:
         data["achieved"] = achieved
         comments["achieved"] = f"ผลงานที่ทำได้ {a_unit.strip()} : {a_value.strip()}"
         if a_unit.strip() and a_unit.strip() != unit:
-            notes.append(f"ผลงานที่ทำได้ is in {a_unit.strip()}, the target in {unit}")
+            notes.append(_("ผลงานที่ทำได้ is in {unit}, the target in {target}").format(unit=a_unit.strip(),
+                                                                                      target=unit))
 
     audit_line = (sec.get("audit") or [""])[0]
     printed = dict(re.findall(r"ไตรมาสที่\s*([1-4])\s*:?\s*([\d.,]+)", to_arabic_digits(audit_line)))
-    audits = {int(q): _figure(v, f"audit of quarter {q}", notes) for q, v in printed.items()}
+    audits = {int(q): _figure(v, _("audit of quarter {quarter}").format(quarter=q), notes) for q, v in printed.items()}
     reports: list[_Report] = []
     by_q = {row["quarter"]: row for row in rows}
     for q in range(1, 5):
@@ -941,16 +975,17 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
             row = by_q.setdefault(q, {"quarter": q})
             if row.get("assessed") is None and audits[q] is not None:
                 row["assessed"] = audits[q]
-                notes.append(f"quarter {q}: the table has no assessed score; the audit line's {audits[q]:g} is used")
+                notes.append(_("quarter {quarter}: the table has no assessed score; the audit line's {score} is "
+                               "used").format(quarter=q, score=f"{audits[q]:g}"))
             elif audits[q] is not None and row["assessed"] != audits[q]:
-                notes.append(f"quarter {q}: the audit line says {audits[q]:g}, the table {row['assessed']:g}; "
-                             "the table's figure is kept")
+                notes.append(_("quarter {quarter}: the audit line says {audit}, the table {table}; the table's figure "
+                               "is kept").format(quarter=q, audit=f"{audits[q]:g}", table=f"{row['assessed']:g}"))
             if row.get("sub_scores") == [0, 0] and not row.get("assessed"):
-                notes.append(f"quarter {q}: the audit line lists it but the table shows 0 / 0 (not assessed); "
-                             "not marked audited")
+                notes.append(_("quarter {quarter}: the audit line lists it but the table shows 0 / 0 (not assessed); "
+                               "not marked audited").format(quarter=q))
             elif row.get("assessed") is None:
-                notes.append(f"quarter {q}: the audit line lists it without a score and the table has none; "
-                             "not marked audited")
+                notes.append(_("quarter {quarter}: the audit line lists it without a score and the table has none; "
+                               "not marked audited").format(quarter=q))
             else:
                 row["audited"] = True
         if report:
@@ -961,16 +996,20 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
         if row.get("sub_scores") == [0, 0] and not row.get("assessed"):
             comments[f"quarters[{i}].sub_scores"] = "0 / 0: not assessed (yet)"
             row["difference_reason"] = f"สยป. ยังไม่ได้ตรวจประเมินไตรมาสที่ {q} (0 / 0 = ยังไม่ประเมิน)"
-            inferred[f"quarters[{i}].difference_reason"] = (
-                f"the page shows 0 and 0 / 0 for quarter {q}, which on BMA pages means not assessed yet")
+            inferred[f"quarters[{i}].difference_reason"] = Reason(
+                N_("the page shows 0 and 0 / 0 for quarter {quarter}, which on BMA pages means not assessed yet"),
+                quarter=q)
         if row.get("audited"):
             comments[f"quarters[{i}].audited"] = f"*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ {q}: {printed[str(q)]}"
         order = ("quarter", "performance", "assessed", "sub_scores", "audited", "difference_reason", "report")
         quarters[i] = {k: row[k] for k in order if k in row}
     if quarters:
         data["quarters"] = quarters
-        read.append(f"{len(rows)} table rows, {len(reports)} quarter reports"
-                    + (f", audit of quarter {', '.join(map(str, sorted(audits)))}" if audits else ""))
+        said = ngettext("{n} table row", "{n} table rows", len(rows)).format(n=len(rows)) + ", " + \
+            ngettext("{n} quarter report", "{n} quarter reports", len(reports)).format(n=len(reports))
+        if audits:
+            said += ", " + _("audit of quarter {quarter}").format(quarter=", ".join(map(str, sorted(audits))))
+        read.append(said)
 
     data["summary"] = _text(sec.get("summary"), "สรุปผลการดำเนินงาน", notes)
     if not data["summary"]:
@@ -982,7 +1021,7 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
         if found:
             data["definition"]["terms"] = found
         comments["definition"] = "นิยาม หรือความหมายของตัวชี้วัด"
-        read.append(f"definition with {len(found)} terms")
+        read.append(ngettext("definition with {n} term", "definition with {n} terms", len(found)).format(n=len(found)))
     method = _text(sec.get("method"), "วิธีการคำนวณ", notes)
     data["method"] = method
     comments["method"] = "วิธีการคำนวณ หรือ เกณฑ์การประเมิน" + ("" if method else ": empty on the page")
@@ -1005,31 +1044,34 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
         if innovation:
             data["innovation"] = innovation
             stages = innovation.get("stages", [])
-            read.append(f"innovation project: {', '.join(k for k in innovation if k != 'stages')}; "
-                        f"{len(stages)} stage event(s)")
+            read.append(ngettext("innovation project: {fields}; {n} stage event",
+                                 "innovation project: {fields}; {n} stage events", len(stages)).format(
+                fields=", ".join(k for k in innovation if k != "stages"), n=len(stages)))
             if len(stages) < 5:
                 nxt = len(stages) + 1
-                from .stages import STAGES
+                from .stages import stage_label
 
-                notes.append(f"innovation: stage {nxt} ({STAGES[nxt - 1].name_en}) is not recorded: the text "
-                             "does not show its gate holding with a date; `kpi status` says what is missing")
+                notes.append(_("innovation: {stage} is not recorded: the text does not show its gate holding "
+                               "with a date; `kpi status` says what is missing").format(stage=stage_label(nxt)))
     appeal = _appeal(reports, names, inferred)
     if appeal:
         data["amendments"] = [appeal]
-        read.append(f"appeal {appeal['letter']} ({appeal['outcome']})")
+        read.append(_("appeal {letter} ({outcome})").format(letter=appeal["letter"], outcome=appeal["outcome"]))
     timeline = _timeline(reports, names)
     if timeline:
         data["timeline"] = timeline
-        read.append(f"{len(timeline)} dated events with {sum(len(e.get('refs', [])) for e in timeline)} letters")
+        letters = sum(len(e.get("refs", [])) for e in timeline)
+        read.append(ngettext("{n} dated event", "{n} dated events", len(timeline)).format(n=len(timeline)) + " " +
+                    ngettext("with {n} letter", "with {n} letters", letters).format(n=letters))
     for lineno, line in page.stray:
-        notes.append(f"line {lineno}: '{line[:60]}' is not part of any field (the page does not say what "
-                     "it is); left out")
+        notes.append(_("line {line}: '{text}' is not part of any field (the page does not say what it is); "
+                       "left out").format(line=lineno, text=line[:60]))
     if inferred:
         data["inferred"] = _ordered_inferred(inferred, data)
     for path in inferred:
         comments.setdefault(path, "inferred (see `inferred:`)")
-    notes.append("the quarterly targets, `weight:` and `scoring:` are not on the page: add them from the "
-                 "performance agreement (คำรับรองการปฏิบัติราชการ) so that `kpi score` can compute the quarters")
+    notes.append(_("the quarterly targets, `weight:` and `scoring:` are not on the page: add them from the "
+                   "performance agreement (คำรับรองการปฏิบัติราชการ) so that `kpi score` can compute the quarters"))
     return Imported(data, comments, _above(data), read, notes, missing, source)
 
 

@@ -32,6 +32,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .i18n import N_, _
 from .model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Indicator
 from .problems import KpiError
 from .stages import STAGES
@@ -74,19 +75,21 @@ def _template_error(exc: jinja2.TemplateError, name: str) -> RenderError:
     line = getattr(exc, "lineno", None)
     at = f"{where}:{line}" if line else str(where)
     if isinstance(exc, jinja2.TemplateNotFound):
-        return RenderError(f"no template '{exc.name}'",
-                           fix="name a template of the shipped set (see docs/reports.md) or put it in --templates DIR")
+        return RenderError(_("no template '{name}'").format(name=exc.name),
+                           fix=_("name a template of the shipped set (see docs/reports.md) or put it in "
+                                 "--templates DIR"))
     if isinstance(exc, jinja2.UndefinedError):
         return RenderError(f"{at}: {exc.message}",
-                           fix="use only the fields of the report context listed in docs/reports.md")
+                           fix=_("use only the fields of the report context listed in docs/reports.md"))
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return RenderError(f"{at}: template syntax error: {exc.message}", fix="correct the template")
+        return RenderError(_("{at}: template syntax error: {error}").format(at=at, error=exc.message),
+                           fix=_("correct the template"))
     from jinja2.sandbox import SecurityError
 
     if isinstance(exc, SecurityError):
-        return RenderError(f"{at}: not allowed in a template: {exc}",
-                           fix="templates run in a sandbox: use the report context, not Python internals")
-    return RenderError(f"{at}: {exc}", fix="correct the template")
+        return RenderError(_("{at}: not allowed in a template: {error}").format(at=at, error=exc),
+                           fix=_("templates run in a sandbox: use the report context, not Python internals"))
+    return RenderError(f"{at}: {exc}", fix=_("correct the template"))
 
 
 # --- values the templates format ----------------------------------------------------
@@ -554,7 +557,7 @@ def indicator_line(report: IndicatorReport) -> IndicatorLine:
 def _weighted(lines: list[IndicatorLine], attr: str) -> float | None:
     """Σ(weight × score) / Σ weight over the indicators with both, as `kpi score` computes an agency."""
     pairs = [(ln.weight, getattr(ln, attr)) for ln in lines if ln.weight is not None and getattr(ln, attr) is not None]
-    total = sum(w for w, _ in pairs)
+    total = sum(w for w, _score in pairs)
     return sum(w * s for w, s in pairs) / total if pairs and total > 0 else None
 
 
@@ -752,7 +755,7 @@ def text_table(rows: list[list], align: str = "", header: int = 1) -> str:
             w = sum(width[c:end + 1]) + 2 * (end - c)
             cells.append((_cell_lines(row[c]), w, "right" if i >= header and align[c:c + 1] == "r" else "left"))
             c = end + 1
-        for k in range(max(len(lines) for lines, _, _ in cells)):
+        for k in range(max(len(lines) for lines, _width, _align in cells)):
             line = "  ".join(_pad(lines[k] if k < len(lines) else "", w, a) for lines, w, a in cells)
             out.append(line.rstrip())
         if i == header - 1:
@@ -871,7 +874,8 @@ def template_folders(templates: Path | None = None, repo_templates: Path | None 
     """Where templates are looked up, first to last, without repeats (this checkout's templates/
     is the shipped folder itself)."""
     if templates is not None and not templates.is_dir():
-        raise RenderError(f"--templates {templates}: no such folder", fix="name a folder of templates", exit_code=2)
+        raise RenderError(_("--templates {folder}: no such folder").format(folder=templates),
+                          fix=_("name a folder of templates"), exit_code=2)
     folders: list[Path] = []
     for folder in (templates, repo_templates, SHIPPED_TEMPLATES):
         if folder is not None and folder.is_dir() and all(folder.resolve() != f.resolve() for f in folders):
@@ -884,7 +888,8 @@ def make_environment(fmt: str = "html", *, templates: Path | None = None, repo_t
     """The one Jinja environment of kpi: sandboxed, StrictUndefined, autoescape for HTML, the
     Thai filters, and Thai digits throughout when asked."""
     if fmt not in FORMATS:
-        raise RenderError(f"unknown format '{fmt}'", fix=f"use one of {', '.join(FORMATS)}", exit_code=2)
+        raise RenderError(_("unknown format '{format}'").format(format=fmt),
+                          fix=_("use one of {formats}").format(formats=", ".join(FORMATS)), exit_code=2)
     env = SandboxedEnvironment(
         loader=_FolderLoader(template_folders(templates, repo_templates)),
         autoescape=fmt != "txt",  # Markdown: see _finalize_for
@@ -921,7 +926,7 @@ def render_template(env: SandboxedEnvironment, name: str, **context) -> str:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(_TEMPLATE_SUFFIXES)]
         at = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else name
         raise RenderError(f"{at}: {type(exc).__name__}: {exc}",
-                          fix="check the values given to filters there (docs/reports.md lists them)") from None
+                          fix=_("check the values given to filters there (docs/reports.md lists them)")) from None
 
 
 def repo_templates_for(indicators_dir: Path | None) -> Path | None:
@@ -1005,7 +1010,7 @@ def load_tree(root: Path, failures: list, progress=None) -> Iterator[tuple[Path,
     if any(p.level is Level.error for p in cat_problems):
         failures.append((root, cat_problems))
     for path in _indicator_files(root):
-        problems, _, model = check_loaded(load(path), catalogues, display_path(path))
+        problems, _loaded, model = check_loaded(load(path), catalogues, display_path(path))
         errors = [p for p in problems if p.level is Level.error]
         if errors or model is None:
             failures.append((path, sorted(problems)))
@@ -1037,7 +1042,7 @@ def tree_agencies(root: Path, lines: Iterable[IndicatorLine], output: Output) ->
     """The catalogue's agencies, then any agency an indicator names that the catalogue lacks."""
     from .validate import load_catalogues
 
-    catalogues, _ = load_catalogues(root)
+    catalogues, _problems = load_catalogues(root)
     codes = list(catalogues.agencies) if catalogues else []
     codes += sorted({ln.agency.code for ln in lines} - set(codes))
     return [agency_info(code, catalogues, output) for code in codes]
@@ -1065,7 +1070,7 @@ def _site_worker(path: Path):
     from .validate import check_loaded, display_path
 
     renderer, root = _WORKER["renderer"], _WORKER["root"]
-    problems, _, model = check_loaded(load(path), _WORKER["catalogues"], display_path(path))
+    problems, _loaded, model = check_loaded(load(path), _WORKER["catalogues"], display_path(path))
     if model is None or any(p.level is Level.error for p in problems):
         return "fail", path, sorted(problems)
     deep = renderer.output(site=True, depth=1)
@@ -1095,7 +1100,7 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
     from .problems import Level
     from .validate import load_catalogues
 
-    _, cat_problems = load_catalogues(root)
+    _catalogues, cat_problems = load_catalogues(root)
     if any(p.level is Level.error for p in cat_problems):
         failures.append((root, cat_problems))
     ctx = multiprocessing.get_context("fork")
@@ -1141,8 +1146,11 @@ def _rebase(line: IndicatorLine, output: Output) -> IndicatorLine:
 
 # --- PDF ----------------------------------------------------------------------------
 
-PDF_INSTALL = "pip install 'kpi-cli[pdf]'  (or: pip install weasyprint)"
-FONT_INSTALL = "sudo apt-get install fonts-tlwg-laksaman  (Debian/Ubuntu; the TLWG Laksaman font)"
+# what to install, translated where shown (the commands stay as they are)
+PDF_INSTALL = N_("pip install 'kpi-cli[pdf]'  (or: pip install weasyprint)")
+FONT_INSTALL = N_("sudo apt-get install fonts-tlwg-laksaman  (Debian/Ubuntu; the TLWG Laksaman font)")
+PANGO_INSTALL = N_("sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  "
+                   "(Debian/Ubuntu; the libraries WeasyPrint draws with)")
 
 
 def _font_installed(family: str) -> bool | None:
@@ -1162,13 +1170,13 @@ def check_pdf_ready() -> None:
     try:
         import weasyprint  # noqa: F401
     except ImportError:
-        raise PdfUnavailable("PDF output needs WeasyPrint, which is not installed", fix=PDF_INSTALL) from None
+        raise PdfUnavailable(_("PDF output needs WeasyPrint, which is not installed"), fix=_(PDF_INSTALL)) from None
     except OSError as exc:  # WeasyPrint is there but Pango is not
-        raise PdfUnavailable(f"WeasyPrint cannot start: {exc}",
-                             fix="sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0") from None
+        raise PdfUnavailable(_("WeasyPrint cannot start: {error}").format(error=exc),
+                             fix=_(PANGO_INSTALL)) from None
     if _font_installed(PDF_FONT) is False:
-        raise PdfUnavailable(f"the Thai font {PDF_FONT} is not installed: the PDF would show boxes for Thai",
-                             fix=FONT_INSTALL)
+        raise PdfUnavailable(_("the Thai font {font} is not installed: the PDF would show boxes for Thai").format(
+            font=PDF_FONT), fix=_(FONT_INSTALL))
 
 
 def pdf_bytes(html: str, base_url: str | None = None) -> bytes:
@@ -1186,9 +1194,10 @@ def pdf_bytes(html: str, base_url: str | None = None) -> bytes:
     missing = sorted({chr(c) for f in fonts for c in (f.missing or ())})
     if missing:
         raise PdfUnavailable(
-            f"no font has glyphs for {''.join(missing[:20])!r}: the PDF would show boxes, so none was written",
-            fix=FONT_INSTALL)
+            _("no font has glyphs for {characters}: the PDF would show boxes, so none was written").format(
+                characters=repr("".join(missing[:20]))), fix=_(FONT_INSTALL))
     if any("\u0e00" <= ch <= "\u0e7f" for ch in html) and not any(f.family == PDF_FONT for f in fonts):
-        used = ", ".join(sorted({str(f.family) for f in fonts})) or "none"
-        raise PdfUnavailable(f"the Thai text was not set in {PDF_FONT} (fonts used: {used})", fix=FONT_INSTALL)
+        used = ", ".join(sorted({str(f.family) for f in fonts})) or _("none")
+        raise PdfUnavailable(_("the Thai text was not set in {font} (fonts used: {fonts})").format(
+            font=PDF_FONT, fonts=used), fix=_(FONT_INSTALL))
     return data

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from .i18n import _
 from .problems import KpiError, Level, Problem
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../kpi_cli/data/indicator.schema.json"
@@ -36,17 +37,19 @@ KINDS = ("innovation", "percent", "levels", "composite")
 
 class FileExists(KpiError):
     def __init__(self, display: str, same: str | None = None):
-        self.fix = ("compare them, then run again with --force to replace it" if same is None else
-                    f"{same} holds the same indicator (0406-772 = 0406-0772): edit that file, or remove it first")
-        super().__init__(f"{same or display} exists already; nothing was written")
+        self.fix = _("compare them, then run again with --force to replace it") if same is None else \
+            _("{path} holds the same indicator (0406-772 = 0406-0772): edit that file, or remove it first").format(
+                path=same)
+        super().__init__(_("{path} exists already; nothing was written").format(path=same or display))
 
 
 class WouldBeInvalid(KpiError):
     def __init__(self, display: str, problems: list[Problem]):
         self.problems = problems
-        self.fix = ("the problems above are those of the file as it would be; check the options (--year) and "
-                    "the page, and if both are right, report it as a bug in kpi with the page")
-        super().__init__(f"the file for {display} would not pass `kpi validate`; nothing was written")
+        self.fix = _("the problems above are those of the file as it would be; check the options (--year) and "
+                     "the page, and if both are right, report it as a bug in kpi with the page")
+        super().__init__(_("the file for {path} would not pass `kpi validate`; nothing was written").format(
+            path=display))
 
 
 class BadRequest(KpiError):
@@ -174,7 +177,9 @@ def _block_ok(text: str) -> bool:
 
 
 class EmitError(KpiError):
-    fix = "this is a bug in kpi: please report it with the page"
+    def __init__(self, message: str):
+        self.fix = _("this is a bug in kpi: please report it with the page")
+        super().__init__(message)
 
 
 def emit(data: dict, *, comments: dict[str, str] | None = None, above: dict[str, str] | None = None,
@@ -194,7 +199,7 @@ def emit(data: dict, *, comments: dict[str, str] | None = None, above: dict[str,
         out.entry(f"{scalar(key, key=True)}:", value, 0, key, key)
     text = "\n".join(out.lines) + "\n"
     if not _reads_as(text, data):
-        raise EmitError("internal error: the written YAML does not read back as the imported data")
+        raise EmitError(_("internal error: the written YAML does not read back as the imported data"))
     return text
 
 
@@ -301,7 +306,8 @@ def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None 
                   minimum_ideas: int | None = None) -> str:
     """The text of a fresh indicator file of `kind` (see KINDS) for `agency` (model.Agency)."""
     if kind not in KINDS:
-        raise BadRequest(f"unknown kind '{kind}'", f"choose one of: {', '.join(KINDS)}")
+        raise BadRequest(_("unknown kind '{kind}'").format(kind=kind),
+                         _("choose one of: {choices}").format(choices=", ".join(KINDS)))
     value, unit = _TARGETS[kind]
     title = title or (INNOVATION_TITLE if kind == "innovation" else "ชื่อตัวชี้วัด (แก้ไข / write the title)")
     intro = _KIND_INTRO[kind].split("\n")
@@ -364,7 +370,7 @@ def check(path: Path, text: str, catalogues, display: str) -> list[Problem]:
     loaded = Loaded(path, text=text)
     data = parse_text(text, path, loaded.findings)
     loaded.data = data if isinstance(data, dict) else None
-    problems, _, _ = check_loaded(loaded, catalogues, display)
+    problems, _loaded, _model = check_loaded(loaded, catalogues, display)
     return sorted(problems)
 
 
@@ -440,8 +446,9 @@ class CataloguesBroken(KpiError):
 
     def __init__(self, display: str, problems: list[Problem]):
         self.problems = problems
-        self.fix = "run `kpi validate` and correct the catalogues, or point -o at an indicators/ folder that has them"
-        super().__init__(f"cannot read agencies.yaml and strategies.yaml for {display}")
+        self.fix = _("run `kpi validate` and correct the catalogues, or point -o at an indicators/ folder that "
+                     "has them")
+        super().__init__(_("cannot read agencies.yaml and strategies.yaml for {path}").format(path=display))
 
 
 def target(output: Path | None) -> tuple[Path, object]:
@@ -453,7 +460,7 @@ def target(output: Path | None) -> tuple[Path, object]:
     load_all()
     root = output or find_indicators_dir()
     if root is None:
-        raise NoIndicators("no indicators/ folder here or in any parent folder")
+        raise NoIndicators()
     folder = find_catalogue_dir(root) if root.exists() else None
     if folder is None:
         repo = find_indicators_dir()
@@ -488,7 +495,8 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
     try:
         raw = page.read_bytes()
     except OSError as exc:
-        raise ImportRefused(f"cannot read {display(page)}: {exc.strerror or exc}") from None
+        raise ImportRefused(_("cannot read {path}: {reason}").format(path=display(page),
+                                                                     reason=exc.strerror or exc)) from None
     text, notes = decode(raw)
     imported = parse_page(text, catalogues, year=year, source=page.name)
     imported.notes[:0] = notes
@@ -537,17 +545,19 @@ def new_file(code: str, kind: str, root: Path, catalogues, *, agency: str | None
     code = to_arabic_digits(code.strip())
     m = CODE_RE.match(code)
     if not m:
-        raise BadRequest(f"'{code}' is not an indicator code", "write AAAA-NNNN: the 4-digit agency code, a dash, "
-                         "the 3- or 4-digit indicator number, e.g. 0406-0772")
+        raise BadRequest(_("'{code}' is not an indicator code").format(code=code),
+                         _("write AAAA-NNNN: the 4-digit agency code, a dash, the 3- or 4-digit indicator number, "
+                           "e.g. 0406-0772"))
     agency = to_arabic_digits(agency.strip()) if agency else m.group(1)
     if agency != m.group(1):
-        raise BadRequest(f"--agency {agency} does not match the code {code}",
-                         f"the code of an indicator of agency {agency} is {agency}-NNNN; or leave --agency out")
+        raise BadRequest(_("--agency {agency} does not match the code {code}").format(agency=agency, code=code),
+                         _("the code of an indicator of agency {agency} is {agency}-NNNN; or leave --agency "
+                           "out").format(agency=agency))
     known = catalogues.agencies.get(agency) if catalogues else None
     if known is None:
-        raise BadRequest(f"agency '{agency}' is not in agencies.yaml",
-                         f'add it to {display(Path(catalogues.folder or root) / "agencies.yaml")} '
-                         f'(code: "{agency}", name, abbr, kind), then run again')
+        raise BadRequest(_("agency '{agency}' is not in agencies.yaml").format(agency=agency),
+                         _('add it to {path} (code: "{agency}", name, abbr, kind), then run again').format(
+                             path=display(Path(catalogues.folder or root) / "agencies.yaml"), agency=agency))
     year = year or fiscal_position(today or dt.date.today())[0]
     minimum = catalogues.minimum_ideas.get(known.kind.value)
     text = new_indicator(code, known, kind, year, title=title, minimum_ideas=minimum)
@@ -569,8 +579,8 @@ def _with_strategies(catalogues, new: list[dict]):
 
 class CatalogueRefused(KpiError):
     def __init__(self, display: str, why: str):
-        self.fix = "add the strategies by hand (the lines are above), then import again"
-        super().__init__(f"kpi cannot add to {display}: {why}; nothing was written")
+        self.fix = _("add the strategies by hand (the lines are above), then import again")
+        super().__init__(_("kpi cannot add to {path}: {why}; nothing was written").format(path=display, why=why))
 
 
 def append_strategies(path: Path, new: list[dict], source: str, display: str) -> None:
@@ -582,7 +592,7 @@ def append_strategies(path: Path, new: list[dict], source: str, display: str) ->
         old = path.read_text(encoding="utf-8")
         data = yaml.load(old, Loader=yaml.CSafeLoader)
         if not isinstance(data, dict) or list(data)[-1:] != ["strategies"]:
-            raise CatalogueRefused(display, "`strategies:` is not its last key")
+            raise CatalogueRefused(display, _("`strategies:` is not its last key"))
         indents = re.findall(r"^( *)- code:", old, re.M)
         pad = indents[-1] if indents else "  "
         lines = ["", f"{pad}# added by `kpi import` from {source}"]
@@ -596,7 +606,8 @@ def append_strategies(path: Path, new: list[dict], source: str, display: str) ->
             new_data = yaml.load(text, Loader=yaml.CSafeLoader)
             StrategyCatalogue.model_validate(new_data)
         except (yaml.YAMLError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-            raise CatalogueRefused(display, f"the result would not read back ({type(exc).__name__})") from None
+            raise CatalogueRefused(display, _("the result would not read back ({error})").format(
+                error=type(exc).__name__)) from None
         if [x["code"] for x in new_data["strategies"][-len(new):]] != [s["code"] for s in new]:
-            raise CatalogueRefused(display, "the added entries would not land in `strategies:`")
+            raise CatalogueRefused(display, _("the added entries would not land in `strategies:`"))
         _replace(path, text)

@@ -14,13 +14,14 @@ from typing import List, Optional
 import typer
 
 from ..cli import app
-from . import errors_as_messages, use_color
+from ..i18n import _
+from . import errors_as_messages, examples, use_color
 
 Output = typer.Option(None, "--output", "-o", file_okay=False,
-                      help="The indicators/ folder to write into (files go to DIR/<year>/<code>.yaml). "
-                           "Default: the indicators/ folder of this repository.", show_default=False)
-Force = typer.Option(False, "--force", help="Replace a file that exists already.")
-DryRun = typer.Option(False, "--dry-run", help="Print the file instead of writing it; write nothing.")
+                      help=_("The indicators/ folder to write into (files go to DIR/<year>/<code>.yaml). "
+                             "Default: the indicators/ folder of this repository."), show_default=False)
+Force = typer.Option(False, "--force", help=_("Replace a file that exists already."))
+DryRun = typer.Option(False, "--dry-run", help=_("Print the file instead of writing it; write nothing."))
 
 
 def _root(output: Optional[Path]):
@@ -44,37 +45,34 @@ def _warnings(problems) -> None:
 
 @app.command(
     "import",
-    help=(
-        "Import the text of BMA indicator pages (รายละเอียดตัวชี้วัด) as indicator files.\n\n"
-        "Every field of the page is kept; dated events, letters, an appeal and the innovation project's "
-        "stages are read from the quarter reports where the text says so. What is concluded rather than read "
-        "is listed under `inferred:` in the file and reported here. The file is checked as `kpi validate` "
-        "would before it is written, and an existing file is never replaced without --force."
-    ),
-    epilog=(
-        "Examples:\n\n"
-        "  kpi import page.txt                     # writes indicators/<year>/<code>.yaml\n\n"
-        "  kpi import pages/*.txt --year 2564      # many pages; the year when a page has no dates\n\n"
-        "  kpi import page.txt --dry-run | less    # see the file first; write nothing\n\n"
-        "  kpi import page.txt --add-strategies    # also add the page's new strategies to strategies.yaml\n\n"
-        "  kpi import page.txt --force             # replace the file imported before\n\n"
-        "Save a page as text: open รายละเอียดตัวชี้วัด in the browser, select all, copy, paste into a text "
-        "editor and save as UTF-8 (docs/import.md).\n\n"
-        "Exit codes: 0 all pages imported, 1 a page refused (nothing written for it), 2 usage errors."
-    ),
+    help=_("Import the text of BMA indicator pages (รายละเอียดตัวชี้วัด) as indicator files.\n\n"
+           "Every field of the page is kept; dated events, letters, an appeal and the innovation project's "
+           "stages are read from the quarter reports where the text says so. What is concluded rather than read "
+           "is listed under `inferred:` in the file and reported here. The file is checked as `kpi validate` "
+           "would before it is written, and an existing file is never replaced without --force."),
+    epilog=examples(
+        ("kpi import page.txt", _("writes indicators/<year>/<code>.yaml")),
+        ("kpi import pages/*.txt --year 2564", _("many pages; the year when a page has no dates")),
+        ("kpi import page.txt --dry-run | less", _("see the file first; write nothing")),
+        ("kpi import page.txt --add-strategies", _("also add the page's new strategies to strategies.yaml")),
+        ("kpi import page.txt --force", _("replace the file imported before")),
+        note=_("Save a page as text: open รายละเอียดตัวชี้วัด in the browser, select all, copy, paste into a text "
+               "editor and save as UTF-8 (docs/import.md).\n\n"
+               "Exit codes: 0 all pages imported, 1 a page refused (nothing written for it), 2 usage errors.")),
 )
 def import_pages(
     pages: List[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True, show_default=False,
-                                       help="Text of one or more รายละเอียดตัวชี้วัด pages (.txt)."),
+                                       help=_("Text of one or more รายละเอียดตัวชี้วัด pages (.txt).")),
     year: Optional[int] = typer.Option(None, "--year", min=2400, max=2700, show_default=False,
-                                       help="Fiscal year (ปีงบประมาณ, พ.ศ.), e.g. 2564. Default: from the page's "
-                                            "text (ปีงบประมาณ พ.ศ. …, or its dates)."),
+                                       help=_("Fiscal year (ปีงบประมาณ, พ.ศ.), e.g. 2564. Default: from the "
+                                              "page's text (ปีงบประมาณ พ.ศ. …, or its dates).")),
     force: bool = Force,
     dry_run: bool = DryRun,
     output: Optional[Path] = Output,
     add_strategies: bool = typer.Option(False, "--add-strategies",
-                                        help="Add the strategies the page supports that strategies.yaml lacks, "
-                                             "with the page's labels. Without it such a page is refused."),
+                                        help=_("Add the strategies the page supports that strategies.yaml "
+                                               "lacks, with the page's labels. Without it such a page is "
+                                               "refused.")),
 ) -> None:
     from ..scaffold import import_file
 
@@ -87,7 +85,7 @@ def import_pages(
                 done = import_file(page, root, catalogues, year=year, force=force, dry_run=dry_run,
                                    add_strategies=add_strategies, display=_show)
         except typer.Exit as exc:
-            typer.echo(f"  (page: {_show(page)})", err=True)
+            typer.echo("  " + _("(page: {page})").format(page=_show(page)), err=True)
             worst = max(worst, exc.exit_code)
             continue
         if dry_run:
@@ -101,18 +99,20 @@ def import_pages(
 
 def _report(done, stream) -> None:
     imp = done.imported
-    verb = "wrote" if done.written else "would write"
-    lines = [f"{verb} {done.display} from {_show(done.page)}"]
+    said = _("wrote {path} from {page}") if done.written else _("would write {path} from {page}")
+    lines = [said.format(path=done.display, page=_show(done.page))]
     if imp.read:
-        lines.append("  read: " + "; ".join(imp.read))
+        lines.append("  " + _("read: {what}").format(what="; ".join(imp.read)))
     for s in done.added_strategies:
-        verb = "added" if done.written else "would add"
-        lines.append(f"  {verb} strategy {s['code']} to strategies.yaml: {s['label']}")
-    if imp.inferred:
-        lines.append(f"  inferred ({len(imp.inferred)}, listed under `inferred:` in the file):")
-        lines += [f"    {path}: {why}" for path, why in imp.inferred.items()]
+        said = _("added strategy {code} to strategies.yaml: {label}") if done.written else \
+            _("would add strategy {code} to strategies.yaml: {label}")
+        lines.append("  " + said.format(code=s["code"], label=s["label"]))
+    reasons = imp.reasons
+    if reasons:
+        lines.append("  " + _("inferred ({n}, listed under `inferred:` in the file):").format(n=len(reasons)))
+        lines += [f"    {path}: {why}" for path, why in reasons.items()]
     if imp.notes:
-        lines.append("  notes:")
+        lines.append("  " + _("notes:"))
         lines += [f"    {note}" for note in imp.notes]
     stream.write("\n".join(lines) + "\n")
 
@@ -123,32 +123,29 @@ Kind = Enum("Kind", {k: k for k in ("innovation", "percent", "levels", "composit
 
 @app.command(
     "new",
-    help=(
-        "Start a new indicator file: every field explained in Thai and English, valid as it is.\n\n"
-        "Fill in the fields (or, for the innovation indicator, record them with `kpi idea add`, `kpi propose`, …) "
-        "and run `kpi validate`."
-    ),
-    epilog=(
-        "Examples:\n\n"
-        "  kpi new 0406-0773 --kind innovation                 # this fiscal year, agency from the code\n\n"
-        "  kpi new 5001-0320 --agency 5001 --kind percent --year 2565 --title \"ร้อยละของเรื่องร้องเรียน…\"\n\n"
-        "  kpi new 0100-0101 --kind levels --dry-run           # print it; write nothing\n\n"
-        "Kinds: innovation (the five stages, stage points), percent (ร้อยละ, จำนวน, ต้น … against the "
-        "quarter's target), levels (ระดับ 1-5 with thresholds), composite (คะแนนรวม = ส่วนที่ 1 + 2 + 3).\n\n"
-        "Exit codes: 0 written, 1 refused (the file exists), 2 usage errors."
-    ),
+    help=_("Start a new indicator file: every field explained in Thai and English, valid as it is.\n\n"
+           "Fill in the fields (or, for the innovation indicator, record them with `kpi idea add`, `kpi propose`, …) "
+           "and run `kpi validate`."),
+    epilog=examples(
+        ("kpi new 0406-0773 --kind innovation", _("this fiscal year, agency from the code")),
+        'kpi new 5001-0320 --agency 5001 --kind percent --year 2565 --title "ร้อยละของเรื่องร้องเรียน…"',
+        ("kpi new 0100-0101 --kind levels --dry-run", _("print it; write nothing")),
+        note=_("Kinds: innovation (the five stages, stage points), percent (ร้อยละ, จำนวน, ต้น … against the "
+               "quarter's target), levels (ระดับ 1-5 with thresholds), composite (คะแนนรวม = ส่วนที่ 1 + 2 + 3)."
+               "\n\nExit codes: 0 written, 1 refused (the file exists), 2 usage errors.")),
 )
 def new(
-    code: str = typer.Argument(..., show_default=False, help="The indicator's code, AAAA-NNNN, e.g. 0406-0773."),
-    kind: Kind = typer.Option(..., "--kind", "-k", show_default=False, help="What the indicator measures and how "
-                              "it is scored: innovation, percent, levels or composite."),
+    code: str = typer.Argument(..., show_default=False, help=_("The indicator's code, AAAA-NNNN, e.g. 0406-0773.")),
+    kind: Kind = typer.Option(..., "--kind", "-k", show_default=False,
+                              help=_("What the indicator measures and how it is scored: innovation, percent, "
+                                     "levels or composite.")),
     agency: Optional[str] = typer.Option(None, "--agency", "-a", show_default=False,
-                                         help="Agency code (หน่วยงาน) from agencies.yaml. Default: the code's first "
-                                              "four digits."),
+                                         help=_("Agency code (หน่วยงาน) from agencies.yaml. Default: the code's "
+                                                "first four digits.")),
     year: Optional[int] = typer.Option(None, "--year", min=2400, max=2700, show_default=False,
-                                       help="Fiscal year (ปีงบประมาณ, พ.ศ.). Default: the current one."),
+                                       help=_("Fiscal year (ปีงบประมาณ, พ.ศ.). Default: the current one.")),
     title: Optional[str] = typer.Option(None, "--title", show_default=False,
-                                        help="The indicator's title (ชื่อตัวชี้วัด)."),
+                                        help=_("The indicator's title (ชื่อตัวชี้วัด).")),
     force: bool = Force,
     dry_run: bool = DryRun,
     output: Optional[Path] = Output,
@@ -161,7 +158,7 @@ def new(
                         force=force, dry_run=dry_run, display=_show)
     if dry_run:
         sys.stdout.write(done.text)
-        typer.echo(f"would write {done.display}", err=True)
+        typer.echo(_("would write {path}").format(path=done.display), err=True)
     else:
-        typer.echo(f"wrote {done.display}: fill it in, then run `kpi validate {done.display}`")
+        typer.echo(_("wrote {path}: fill it in, then run `kpi validate {path}`").format(path=done.display))
     _warnings(done.warnings)

@@ -13,7 +13,8 @@ from typing import Optional
 import typer
 
 from ..cli import app
-from . import Progress, errors_as_messages, fail, use_color
+from ..i18n import _, ngettext
+from . import Progress, errors_as_messages, examples, fail, use_color
 
 
 class Format(str, Enum):
@@ -27,67 +28,66 @@ _SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".h
 
 
 @app.command(
-    epilog=(
-        "Examples:\n\n"
-        "  kpi render 0406-0772                          # the report as text, in the terminal\n\n"
-        "  kpi render 0406-0772 -o 0406-0772.html        # a standalone HTML page (format from the suffix)\n\n"
-        "  kpi render 0406-0772 -f pdf -o 0406-0772.pdf  # A4 PDF (needs WeasyPrint and the Laksaman font)\n\n"
-        "  kpi render 0406-0772 -f md --thai-digits      # Markdown, every figure in Thai digits\n\n"
-        "  kpi render --agency 0406 -f html -o สปท.html   # the agency summary\n\n"
-        "  kpi render --all -o site/                     # index, indicator and agency pages; open site/index.html\n\n"
-        "  kpi render 0406-0772 --templates my-templates/  # your indicator.txt replaces the shipped one\n\n"
-        "Exit codes: 0 written, 1 errors (invalid indicator, template error, PDF tools missing), 2 usage errors."
-    )
+    help=_("Render Thai reports: รายละเอียดตัวชี้วัด of one indicator, an agency summary, the index, or a "
+           "whole static site.\n\n"
+           "The indicator report has every section of the BMA's indicator page, in its order, with the "
+           "quarterly table and a chart of performance against target (HTML and PDF), and kpi's computed "
+           "scores beside the official ones."),
+    epilog=examples(
+        ("kpi render 0406-0772", _("the report as text, in the terminal")),
+        ("kpi render 0406-0772 -o 0406-0772.html", _("a standalone HTML page (format from the suffix)")),
+        ("kpi render 0406-0772 -f pdf -o 0406-0772.pdf", _("A4 PDF (needs WeasyPrint and the Laksaman font)")),
+        ("kpi render 0406-0772 -f md --thai-digits", _("Markdown, every figure in Thai digits")),
+        ("kpi render --agency 0406 -f html -o สปท.html", _("the agency summary")),
+        ("kpi render --all -o site/", _("index, indicator and agency pages; open site/index.html")),
+        ("kpi render 0406-0772 --templates my-templates/", _("your indicator.txt replaces the shipped one")),
+        note=_("Exit codes: 0 written, 1 errors (invalid indicator, template error, PDF tools missing), "
+               "2 usage errors.")),
 )
 def render(
     code: Optional[str] = typer.Argument(
-        None, help="The indicator's code (0406-0772) or the path of its file.", show_default=False),
+        None, help=_("The indicator's code (0406-0772) or the path of its file."), show_default=False),
     format: Optional[Format] = typer.Option(
         None, "--format", "-f", show_default=False,
-        help="txt for the terminal, md, html (standalone page) or pdf (A4). "
-             "Default: from the -o suffix, else txt (html with --all)."),
+        help=_("txt for the terminal, md, html (standalone page) or pdf (A4). "
+               "Default: from the -o suffix, else txt (html with --all).")),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", show_default=False,
-        help="The file to write (with --all: the folder of the site). Default: standard output."),
-    all_: bool = typer.Option(False, "--all", help="Build a static site of every indicator into -o DIR."),
+        help=_("The file to write (with --all: the folder of the site). Default: standard output.")),
+    all_: bool = typer.Option(False, "--all", help=_("Build a static site of every indicator into -o DIR.")),
     agency: Optional[str] = typer.Option(
-        None, "--agency", show_default=False, help="Render the summary of one agency (its code, 0406)."),
-    index: bool = typer.Option(False, "--index", help="Render the index of all indicators."),
+        None, "--agency", show_default=False, help=_("Render the summary of one agency (its code, 0406).")),
+    index: bool = typer.Option(False, "--index", help=_("Render the index of all indicators.")),
     year: Optional[int] = typer.Option(
         None, "--year", show_default=False,
-        help="Fiscal year (BE, 2564): which year's file of CODE; with --all, --agency, --index only that year."),
-    thai_digits: bool = typer.Option(False, "--thai-digits", help="Write every figure in Thai digits (๐-๙)."),
+        help=_("Fiscal year (BE, 2564): which year's file of CODE; with --all, --agency, --index only that "
+               "year.")),
+    thai_digits: bool = typer.Option(False, "--thai-digits", help=_("Write every figure in Thai digits (๐-๙).")),
     templates: Optional[Path] = typer.Option(
         None, "--templates", show_default=False,
-        help="A folder of templates that replace the shipped ones by name (indicator.html, _style.css …). "
-             "They run in Jinja's sandbox."),
+        help=_("A folder of templates that replace the shipped ones by name (indicator.html, _style.css …). "
+               "They run in Jinja's sandbox.")),
 ) -> None:
-    """Render Thai reports: รายละเอียดตัวชี้วัด of one indicator, an agency summary, the index, or a
-    whole static site.
-
-    The indicator report has every section of the BMA's indicator page, in its order, with the
-    quarterly table and a chart of performance against target (HTML and PDF), and kpi's computed
-    scores beside the official ones.
-    """
     from ..render import SITE_FORMATS
 
     chosen = [name for name, on in (("CODE", code), ("--all", all_), ("--agency", agency), ("--index", index)) if on]
     if len(chosen) != 1:
-        what = "nothing" if not chosen else " and ".join(chosen)
-        raise fail(f"render one thing at a time, not {what}",
-                   fix="give a CODE, or --agency AGENCY, or --index, or --all -o DIR", code=2)
+        message = _("render one thing at a time, not {options}").format(options=_(" and ").join(chosen)) \
+            if chosen else _("nothing to render")
+        raise fail(message, fix=_("give a CODE, or --agency AGENCY, or --index, or --all -o DIR"), code=2)
     fmt = _pick_format(format, output, all_)
     with errors_as_messages():
         if all_:
             if output is None:
-                raise fail("--all needs -o DIR: the folder to write the site into", code=2)
+                raise fail(_("--all needs -o DIR: the folder to write the site into"), code=2)
             if fmt not in SITE_FORMATS:
-                raise fail(f"--all builds a site in {' or '.join(SITE_FORMATS)}, not {fmt}", code=2)
+                raise fail(_("--all builds a site in {formats}, not {format}").format(
+                    formats=_(" or ").join(SITE_FORMATS), format=fmt), code=2)
             _render_site(fmt, output, year, thai_digits, templates)
             return
         if fmt == "pdf":
             if output is None and sys.stdout.isatty():
-                raise fail("a PDF is not for the terminal", fix="name the file: -o report.pdf", code=2)
+                raise fail(_("a PDF is not for the terminal"), fix=_("name the file: -o report.pdf"), code=2)
             from ..render import check_pdf_ready
 
             check_pdf_ready()  # before the work, with what to install
@@ -114,7 +114,7 @@ def _indicators_root() -> Path:
 
     root = find_indicators_dir()
     if root is None:
-        raise NoIndicators("no indicators/ folder here or in any parent folder")
+        raise NoIndicators()
     return root
 
 
@@ -148,8 +148,9 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
             import difflib
 
             close = difflib.get_close_matches(agency, list(known), n=3)
-            raise fail(f"no agency '{agency}' in agencies.yaml or in any indicator",
-                       fix=f"did you mean {', '.join(close)}?" if close else "see indicators/agencies.yaml")
+            raise fail(_("no agency '{agency}' in agencies.yaml or in any indicator").format(agency=agency),
+                       fix=_("did you mean {names}?").format(names=", ".join(close)) if close
+                       else _("see indicators/agencies.yaml"))
         return renderer.render("agency", out, agency=agency_summary(known[agency], lines))
     return renderer.render("index", out, index=site_index(lines, tree_agencies(root, lines, out)))
 
@@ -158,11 +159,12 @@ def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool,
     from ..render import count_pages, site_pages, write_file
 
     if folder.exists() and not folder.is_dir():
-        raise fail(f"{folder} is a file, not a folder", fix="name a folder for the site: -o site/", code=2)
+        raise fail(_("{folder} is a file, not a folder").format(folder=folder),
+                   fix=_("name a folder for the site: -o site/"), code=2)
     root = _indicators_root()
     renderer = _renderer(fmt, root, thai_digits, templates)
     failures: list = []
-    progress = Progress("rendering", threshold=100)
+    progress = Progress(_("rendering"), threshold=100)
     written = 0
     progress.start(count_pages(root))
     try:
@@ -172,7 +174,9 @@ def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool,
             written += 1
     finally:
         progress.stop()
-    typer.echo(f"{written} pages written to {folder} (open {folder / ('index.' + renderer.output().ext)})", err=True)
+    typer.echo(ngettext("{n} page written to {folder} (open {index})", "{n} pages written to {folder} (open {index})",
+                        written).format(n=written, folder=folder, index=folder / f"index.{renderer.output().ext}"),
+               err=True)
     if failures:
         _report_failures(failures)
         raise typer.Exit(1)
@@ -184,10 +188,12 @@ def _report_failures(failures: list) -> None:
         return
     from ..report import format_text
 
-    problems = sorted(p for _, found in failures for p in found)
+    problems = sorted(p for _path, found in failures for p in found)
     sys.stderr.write(format_text(problems, len(failures), color=use_color(sys.stderr)))
-    typer.echo(f"error: {len(failures)} file(s) left out of the reports; run `kpi validate` and correct them",
-               err=True)
+    left_out = ngettext("{n} file left out of the reports; run `kpi validate` and correct it",
+                        "{n} files left out of the reports; run `kpi validate` and correct them",
+                        len(failures)).format(n=len(failures))
+    typer.echo(_("error: {message}").format(message=left_out), err=True)
 
 
 def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
@@ -204,6 +210,6 @@ def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
     from ..render import write_file
 
     write_file(output, data)
-    typer.echo(f"written: {output}", err=True)
+    typer.echo(_("written: {path}").format(path=output), err=True)
 
 
