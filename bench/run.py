@@ -129,6 +129,11 @@ def bench_validate(sizes: list[int], work: Path) -> list[str]:
 
 
 def bench_start(work: Path) -> list[str]:
+    # an installed kpi has its bytecode compiled by pip, as typer's is; an editable checkout may not
+    # (PYTHONDONTWRITEBYTECODE): compile it so both sides start alike
+    import compileall
+
+    compileall.compile_dir(str(HERE.parent / "kpi_cli"), quiet=1)
     app = work / "minimal_typer.py"
     app.write_text(MINIMAL_TYPER)
     repo = HERE.parent

@@ -193,54 +193,6 @@ class Innovation(Model):
     stages: list[StageEvent] = Field(default_factory=list)
 
 
-# --- amendments and the timeline ----------------------------------------------------
-
-class Amendment(Model):
-    """An appeal (อุทธรณ์) or amendment of the criteria, with its outcome."""
-    kind: Literal["appeal", "amendment"]
-    letter: Text
-    date: Date
-    urgency: Text | None = None
-    grounds: Text | None = Field(None, description="สาเหตุ: e.g. ข้อ 1 ปัจจัยภายนอกของหน่วยงาน")
-    request: Text | None = None
-    outcome: Literal["accepted", "rejected", "pending"]
-    decided: Date | None = None
-    decision_letters: list[Text] = Field(default_factory=list)
-    conditions: list[Text] = Field(default_factory=list)
-    criteria_before: Text | None = None
-    criteria_after: Text | None = None
-    effective: Date | None = Field(None, description="date from which the new criteria apply")
-    extends_to: Date | None = Field(None, description="stage dates may run to this date")
-    quarters: list[Annotated[StrictInt, Field(ge=1, le=4)]] = Field(
-        default_factory=list, description="audited quarters whose figures this amendment changes")
-    scoring: "ScoringRule | None" = Field(None, description="the scoring rule in force from `effective`")
-    note: Text | None = None
-
-
-class TimelineEvent(Model):
-    """One dated event of the year, with its references."""
-    date: Date | None = None
-    end: Date | None = None
-    quarter: Annotated[StrictInt, Field(ge=1, le=4)] | None = Field(
-        None, description="when only the quarter is known")
-    event: Text
-    refs: list[Text] = Field(default_factory=list)
-
-
-# --- definition ---------------------------------------------------------------------
-
-class Term(Model):
-    term: Text
-    en: Text | None = None
-    meaning: Text
-
-
-class Definition(Model):
-    """นิยาม: the verbatim text, and its terms as data."""
-    text: Text
-    terms: list[Term] = Field(default_factory=list)
-
-
 # --- scoring rules ------------------------------------------------------------------
 
 class StagePointsRule(Model):
@@ -285,6 +237,54 @@ ScoringRule = Annotated[
 ]
 
 
+# --- amendments and the timeline ----------------------------------------------------
+
+class Amendment(Model):
+    """An appeal (อุทธรณ์) or amendment of the criteria, with its outcome."""
+    kind: Literal["appeal", "amendment"]
+    letter: Text
+    date: Date
+    urgency: Text | None = None
+    grounds: Text | None = Field(None, description="สาเหตุ: e.g. ข้อ 1 ปัจจัยภายนอกของหน่วยงาน")
+    request: Text | None = None
+    outcome: Literal["accepted", "rejected", "pending"]
+    decided: Date | None = None
+    decision_letters: list[Text] = Field(default_factory=list)
+    conditions: list[Text] = Field(default_factory=list)
+    criteria_before: Text | None = None
+    criteria_after: Text | None = None
+    effective: Date | None = Field(None, description="date from which the new criteria apply")
+    extends_to: Date | None = Field(None, description="stage dates may run to this date")
+    quarters: list[Annotated[StrictInt, Field(ge=1, le=4)]] = Field(
+        default_factory=list, description="audited quarters whose figures this amendment changes")
+    scoring: ScoringRule | None = Field(None, description="the scoring rule in force from `effective`")
+    note: Text | None = None
+
+
+class TimelineEvent(Model):
+    """One dated event of the year, with its references."""
+    date: Date | None = None
+    end: Date | None = None
+    quarter: Annotated[StrictInt, Field(ge=1, le=4)] | None = Field(
+        None, description="when only the quarter is known")
+    event: Text
+    refs: list[Text] = Field(default_factory=list)
+
+
+# --- definition ---------------------------------------------------------------------
+
+class Term(Model):
+    term: Text
+    en: Text | None = None
+    meaning: Text
+
+
+class Definition(Model):
+    """นิยาม: the verbatim text, and its terms as data."""
+    text: Text
+    terms: list[Term] = Field(default_factory=list)
+
+
 # --- the indicator ------------------------------------------------------------------
 
 class Indicator(Model):
@@ -318,7 +318,6 @@ class Indicator(Model):
         return next((row for row in self.quarters if row.quarter == q), None)
 
 
-Amendment.model_rebuild()
 
 
 # --- catalogues ---------------------------------------------------------------------
