@@ -57,8 +57,9 @@ def _root(
                "(LANG=th_TH.UTF-8 is Thai), else English.")),
 ) -> None:
     """kpi: indicators as code."""
-    if lang is not None:
-        set_language(lang.value)  # cli.py read it before the help texts; this is for `app([...])` in-process
+    # cli.py read --lang before the help texts; this is for `app([...])` in-process, where one call's
+    # choice must not carry over to the next
+    set_language(lang.value if lang is not None else None)
 
 
 from .commands import validate as _validate_cmds  # noqa: E402,F401  (registers commands)

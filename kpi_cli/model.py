@@ -12,12 +12,22 @@ Field names are English; Thai labels for rendering live in the LABELS_* tables b
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-Number = Union[StrictInt, float]
+LIMIT = 1e15  # larger than any figure of a city's budget; keeps every figure a finite float
+
+
+def _finite(value: int | float) -> int | float:
+    if abs(value) > LIMIT or (isinstance(value, float) and not math.isfinite(value)):
+        raise ValueError("a figure must be a finite number no larger than 10^15")
+    return value
+
+
+Number = Annotated[Union[StrictInt, float], AfterValidator(_finite)]
 Text = StrictStr
 Date = dt.date
 
@@ -290,7 +300,7 @@ class Definition(Model):
 class Indicator(Model):
     """One indicator (ตัวชี้วัด) of one agency for one fiscal year."""
     code: Text = Field(description="AAAA-NNNN: agency code and indicator number")
-    fiscal_year: StrictInt = Field(description="ปีงบประมาณ, Buddhist Era")
+    fiscal_year: StrictInt = Field(ge=1000, le=9000, description="ปีงบประมาณ, Buddhist Era")
     sequence: StrictInt | None = Field(None, description="the number in the agency's list")
     agency: Text = Field(description="agency code from agencies.yaml, quoted: '0406'")
     title: Text

@@ -46,7 +46,7 @@ class Opened:
     warnings: list[Problem]
 
 
-_CODE_RE = re.compile(r"^\d{4}-\d{3,4}$")
+_CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
 
 
 def indicator_files(root: Path) -> list[Path]:

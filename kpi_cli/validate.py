@@ -21,7 +21,7 @@ from .rules.dates import date_locs
 from .rules.schema import check_schema
 
 CATALOGUE_NAMES = ("agencies.yaml", "strategies.yaml")
-YEAR_DIR = re.compile(r"^\d{4}$")
+YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
 
 class NoIndicators(KpiError):
@@ -66,11 +66,12 @@ def find_indicators_dir(start: Path | None = None) -> Path | None:
 
 
 def find_catalogue_dir(path: Path) -> Path | None:
-    """The nearest folder at or above `path` that holds agencies.yaml."""
+    """The nearest folder at or above `path` that holds a catalogue (agencies.yaml or
+    strategies.yaml); the other one, if missing, is then reported missing."""
     here = path.resolve()
     here = here if here.is_dir() else here.parent
     for folder in (here, *here.parents):
-        if (folder / "agencies.yaml").is_file():
+        if any((folder / name).is_file() for name in CATALOGUE_NAMES):
             return folder
     return None
 
@@ -92,6 +93,10 @@ def collect(paths: list[Path], problems: list[Problem]) -> list[Path]:
             continue
         if root.is_file():
             files.append(root)
+            continue
+        if not root.is_dir():  # a device, a FIFO, a socket: nothing to read as YAML
+            problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
+                                    _("not a file or a folder"), _("check the path")))
             continue
         real_root = root.resolve()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -172,7 +177,7 @@ def _catalogue_rules(model) -> list[Finding]:
     if isinstance(model, AgencyCatalogue):
         seen = set()
         for i, a in enumerate(model.agencies):
-            if not re.fullmatch(r"\d{4}", a.code):
+            if not re.fullmatch(r"[0-9]{4}", a.code):
                 out.append(Finding("catalogue", _("agency code '{code}' is not 4 digits").format(code=a.code),
                                    ("agencies", i, "code"), fix=_('write it as 4 digits in quotes, e.g. "0406"')))
             if a.code in seen:
@@ -188,7 +193,7 @@ def _catalogue_rules(model) -> list[Finding]:
     else:
         codes = {s.code for s in model.strategies}
         for i, s in enumerate(model.strategies):
-            if not re.fullmatch(r"\d+(\.\d+)*", s.code):
+            if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", s.code):
                 out.append(Finding("catalogue", _("strategy code '{code}' is not of the form 7.5.1.1").format(
                                        code=s.code),
                                    ("strategies", i, "code"), fix=_("Arabic digits separated by dots")))
@@ -236,11 +241,13 @@ PARALLEL_MIN = 400  # below this, starting worker processes costs more than it s
 
 
 def _jobs(requested: int | None, n_files: int) -> int:
+    """Worker processes: never more than the files, nor than a few per core."""
+    cores = os.cpu_count() or 1
     if requested is not None:
-        return max(1, requested)
+        return max(1, min(requested, n_files, 4 * cores))
     if n_files < PARALLEL_MIN:
         return 1
-    return min(os.cpu_count() or 1, 8)
+    return min(cores, 8)
 
 
 _WORKER: dict = {}
@@ -292,7 +299,10 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
             if folder is not None:
                 catalogue_files.update((folder / n).resolve() for n in CATALOGUE_NAMES)
         work.append((f, folder))
-    work = [(f, folder) for f, folder in work if f.resolve() not in catalogue_files]
+    # catalogues are checked as catalogues (above), never as indicators, wherever they are
+    work = [(f, folder) for f, folder in work
+            if f.resolve() not in catalogue_files and f.name not in CATALOGUE_NAMES]
+    uncatalogued = {display_path(f) for f, folder in work if folder is None}
     result.files = len(files)
     if progress:
         progress.start(len(work))
@@ -326,6 +336,14 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     finally:
         if gc_was_enabled:
             gc.enable()
+    # indicators read without catalogues: say that their agency and strategy codes went unchecked
+    unchecked = [sm.display for sm in result.summaries if sm.display in uncatalogued and sm.code is not None]
+    if unchecked:
+        result.problems.append(Problem(
+            unchecked[0], 1, 1, "catalogue", Level.warning,
+            _("no agencies.yaml or strategies.yaml in this folder or above: agency and strategy codes "
+              "are not checked ({count} files)").format(count=len(unchecked)),
+            _("run kpi in the repository, or validate its whole indicators/ folder")))
     # files not checked this time still count for the rules across files, by their names only
     checked = {f.resolve() for f, _folder in work}
     light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context

@@ -153,6 +153,8 @@ def test_unknown_option_is_a_usage_error():
 def test_symlink_outside_the_tree_is_not_followed(tmp_path):
     tree = tmp_path / "indicators"
     shutil.copytree(VALID, tree)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(HERE / "fixtures" / name, tree)
     secret = tmp_path / "outside.yaml"
     secret.write_text("code: 1\n")
     (tree / "2564" / "link.yaml").symlink_to(secret)
@@ -192,3 +194,60 @@ def test_parallel_run_finds_the_same_problems():
     two = validate([INVALID], jobs=2)
     assert one.problems == two.problems and one.files == two.files
     assert runner.invoke(app, ["validate", "-j", "2", str(VALID)]).exit_code == 0
+
+
+def test_a_tree_without_catalogues_says_what_went_unchecked(tmp_path):
+    tree = tmp_path / "indicators"
+    shutil.copytree(VALID, tree)
+    (problem,) = validate([tree]).problems
+    assert problem.rule == "catalogue" and problem.level.value == "warning"
+    assert "not checked" in problem.message
+
+
+def test_a_lone_strategies_catalogue_is_not_read_as_an_indicator(tmp_path):
+    tree = tmp_path / "indicators"
+    shutil.copytree(VALID, tree)
+    shutil.copy(HERE / "fixtures" / "strategies.yaml", tree)
+    problems = validate([tree]).problems
+    assert [(p.rule, p.path.endswith("agencies.yaml")) for p in problems] == [("catalogue", True)]
+    assert "missing" in problems[0].message
+
+
+def test_thai_digit_codes_are_refused(tmp_path):
+    tree = tmp_path / "indicators"
+    shutil.copytree(VALID, tree)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(HERE / "fixtures" / name, tree)
+    path = tree / "2564" / "0406-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('code: "0406-0001"', 'code: "๐๔๐๖-๐๐๐๑"'),
+                    encoding="utf-8")
+    problems = {p.rule: p for p in validate([tree]).problems}
+    assert set(problems) == {"code-format", "code-filename"}
+    assert problems["code-format"].fix == "write it in Arabic digits: 0406-0001"
+
+
+def test_huge_and_non_finite_figures_are_problems_not_crashes(tmp_path):
+    tree = tmp_path / "indicators"
+    shutil.copytree(VALID, tree)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(HERE / "fixtures" / name, tree)
+    path = tree / "2564" / "0406-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    for bad in ("9" * 400, ".nan", ".inf", "-1e300"):
+        path.write_text(text.replace("performance: 30", f"performance: {bad}"), encoding="utf-8")
+        problems = validate([tree]).problems
+        assert [p.rule for p in problems] == ["out-of-range"], bad
+        result = runner.invoke(app, ["validate", str(tree)])
+        assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_device_is_not_a_folder_of_indicators():
+    result = runner.invoke(app, ["validate", "/dev/null"])
+    assert result.exit_code == 1 and "not a file or a folder" in result.output
+
+
+def test_jobs_are_capped_by_the_files():
+    from kpi_cli.validate import _jobs
+
+    assert _jobs(99999, 9) <= 9
+    assert _jobs(1, 10_000) == 1

@@ -81,6 +81,10 @@ def _changed_targets(args: list[Path]) -> tuple[list[Path], list[Path]]:
     cwd = Path.cwd()
     revs = [a for a in args if not a.exists() and is_revision(str(a), cwd)]
     others = [a for a in args if a not in revs]
+    unknown = [a for a in others if not a.exists()]
+    if unknown:
+        raise fail(_("'{name}' is neither a path nor a git revision").format(name=unknown[0]), code=2,
+                   fix=_("name a revision that exists (git log --oneline), or a file or folder"))
     if len(revs) > 1:
         raise fail(_("--changed takes one base revision, got {revisions}").format(
             revisions=", ".join(map(str, revs))), code=2)

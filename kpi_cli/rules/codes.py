@@ -9,7 +9,7 @@ from ..i18n import _
 from ..problems import Finding, Level
 from . import FileContext, Summary, rule
 
-CODE_RE = re.compile(r"^(\d{4})-(\d{3,4})$")
+CODE_RE = re.compile(r"^([0-9]{4})-([0-9]{3,4})$")  # ASCII digits: Thai digits are refused
 
 
 def code_key(code: str) -> tuple[str, int] | None:
@@ -27,8 +27,13 @@ def code_format(ctx: FileContext):
     """
     code = ctx.data.get("code")
     if isinstance(code, str) and not CODE_RE.match(code):
+        from ..thai import to_arabic_digits
+
+        arabic = to_arabic_digits(code)
+        fix = (_("write it in Arabic digits: {code}").format(code=arabic) if CODE_RE.match(arabic) else
+               _("write the 4-digit agency code, a dash, and the 3- or 4-digit indicator number"))
         yield Finding("code-format", _("code '{code}' is not of the form AAAA-NNNN (e.g. 0406-0772)").format(code=code),
-                      ("code",), fix=_("write the 4-digit agency code, a dash, and the 3- or 4-digit indicator number"))
+                      ("code",), fix=fix)
 
 
 @rule("code-filename")
@@ -62,7 +67,7 @@ def code_folder(ctx: FileContext):
                           year=fy, folder=ctx.folder_year),
                       ("fiscal_year",),
                       fix=_("move the file to indicators/{year}/ or correct fiscal_year").format(year=fy))
-    if fy is not None and not 2500 <= fy <= 2700:
+    if fy is not None and 1000 <= fy <= 9000 and not 2500 <= fy <= 2700:  # else out-of-range says it
         message = _("fiscal_year {year} is not a Buddhist-Era year; {year} looks like a Common-Era year: "
                     "write {be_year}") if 1950 <= fy <= 2200 else _("fiscal_year {year} is not a Buddhist-Era year")
         yield Finding("code-folder", message.format(year=fy, be_year=fy + 543), ("fiscal_year",),
@@ -78,8 +83,8 @@ def agency_unknown(ctx: FileContext):
     """
     cat = ctx.catalogues
     agency = ctx.data.get("agency")
-    if not isinstance(agency, str) or cat is None:
-        return
+    if not isinstance(agency, str) or cat is None or not cat.agencies:
+        return  # no agencies.yaml: the catalogue problem says so once
     if agency not in cat.agencies:
         close = difflib.get_close_matches(agency, list(cat.agencies), n=1)
         fix = _("did you mean '{name}'?").format(name=close[0]) if close else \
@@ -102,8 +107,8 @@ def strategy_unknown(ctx: FileContext):
     """
     cat = ctx.catalogues
     items = ctx.data.get("strategies")
-    if cat is None or not isinstance(items, list):
-        return
+    if cat is None or not cat.strategies or not isinstance(items, list):
+        return  # no strategies.yaml: the catalogue problem says so once
     from ..thai import to_arabic_digits
 
     for i, code in enumerate(items):

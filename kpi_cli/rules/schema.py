@@ -123,7 +123,8 @@ def _show(value) -> str:
     if isinstance(value, bool):
         return _("{value} (a yes/no value)").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return _("the number {value}").format(value=value)
+        text = str(value)
+        return _("the number {value}").format(value=text if len(text) <= 24 else f"{text[:12]}…({len(text)} digits)")
     if isinstance(value, dt.date):
         return _("the date {date}").format(date=value.isoformat())
     if isinstance(value, dict):
@@ -206,6 +207,10 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
                 _("use one of: {choices}").format(choices=expected.replace(" or ", _(" or ")))
             findings.append(Finding("invalid-value", _("{where}: {value} is not allowed here").format(
                                         where=where, value=_show(value)), loc, fix=fix))
+        elif kind == "value_error":  # model._finite: a figure too large or not finite
+            findings.append(Finding("out-of-range", _("{where}: {value} is not a usable figure").format(
+                                        where=where, value=_show(first.get("input"))), loc,
+                                    fix=_("write a finite number no larger than 10^15")))
         elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal",
                       "too_short", "too_long"):
             findings.append(Finding("out-of-range", _("{where}: {rule} (got {value})").format(
