@@ -65,6 +65,13 @@ class RenderError(KpiError):
         self.fix = fix
         self.exit_code = exit_code
 
+    def __reduce__(self):  # raised in a worker process of `kpi render --all`: keep the fix
+        return type(self), (str(self), self.fix, self.exit_code)
+
+
+class OutsideSite(RenderError):
+    """A page of the site would land outside the folder of the site: nothing is written there."""
+
 
 class PdfUnavailable(RenderError):
     """WeasyPrint or the Thai font is missing: no PDF rather than one with boxes for Thai."""
@@ -982,19 +989,33 @@ class Page:
     text: str | None  # None once a worker has written it
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write atomically: a reader never sees half a page."""
-    import tempfile
+def write_file(path: Path, data: bytes, display: str | None = None) -> None:
+    """Write atomically (a reader never sees half a page), with the permissions of a plain open();
+    a device or FIFO (-o /dev/stdout) is written in place. Raises fsutil.CannotWrite, not OSError."""
+    from .fsutil import write_bytes
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    write_bytes(path, data, display=display)
+
+
+def site_file(folder: Path, page: str) -> Path:
+    """The file of the site's page `page` (a path relative to the site): inside `folder`, or OutsideSite."""
+    path = folder / page
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside or Path(page).is_absolute():
+        raise OutsideSite(
+            _("the page '{page}' would be written outside the site folder {folder}; nothing was written there").format(
+                page=page, folder=folder),
+            fix=_("codes are digits only: run `kpi validate` and correct the catalogues and files; no folder "
+                  "inside {folder} may be a link to elsewhere").format(folder=folder))
+    return path
+
+
+def write_page(folder: Path, page: Page) -> None:
+    """Write one page of the site into `folder`, never outside it."""
+    write_file(site_file(folder, page.path), page.text.encode("utf-8"))
 
 
 def load_tree(root: Path, failures: list, progress=None) -> Iterator[tuple[Path, Indicator, object]]:
@@ -1038,14 +1059,22 @@ def tree_reports(root: Path, output: Output, failures: list, progress=None,
             yield indicator_report(model, catalogues, source=source_name(path, root), output=output)
 
 
+AGENCY_CODE = re.compile(r"[0-9]{4}")  # ASCII digits only: an agency's code names its page
+
+
 def tree_agencies(root: Path, lines: Iterable[IndicatorLine], output: Output) -> list[AgencyInfo]:
-    """The catalogue's agencies, then any agency an indicator names that the catalogue lacks."""
+    """The catalogue's agencies, then any agency an indicator names that the catalogue lacks.
+
+    Only agencies whose code is 4 ASCII digits: any other code is a catalogue error (reported by
+    the loading of the tree) and must never become a file name (`../../x` would leave the site).
+    """
     from .validate import load_catalogues
 
     catalogues, _problems = load_catalogues(root)
     codes = list(catalogues.agencies) if catalogues else []
     codes += sorted({ln.agency.code for ln in lines} - set(codes))
-    return [agency_info(code, catalogues, output) for code in codes]
+    return [agency_info(code, catalogues, output) for code in codes
+            if isinstance(code, str) and AGENCY_CODE.fullmatch(code)]
 
 
 PARALLEL_MIN = 200  # below this, starting worker processes costs more than it saves
@@ -1077,7 +1106,7 @@ def _site_worker(path: Path):
     report = indicator_report(model, _WORKER["catalogues"], source=source_name(path, root), output=deep)
     page = Page(indicator_path(report.fiscal_year, report.code, deep.ext), renderer.render("indicator", deep, report=report))
     if _WORKER["folder"] is not None:  # write it here: the text need not travel back
-        write_file(_WORKER["folder"] / page.path, page.text.encode("utf-8"))
+        write_page(_WORKER["folder"], page)
         page = Page(page.path, None)
     return "ok", page, indicator_line(report), report.fiscal_year
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -404,39 +402,27 @@ def create(path: Path, text: str, catalogues, *, force: bool = False, dry_run: b
 
 
 def write_atomic(path: Path, text: str, *, force: bool, display: str) -> None:
-    """Create (or, with `force`, replace) `path` atomically, one kpi writer at a time in its folder."""
+    """Create (or, with `force`, replace) `path` atomically, one kpi writer at a time in its folder.
+    A folder that cannot be made or written is a CannotWrite with the reason and the fix."""
+    from .fsutil import cannot_write, make_folder
     from .writer import folder_lock
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with folder_lock(path.parent, display):
-        if path.exists() and not force:  # written meanwhile by someone else
-            raise FileExists(display)
-        _replace(path, text)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Temporary file in the same folder, fsync, os.replace, fsync the folder."""
-    from .writer import _fsync_folder
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    make_folder(path.parent, display=str(path.parent))
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
+        with folder_lock(path.parent, display):
+            if path.exists() and not force:  # written meanwhile by someone else
+                raise FileExists(display)
+            _replace(path, text, display)
+    except OSError as exc:  # the lock on the folder
+        raise cannot_write(path, exc, display) from None
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _replace(path: Path, text: str, display: str | None = None) -> None:
+    """Temporary file in the same folder, fsync, os.replace, fsync the folder; the permissions of
+    the file replaced, or those open() gives a new file (see kpi_cli.fsutil)."""
+    from .fsutil import write_bytes
+
+    write_bytes(path, text.encode("utf-8"), display=display, durable=True)
 
 
 # --- where new files go ---------------------------------------------------------------------
@@ -610,4 +596,4 @@ def append_strategies(path: Path, new: list[dict], source: str, display: str) ->
                 error=type(exc).__name__)) from None
         if [x["code"] for x in new_data["strategies"][-len(new):]] != [s["code"] for s in new]:
             raise CatalogueRefused(display, _("the added entries would not land in `strategies:`"))
-        _replace(path, text)
+        _replace(path, text, display)

@@ -293,6 +293,17 @@ def test_output_folder(repo):
     assert not (repo / "indicators" / "2564").exists()
 
 
+def test_an_output_folder_under_a_file_is_a_message_not_a_traceback(repo):
+    (repo / "file.txt").write_text("hello\n", encoding="utf-8")
+    result = run("import", str(SEED_PAGE), str(PAGES / "levels.txt"), "-o", "file.txt/sub")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "error: cannot write file.txt/sub/2564: Not a directory" in result.output
+    assert "fix: file.txt is a file, not a folder" in result.output
+    assert result.output.count("cannot write") == 2  # each page says it, and the run goes on
+    assert (repo / "file.txt").read_text(encoding="utf-8") == "hello\n"
+
+
 def test_year_option_sets_the_year_and_the_file_must_still_validate(repo):
     data, _ = imported(repo, "levels.txt", "--year", "2565", year=2565, code="0100-0108")
     assert data["fiscal_year"] == 2565

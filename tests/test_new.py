@@ -130,3 +130,36 @@ def test_the_command_offers_every_kind():
     from kpi_cli.commands.onboard import Kind
 
     assert tuple(k.value for k in Kind) == KINDS
+
+
+def test_an_output_folder_under_a_file_is_a_message_not_a_traceback(repo):
+    (repo / "file.txt").write_text("hello\n", encoding="utf-8")
+    result = run("new", "0406-0960", "--kind", "percent", "--year", "2565", "-o", "file.txt/sub")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "error: cannot write file.txt/sub/2565: Not a directory" in result.output
+    assert "fix: file.txt is a file, not a folder" in result.output
+    assert (repo / "file.txt").read_text(encoding="utf-8") == "hello\n"
+
+
+def test_a_folder_in_place_of_the_file_is_a_message(repo):
+    (repo / "indicators" / "2565" / "0406-0961.yaml").mkdir(parents=True)
+    result = run("new", "0406-0961", "--kind", "percent", "--year", "2565", "--force")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert "cannot write indicators/2565/0406-0961.yaml: Is a directory" in result.output
+
+
+def test_new_files_get_the_mode_of_a_plain_open_and_replaced_ones_keep_theirs(repo):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        assert run("new", "0406-0962", "--kind", "percent", "--year", "2565").exit_code == 0
+        path = repo / "indicators" / "2565" / "0406-0962.yaml"
+        assert path.stat().st_mode & 0o777 == 0o640
+        path.chmod(0o604)
+        assert run("new", "0406-0962", "--kind", "levels", "--year", "2565", "--force").exit_code == 0
+        assert path.stat().st_mode & 0o777 == 0o604
+        assert "method: levels" in path.read_text(encoding="utf-8")
+    finally:
+        os.umask(old)

@@ -465,3 +465,178 @@ def test_templates_ship_with_the_package():
     for kind in ("indicator", "agency", "index"):
         assert {f"{kind}.html", f"{kind}.md", f"{kind}.txt"} <= names
     assert (REPO / "kpi_cli" / "templates").resolve() == (REPO / "templates").resolve()
+
+
+# --- writing files: inside the site, messages not tracebacks, devices kept, permissions -----------
+
+BAD_AGENCY = '  - code: "../../../pwned"\n    name: pwned\n    abbr: pw.\n    kind: district\n'
+
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_bad_agency_code_never_writes_outside_the_site(tree):
+    with (tree / "indicators" / "agencies.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(BAD_AGENCY)
+    work = tree / "x" / "y"
+    work.mkdir(parents=True)
+    before = _files(tree.parent)
+    result = run("render", "--all", "-o", "site/a", cwd=work)
+    assert result.exit_code == 1  # the catalogue's error is reported
+    assert "'../../../pwned' is not 4 digits" in result.stderr
+    site = work / "site" / "a"
+    new = _files(tree.parent) - before
+    assert new and all(p.is_relative_to(site) for p in new), sorted(new)
+    assert not list(tree.parent.rglob("pwned*"))
+    assert {p.name for p in (site / "agency").iterdir()} == {"0100.html", "0303.html", "0406.html", "0700.html",
+                                                              "5001.html"}
+    assert "pwned" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_path_outside_the_site_is_refused_whatever_its_cause(tree, monkeypatch):
+    import kpi_cli.render as render_mod
+
+    with (tree / "indicators" / "agencies.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(BAD_AGENCY)
+    monkeypatch.setattr(render_mod, "AGENCY_CODE", re.compile(r".*"))  # as if the code check let it through
+    work = tree / "x" / "y"
+    work.mkdir(parents=True)
+    result = run("render", "--all", "-o", "site/a", cwd=work)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "would be written outside the site folder site/a" in result.stderr
+    assert "fix:" in result.stderr
+    assert not list(tree.parent.rglob("pwned*"))
+
+
+def test_site_file_stays_inside_the_folder(tmp_path):
+    from kpi_cli.render import OutsideSite, site_file
+
+    site = tmp_path / "site"
+    (site / "agency").mkdir(parents=True)
+    assert site_file(site, "agency/0406.html") == site / "agency" / "0406.html"
+    for page in ("../x.html", "agency/../../x.html", str(tmp_path / "x.html")):
+        with pytest.raises(OutsideSite):
+            site_file(site, page)
+    (site / "2564").symlink_to(tmp_path)  # a link inside the site that points elsewhere
+    with pytest.raises(OutsideSite):
+        site_file(site, "2564/0406-0772.html")
+
+
+@pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="worker processes: Linux, 2 cores")
+def test_worker_processes_refuse_a_page_outside_the_site_with_the_message(tree, monkeypatch):
+    import kpi_cli.render as render_mod
+
+    monkeypatch.setattr(render_mod, "PARALLEL_MIN", 1)  # the pages are written by forked workers
+    monkeypatch.setattr(render_mod, "indicator_path", lambda year, code, ext: f"../{code}.{ext}")
+    result = run("render", "--all", "-o", str(tree / "site"), cwd=tree)
+    assert result.exit_code == 1, result.stderr
+    assert "outside the site folder" in result.stderr and "fix: codes are digits only" in result.stderr
+    assert not list(tree.glob("*.html"))
+
+
+def test_errors_raised_in_workers_keep_their_fix():
+    import pickle
+
+    from kpi_cli.fsutil import CannotWrite
+    from kpi_cli.render import OutsideSite
+
+    for exc in (CannotWrite("cannot write x", "do y"), OutsideSite("outside", fix="do z")):
+        back = pickle.loads(pickle.dumps(exc))
+        assert (type(back), str(back), back.fix) == (type(exc), str(exc), exc.fix)
+
+
+@pytest.mark.parametrize("args, path, fix", [
+    (["0406-0772", "-o", "{tmp}/somedir"], "{tmp}/somedir", "{tmp}/somedir is a folder"),
+    (["0406-0772", "-o", "{tmp}/file.txt/sub.html"], "{tmp}/file.txt/sub.html", "{tmp}/file.txt is a file"),
+    (["--all", "-o", "{tmp}/file.txt/site"], "{tmp}/file.txt/site", "{tmp}/file.txt is a file"),
+    (["--all", "-f", "md", "-o", "{tmp}/file.txt/site"], "{tmp}/file.txt/site", "{tmp}/file.txt is a file"),
+])
+def test_write_errors_are_messages_with_the_path_and_a_fix(tmp_path, args, path, fix):
+    (tmp_path / "somedir").mkdir()
+    (tmp_path / "file.txt").write_text("hello\n", encoding="utf-8")
+    result = run("render", *[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # a message, not a traceback
+    assert f"error: cannot write {path.format(tmp=tmp_path)}: " in result.stderr
+    assert "fix: " + fix.format(tmp=tmp_path) in result.stderr
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "hello\n"
+    assert list((tmp_path / "somedir").iterdir()) == []
+
+
+def test_a_fifo_is_written_in_place_never_replaced(tmp_path):
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("render", "0406-0772", "-f", "md", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced by a file"
+    assert result.exit_code == 0, result.stderr
+    assert got and got[0].decode("utf-8").startswith("# รายละเอียดตัวชี้วัด")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file left
+
+
+def test_a_character_device_is_never_replaced(tmp_path):
+    """A twin of /dev/full made under tmp_path (never the real one): written in place, so the
+    write fails with 'No space left on device' and the device stays a device."""
+    import stat
+
+    full = tmp_path / "full"
+    try:
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except (PermissionError, OSError):
+        pytest.skip("cannot make a device node here (needs root and CAP_MKNOD)")
+    result = run("render", "0406-0772", "-o", str(full))
+    assert stat.S_ISCHR(os.lstat(full).st_mode), "the device node was replaced by a file"
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"cannot write {full}: No space left on device" in result.stderr and "fix:" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
+
+
+def test_a_link_to_a_file_is_kept_and_the_file_replaced(tmp_path):
+    real = tmp_path / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    assert run("render", "0406-0772", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("# รายละเอียดตัวชี้วัด")
+
+
+@pytest.fixture
+def umask_027():
+    old = os.umask(0o027)
+    try:
+        yield 0o640
+    finally:
+        os.umask(old)
+
+
+def test_reports_and_sites_get_the_mode_of_a_plain_open(tmp_path, umask_027):
+    report = tmp_path / "r.html"
+    assert run("render", "0406-0772", "-o", str(report)).exit_code == 0
+    assert report.stat().st_mode & 0o777 == umask_027
+    report.chmod(0o604)  # an existing file keeps its mode
+    assert run("render", "0406-0772", "-o", str(report)).exit_code == 0
+    assert report.stat().st_mode & 0o777 == 0o604
+    site = tmp_path / "site"
+    assert run("render", "--all", "-o", str(site)).exit_code == 0
+    modes = {p.relative_to(site).as_posix(): p.stat().st_mode & 0o777 for p in _files(site)}
+    assert set(modes.values()) == {umask_027}, modes
+
+
+def test_new_file_mode_follows_the_umask():
+    from kpi_cli.fsutil import new_file_mode
+
+    old = os.umask(0o077)
+    try:
+        assert new_file_mode() == 0o600
+        os.umask(0o002)
+        assert new_file_mode() == 0o664
+        assert os.umask(0o002) == 0o002  # the umask is left as it was
+    finally:
+        os.umask(old)

@@ -156,12 +156,14 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
 
 
 def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool, templates: Optional[Path]) -> None:
-    from ..render import count_pages, site_pages, write_file
+    from ..fsutil import make_folder
+    from ..render import count_pages, site_pages, write_page
 
     if folder.exists() and not folder.is_dir():
         raise fail(_("{folder} is a file, not a folder").format(folder=folder),
                    fix=_("name a folder for the site: -o site/"), code=2)
     root = _indicators_root()
+    make_folder(folder)  # before the work: a folder that cannot be made is said at once
     renderer = _renderer(fmt, root, thai_digits, templates)
     failures: list = []
     progress = Progress(_("rendering"), threshold=100)
@@ -170,7 +172,7 @@ def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool,
     try:
         for page in site_pages(renderer, root, failures, progress, fiscal_year=year, folder=folder):
             if page.text is not None:
-                write_file(folder / page.path, page.text.encode("utf-8"))
+                write_page(folder, page)
             written += 1
     finally:
         progress.stop()
