@@ -9,6 +9,9 @@ stage is the first one not done. Before a stage can be completed, its gate must 
 4. the committee's approval recorded, activities done, evidence sent to สำนักงาน ก.ก.
 5. the survey of use (แบบฟอร์ม 5) approved by the agency head
 
+A stage is never completed on a date before the dated facts its gate relies on (:func:`gate_facts`),
+and a command never dates such a fact after the stage it gates was completed.
+
 The commands that record progress (`kpi idea add`, `kpi advance`, …) call the functions of the
 last part of this module: each takes the indicator as read and returns a :class:`Change`, the
 edits for :mod:`kpi_cli.writer` and a sentence saying what they record, or refuses with a
@@ -217,6 +220,49 @@ def gate(stage: int, ind: Indicator, agency_kind_minimum: int | None = None,
     return [c.text for c in gate_checks(stage, ind, agency_kind_minimum, kind_name) if not c.ok]
 
 
+def gate_facts(stage: int, inn: Innovation) -> list[tuple[str, dt.date]]:
+    """The dated facts the gate of `stage` relies on, as (what, date): the stage cannot be completed
+    on a date before any of them, and none of them can be dated after the stage's completion."""
+    if stage == 1:  # the latest dated idea stands for them all
+        dated = [i for i in inn.ideas if i.date]
+        latest = max(dated, key=lambda i: i.date, default=None)
+        return [(_("the date of idea {id}").format(id=latest.id), latest.date)] if latest else []
+    if stage == 2:
+        return [(_("the selection date (แบบฟอร์ม 2)"), inn.selected_date)] if inn.selected_date else []
+    if stage == 3:
+        p = inn.proposal
+        return [(_("the date the proposal was submitted"), p.submitted)] if p and p.submitted else []
+    if stage == 4:
+        d = inn.decision
+        return [(_("the date of the committee's decision"), d.date)] if d and d.date else []
+    s = inn.survey
+    if s is None:
+        return []
+    return [(_("the date of the survey (แบบฟอร์ม 5)"), s.date)] + \
+        ([(_("the date the survey was approved"), s.approved_date)] if s.approved_date else [])
+
+
+def _facts_after(stage: int, inn: Innovation, day: dt.date) -> list[str]:
+    """Why `stage` cannot be completed on `day`: the dated facts of its gate that come after it."""
+    return [_("the date {date} is before {fact} ({fact_date}); a stage is never completed before the facts "
+              "its gate relies on").format(date=day, fact=fact, fact_date=when)
+            for fact, when in gate_facts(stage, inn) if when > day]
+
+
+def _not_after_stage(inn: Innovation, stage: int, fact: str, day: dt.date | None, option: str) -> None:
+    """Refuse to date a fact of the gate of `stage` after the stage was completed."""
+    event = next((e for e in inn.stages if e.stage == stage), None)
+    if day is None or event is None or day <= event.completed:
+        return
+    raise StageRefused(_("{fact} cannot be {date}, after {stage} was completed ({completed}): the stage's gate "
+                         "relies on it").format(fact=fact, date=day, stage=stage_label(stage),
+                                                completed=event.completed),
+                       fix=_("give the date it happened, on or before {completed} ({option} {completed} at the "
+                             "latest); if the date of stage {n} is what is wrong, correct `innovation.stages` by "
+                             "hand, then run `kpi validate`").format(completed=event.completed, option=option,
+                                                                     n=stage))
+
+
 def fiscal_window(ind: Indicator) -> tuple[dt.date, dt.date]:
     """The dates stage events may carry: the fiscal year, extended by an accepted amendment."""
     from .thai import fiscal_year_bounds
@@ -396,6 +442,7 @@ def add_idea(ind: Indicator, title: str, *, date: dt.date | None = None, by: str
     if same is not None:
         raise StageRefused(_("idea {id} already has this title; nothing was added").format(id=same.id),
                            fix=_("give each idea its own title"))
+    _not_after_stage(inn, 1, _("the date of a stage-1 idea"), date, "--date")
     number = max((i.id for i in inn.ideas), default=0) + 1
     idea = _fields(Idea, {"id": number, "title": title, "date": date, "by": by, "note": note})
     edits = [Append(("innovation", "ideas"), idea)]
@@ -430,6 +477,7 @@ def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) ->
         raise StageRefused(_("stage 2 was completed on {date} with idea {id} selected; "
                              "the selection cannot change now").format(date=done[2].completed, id=inn.selected_idea),
                            fix=_("the selection is part of the record"))
+    _not_after_stage(inn, 2, _("the selection date (แบบฟอร์ม 2)"), date, "--date")
     edits: list[Edit] = [Set(("innovation", "selected_idea"), idea_id)]
     if date is not None:
         edits.append(Set(("innovation", "selected_date"), date))
@@ -440,6 +488,7 @@ def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) ->
 def propose(ind: Indicator, **values) -> Change:
     """แบบฟอร์ม 3 and 4: the project and its proposal to the committee (given fields only)."""
     inn = require_innovation(ind)
+    _not_after_stage(inn, 3, _("the date the proposal was submitted"), values.get("submitted"), "--submitted")
     if values.get("submitted") and not values.get("submitted_to") and not (inn.proposal and inn.proposal.submitted_to):
         values["submitted_to"] = COMMITTEE
     edits = _record(ind, ("innovation", "proposal"), Proposal, inn.proposal, values, ("title", "kind"),
@@ -456,6 +505,7 @@ def decide(ind: Indicator, **values) -> Change:
     if inn.proposal is None:
         raise StageRefused(_("no proposal is recorded for the committee to decide on"),
                            fix=_("record it first: `kpi propose CODE --title … --kind service --submitted DATE`"))
+    _not_after_stage(inn, 4, _("the date of the committee's decision"), values.get("date"), "--date")
     edits = _record(ind, ("innovation", "decision"), Decision, inn.decision, values, ("result",), "kpi decide")
     return Change(edits, _("the committee's decision recorded: {result}").format(
         result=value_name(values.get("result") or inn.decision.result)))
@@ -482,8 +532,11 @@ def add_evidence(ind: Indicator, **values) -> Change:
 def record_survey(ind: Indicator, **values) -> Change:
     """แบบฟอร์ม 5: the survey of use, and its approval by the agency head."""
     inn = require_innovation(ind)
+    _not_after_stage(inn, 5, _("the date of the survey (แบบฟอร์ม 5)"), values.get("date"), "--date")
+    _not_after_stage(inn, 5, _("the date the survey was approved"), values.get("approved_date"), "--approved-date")
     edits = _record(ind, ("innovation", "survey"), Survey, inn.survey, values, ("date",), "kpi survey")
-    approved = values.get("approved") or (inn.survey is not None and inn.survey.approved)
+    approved = values["approved"] if values.get("approved") is not None else \
+        inn.survey is not None and inn.survey.approved
     return Change(edits, _("survey (แบบฟอร์ม 5) recorded, approved") if approved else
                   _("survey (แบบฟอร์ม 5) recorded, not yet approved"))
 
@@ -569,6 +622,7 @@ def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = 
         reasons.append(_("the date {date} is before the date of stage {stage} ({previous}); "
                          "stage dates never go backwards").format(date=date, stage=previous.stage,
                                                                   previous=previous.completed))
+    reasons += _facts_after(target, inn, date)
     reasons += gate(target, ind, *agency_minimum(ind, catalogues))
     if reasons:
         raise StageRefused(_("cannot complete {stage} of {code}:").format(stage=stage_label(target), code=code),

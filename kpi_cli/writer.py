@@ -450,14 +450,23 @@ def unified_diff(old: str, new: str, display: str) -> str:
 
 # --- the file ---------------------------------------------------------------------------
 
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, each with its '\\n' (the last one without, when the text has none)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """A file as read: its bytes (and their hash) and its text with '\\n' line ends."""
+    """A file as read: its bytes (and their hash), its text with '\\n' line ends, and the line end
+    each line had in the file (a file may mix '\\r\\n' and '\\n': each untouched line keeps its own)."""
     path: Path
     raw: bytes
     text: str
     bom: bool
-    newline: str
+    newline: str  # the file's dominant line end: new lines get it
+    endings: tuple[str, ...] = ()  # the line end of each line of `text` in the file ("" for a last line without)
 
     @property
     def digest(self) -> str:
@@ -466,19 +475,34 @@ class Snapshot:
     @property
     def decoded(self) -> str:
         """The text as the loader sees it: without the BOM, line ends as in the file."""
-        return self.text.replace("\n", self.newline)
+        return (self.raw[3:] if self.bom else self.raw).decode("utf-8")
 
     def encode(self, text: str) -> bytes:
-        data = text.replace("\n", self.newline).encode("utf-8")
+        """`text` ('\\n' line ends) as the file's bytes: a line kept from the file (or changed in
+        place) keeps the line end it had; a new line gets the dominant one."""
+        old, new = _lines(self.text), _lines(text)
+        out: list[str] = []
+        for _tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            for k, line in enumerate(new[j1:j2]):
+                if not line.endswith("\n"):
+                    out.append(line)
+                    continue
+                own = self.endings[i1 + k] if i1 + k < i2 and i1 + k < len(self.endings) else ""
+                out.append(line[:-1] + (own or self.newline))
+        data = "".join(out).encode("utf-8")
         return b"\xef\xbb\xbf" + data if self.bom else data
 
 
 def read(path: Path) -> Snapshot:
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return Snapshot(path, raw, text.replace("\r\n", "\n"), bom, newline)
+    decoded = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
+    endings = tuple("\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
+                    for line in _lines(decoded))
+    crlf, lf = endings.count("\r\n"), endings.count("\n")
+    first = next((e for e in endings if e), "\n")
+    newline = "\r\n" if crlf > lf else "\n" if lf > crlf else first
+    return Snapshot(path, raw, decoded.replace("\r\n", "\n"), bom, newline, endings)
 
 
 @contextmanager

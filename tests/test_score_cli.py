@@ -25,10 +25,14 @@ def in_copy(tmp_path, monkeypatch):
     return root
 
 
-def kpi(*args: str):
-    result = runner.invoke(app, ["score", *args])
-    assert "Traceback" not in result.output + result.stderr
+def no_crash(result):
+    """CliRunner catches an exception and puts no traceback in the output: look at the exception."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
+
+
+def kpi(*args: str):
+    return no_crash(runner.invoke(app, ["score", *args]))
 
 
 def test_seed_table(in_repo):
@@ -115,10 +119,41 @@ def test_all_indicators_in_one_table(in_repo):
 def test_all_json_lists_invalid_files(in_copy):
     edit(in_copy / "2564" / "0700-0412.yaml", "    target: 15\n", "    target: -15\n")
     result = kpi("--all", "-q", "2", "-f", "json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # an invalid file is bad input, as documented
     doc = json.loads(result.stdout)
     assert doc["kind"] == "all" and len(doc["indicators"]) == 5
     assert [u["code"] for u in doc["unusable"]] == ["0700-0412"]
+    assert "0700-0412.yaml:37:" in result.stderr and "1 indicator file is invalid" in result.stderr
+
+
+def test_all_table_with_an_invalid_file_lists_it_and_exits_1(in_copy):
+    edit(in_copy / "2564" / "0700-0412.yaml", "    target: 15\n", "    target: -15\n")
+    result = kpi("--all", "-q", "2")
+    assert result.exit_code == 1, result.output
+    assert "0700-0412" in result.stdout and "1 invalid" in result.stdout  # the table: the others, and this one
+    assert "[score-range]" in result.stderr  # its problems, as `kpi validate` prints them
+    assert "error: 1 indicator file is invalid and has no score (0700-0412)" in result.stderr
+    assert "kpi validate indicators/2564/0700-0412.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_agency_with_an_invalid_file_is_not_the_agency_result(in_copy, fmt):
+    edit(in_copy / "2564" / "0406-0773.yaml", "    target: 50\n", "    target: -50\n")
+    result = kpi("--agency", "0406", "-q", "3", "-f", fmt)
+    assert result.exit_code == 1, result.output
+    assert "error: 1 indicator file of agency 0406 is invalid (0406-0773): the weighted result leaves it out" \
+        in result.stderr
+    if fmt == "json":
+        doc = json.loads(result.stdout)
+        assert [u["code"] for u in doc["unusable"]] == ["0406-0773"]
+        assert [i["code"] for i in doc["without_data"]] == ["0406-0773"]
+    else:
+        assert "0406-0773" in result.stdout and "invalid file" in result.stdout
+
+
+def test_agency_json_without_invalid_files_has_an_empty_unusable_list(in_repo):
+    doc = json.loads(kpi("--agency", "0406", "-q", "3", "-f", "json").stdout)
+    assert doc["unusable"] == []
 
 
 def test_unknown_year(in_repo):
@@ -130,7 +165,7 @@ def test_invalid_file_is_a_message_not_a_traceback(in_copy):
     edit(in_copy / "2564" / "0100-0208.yaml", "thresholds: [60, 70, 80, 90, 100]   # levels 1-5",
          "thresholds: [60, 80, 70, 90, 100]")
     result = kpi("0100-0208", "-q", "4")
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "[scoring-rule]" in result.stderr and "not strictly increasing" in result.stderr
 
 
@@ -152,7 +187,7 @@ def test_levels_and_composite_tables(in_repo):
 
 
 def test_help_has_examples():
-    result = runner.invoke(app, ["score", "--help"])
+    result = no_crash(runner.invoke(app, ["score", "--help"]))
     assert result.exit_code == 0
     assert "kpi score 0406-0772 --quarter 4" in result.stdout and "--agency" in result.stdout
 

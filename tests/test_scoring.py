@@ -398,7 +398,7 @@ BROKEN = [
     ("  thresholds: [60, 70, 80, 90, 100]   # levels 1-5", "  thresholds: [60, 70, 80, 90, 100]\n  cap: 10", "cap"),
     ("  method: levels\n  direction: higher\n  thresholds: [60, 70, 80, 90, 100]   # levels 1-5",
      "  method: average\n  thresholds: [60, 70, 80, 90, 100]", "unknown scoring method 'average'"),
-    ("    performance: 84.78\n", "    performance: .nan\n", "not a number"),
+    ("    performance: 84.78\n", "    performance: .nan\n", "nan is not a usable figure"),  # rule out-of-range
     ("    thresholds: [50, 60, 70, 80, 90]", "    thresholds: [90, 80, 70, 60, 50]", "not strictly increasing"),
     ("    effective: 2021-05-14\n", "", "needs the date"),
 ]

@@ -248,9 +248,114 @@ def test_a_change_that_breaks_a_completed_gate_is_refused(at_stage_3):
     assert "the change would make" in result.output and "stage 3 is recorded as done" in result.output
 
 
+def test_withdrawing_the_approval_of_the_survey_says_so(at_stage_3):
+    kpi = at_stage_3
+    assert "recorded, approved" in kpi("survey", CODE, "--date", "2021-08-30", "--approved").output
+    result = kpi("survey", CODE, "--not-approved")
+    assert "not yet approved" in result.output and "recorded, approved" not in result.output
+    data = yaml.load(kpi.path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    assert data["innovation"]["survey"]["approved"] is False
+    assert "not yet approved" in kpi("survey", CODE, "--letter", "ฝบ. 634/2564").output
+
+
+# --- a stage and the dates of the facts its gate relies on --------------------------------
+
+def without_stages(text: str, *stages: int) -> str:
+    """The seed's text without the events of `stages` (and what follows them in the list)."""
+    first = min(stages)
+    text = re.sub(rf"(?ms)^    - stage: {first}\n.*?(?=^\n)", "", text)
+    return re.sub(rf"(?m)^  innovation\.stages\[({'|'.join(str(n - 1) for n in stages)})\].*\n", "", text)
+
+
+def test_the_seed_completes_no_stage_before_the_facts_its_gate_relies_on():
+    from kpi_cli.model import Indicator
+    from kpi_cli.stages import gate_facts
+
+    inn = Indicator.model_validate(SEED_DATA).innovation
+    facts = {e.stage: gate_facts(e.stage, inn) for e in inn.stages}
+    assert facts[3] == [("the date the proposal was submitted", inn.proposal.submitted)]
+    assert facts[5][0][1] == inn.survey.date
+    for e in inn.stages:
+        assert all(day <= e.completed for _what, day in facts[e.stage]), (e.stage, facts[e.stage])
+
+
+def test_a_stage_is_not_completed_before_the_proposal_was_submitted(at_stage_3):
+    kpi = at_stage_3
+    kpi("propose", CODE, "--title", "โครงการ", "--kind", "service", "--form3", "--form4", "--submitted", "2021-02-08")
+    result = kpi("advance", CODE, "--date", "2021-02-01", ok=False)
+    assert "the date 2021-02-01 is before the date the proposal was submitted (2021-02-08)" in result.output
+    kpi("advance", CODE, "--date", "2021-02-08")
+
+
+def test_stages_1_and_2_are_not_completed_before_the_dated_ideas_and_selection(repo):
+    kpi = Kpi(repo)
+    for i in range(10):
+        kpi("idea", "add", CODE, f"ความคิดเห็นที่ {i + 1}", "--date", f"2020-12-{20 + i:02d}")
+    result = kpi("advance", CODE, "--date", "2020-12-28", ok=False)
+    assert "the date 2020-12-28 is before the date of idea 10 (2020-12-29)" in result.output
+    kpi("advance", CODE, "--date", "2020-12-29")
+    kpi("idea", "select", CODE, 1, "--date", "2021-02-03")
+    result = kpi("advance", CODE, "--date", "2021-02-01", ok=False)
+    assert "before the selection date (แบบฟอร์ม 2) (2021-02-03)" in result.output
+    kpi("advance", CODE, "--date", "2021-02-03")
+
+
+@pytest.fixture
+def seed_copy(tmp_path, monkeypatch):
+    def make(text: str = SEED.read_text(encoding="utf-8")) -> Kpi:
+        monkeypatch.chdir(tmp_path)
+        return Kpi(make_repo(tmp_path, text))
+    return make
+
+
+def test_stages_4_and_5_are_not_completed_before_the_decision_and_the_survey(seed_copy):
+    kpi = seed_copy(without_stages(SEED.read_text(encoding="utf-8"), 4, 5))
+    kpi("decide", CODE, "--date", "2021-04-20")  # stage 4 is not done: any date in the year
+    result = kpi("advance", CODE, "--date", "2021-04-09", ok=False)
+    assert "before the date of the committee's decision (2021-04-20)" in result.output
+    kpi("advance", CODE, "--date", "2021-04-20")
+    kpi("survey", CODE, "--approved-date", "2021-09-03")
+    result = kpi("advance", CODE, "--date", "2021-08-30", ok=False)
+    assert "before the date the survey was approved (2021-09-03)" in result.output
+    assert "before the date of the survey" not in result.output  # 2021-08-30 itself is fine
+    result = kpi("advance", CODE, "--date", "2021-08-29", ok=False)
+    assert "before the date of the survey (แบบฟอร์ม 5) (2021-08-30)" in result.output
+    kpi("advance", CODE, "--date", "2021-09-03")
+
+
+@pytest.mark.parametrize("args, says", [
+    (["propose", CODE, "--submitted", "2021-09-01"],
+     "the date the proposal was submitted cannot be 2021-09-01, after stage 3 (propose the project) was completed "
+     "(2021-02-08)"),
+    (["decide", CODE, "--date", "2021-09-29"],
+     "the date of the committee's decision cannot be 2021-09-29, after stage 4 (develop the innovation) was "
+     "completed (2021-04-09)"),
+    (["survey", CODE, "--date", "2021-09-01"], "after stage 5 (survey its use) was completed (2021-08-30)"),
+    (["survey", CODE, "--approved-date", "2021-09-02"], "the date the survey was approved cannot be 2021-09-02"),
+    (["idea", "select", CODE, "1", "--date", "2021-02-02"], "after stage 2 (select one idea) was completed"),
+    (["idea", "add", CODE, "ความคิดเห็นใหม่", "--date", "2021-01-05"],
+     "after stage 1 (collect ideas) was completed (2020-12-31)"),
+])
+def test_a_gate_fact_is_never_dated_after_its_stage(seed_copy, args, says):
+    result = seed_copy()(*args, ok=False)
+    assert says in result.output and "fix: give the date it happened, on or before" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["propose", CODE, "--submitted", "2021-02-05"],
+    ["decide", CODE, "--date", "2021-03-01"],
+    ["survey", CODE, "--approved-date", "2021-08-30"],
+    ["idea", "select", CODE, "1", "--date", "2021-01-25"],
+    ["idea", "add", CODE, "ความคิดเห็นที่ยังไม่มีวันที่"],
+])
+def test_a_gate_fact_dated_on_or_before_its_stage_is_recorded(seed_copy, args):
+    seed_copy()(*args)
+
+
 def test_dry_run_prints_the_diff_and_writes_nothing(repo):
     before = repo.read_bytes()
     result = runner.invoke(app, ["idea", "add", CODE, "ลดขั้นตอน", "--dry-run"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 0, result.output
     assert repo.read_bytes() == before
     assert "+    - id: 1\n+      title: ลดขั้นตอน\n" in result.stdout
@@ -281,6 +386,7 @@ def test_every_command_has_help_with_examples():
     for args in (["status"], ["advance"], ["idea", "add"], ["idea", "reported"], ["idea", "select"], ["idea", "list"],
                  ["propose"], ["decide"], ["activity"], ["evidence"], ["survey"], ["appeal"]):
         result = runner.invoke(app, [*args, "--help"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         assert result.exit_code == 0 and "Example" in result.output, args
 
 

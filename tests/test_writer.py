@@ -23,6 +23,13 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 runner = CliRunner()
 
 
+def invoke(*args: str):
+    """Run kpi; a crash is a failure, whatever the exit code (CliRunner catches the exception)."""
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
 def read(text: str):
     return yaml.load(text, Loader=yaml.CSafeLoader)
 
@@ -69,7 +76,7 @@ def test_a_command_that_records_what_is_already_there_writes_nothing(tmp_path, m
     path = make_repo(tmp_path, SEED_TEXT)
     monkeypatch.chdir(tmp_path)
     mtime = path.stat().st_mtime_ns
-    result = runner.invoke(app, ["idea", "select", CODE, "1"])
+    result = invoke("idea", "select", CODE, "1")
     assert result.exit_code == 0 and "nothing to change" in result.output
     assert path.read_text(encoding="utf-8") == SEED_TEXT and path.stat().st_mtime_ns == mtime
 
@@ -129,11 +136,64 @@ def test_crlf_line_ends_and_a_bom_are_kept(tmp_path, monkeypatch):
     path = make_repo(tmp_path, "")
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["idea", "add", CODE, "ความคิดเห็น"])
+    result = invoke("idea", "add", CODE, "ความคิดเห็น")
     assert result.exit_code == 0, result.output
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\n" not in raw.replace(b"\r\n", b"")
     assert raw.decode("utf-8-sig").replace("\r\n", "\n").startswith(text.split("innovation: {}")[0])
+
+
+def _mixed(text: str, crlf_lines: int) -> bytes:
+    """`text` with CRLF on its first `crlf_lines` lines and LF on the others."""
+    lines = text.splitlines(keepends=True)
+    return "".join(line.replace("\n", "\r\n") if i < crlf_lines else line for i, line in enumerate(lines)).encode()
+
+
+def _without(raw: bytes, added: bytes) -> bytes:
+    assert raw.count(added) == 1, added
+    return raw.replace(added, b"", 1)
+
+
+def test_mixed_line_ends_do_not_block_the_commands_and_stay_as_they_were(tmp_path, monkeypatch):
+    """CRLF on the first 5 lines only (an editor that touched the header): every recording command
+    used to be refused with "changed on disk", forever."""
+    path = make_repo(tmp_path, "")
+    original = _mixed(reset_seed(SEED_TEXT), 5)
+    path.write_bytes(original)
+    monkeypatch.chdir(tmp_path)
+    for i in range(10):
+        result = invoke("idea", "add", CODE, f"ความคิดเห็นที่ {i + 1}")
+        assert result.exit_code == 0, result.output
+    result = invoke("advance", CODE, "--date", "2020-12-31")
+    assert result.exit_code == 0, result.output
+    raw = path.read_bytes()
+    assert raw.split(b"\n")[:5] == original.split(b"\n")[:5] and raw.count(b"\r\n") == 5  # each line kept its own
+    assert b"innovation:\n  ideas:\n    - id: 1\n" in raw and b"      completed: 2020-12-31\n" in raw  # the dominant LF
+    assert read(raw.decode())["innovation"]["stages"] == [{"stage": 1, "completed": dt.date(2020, 12, 31)}]
+
+
+def test_an_edit_keeps_each_untouched_line_end_byte_for_byte(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"a: 1\r\nb:\n  c: 2\r\n# note\r\nd: 4\n")
+    snapshot = writer.read(path)
+    assert snapshot.newline == "\r\n" and snapshot.decoded == "a: 1\r\nb:\n  c: 2\r\n# note\r\nd: 4\n"
+    assert snapshot.encode(snapshot.text) == path.read_bytes()
+    new = edit_text(snapshot.text, [Set(("b", "e"), 3), Set(("a",), 9)])
+    # changed in place: its own line end; new: the dominant CRLF; the others: as they were
+    assert snapshot.encode(new) == b"a: 9\r\nb:\n  c: 2\r\n  e: 3\r\n# note\r\nd: 4\n"
+
+
+def test_a_dominant_crlf_file_gets_crlf_for_new_lines(tmp_path, monkeypatch):
+    text = reset_seed(SEED_TEXT)
+    path = make_repo(tmp_path, "")
+    original = _mixed(text, len(text.splitlines()) - 3)  # LF on the last three lines only
+    path.write_bytes(original)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("idea", "add", CODE, "ความคิดเห็น")
+    assert result.exit_code == 0, result.output
+    raw = path.read_bytes()
+    assert _without(raw, "    - id: 1\r\n      title: ความคิดเห็น\r\n".encode()).replace(
+        b"  ideas:\r\n", b"", 1).replace(b"innovation:\r\n", b"innovation: {}\r\n", 1) == original
 
 
 def test_a_lost_comment_is_refused_not_written(monkeypatch):

@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from ..cli import app
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import complete_code, errors_as_messages, examples, fail, use_color
 
 
@@ -28,7 +28,9 @@ EPILOG = examples(
     ("kpi score 0406-0772 -q 2 --format json", _("for machines: see docs/scoring.md")),
     ("kpi score --agency 0406 --quarter 4", _("the agency's weighted result")),
     ("kpi score --all --quarter 4 --year 2564", _("every indicator, one table, for the evaluators")),
-    note=_("Exit codes: 0 done, 1 unknown code or invalid file, 2 usage errors (e.g. --quarter 5)."))
+    note=_("Exit codes: 0 done; 1 unknown code, agency or year, or an invalid file (with --agency and --all the "
+           "table is still printed, without the invalid files, and their problems go to stderr); 2 usage errors "
+           "(e.g. --quarter 5)."))
 
 
 @app.command(
@@ -239,43 +241,66 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
     return year, [f for f in files if f.parent.name == str(year)]
 
 
-def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]]]:
-    """(indicators, [(code, path, why)] of files that cannot be scored)."""
+def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]], list]:
+    """(indicators, [(code, path, why)] of files that cannot be scored, the problems of those files)."""
     from ..repo import InvalidIndicator, open_indicator
 
-    opened, unusable = [], []
+    opened, unusable, problems = [], [], []
     for f in files:
         try:
             opened.append(open_indicator(f))
         except InvalidIndicator as exc:
             unusable.append((f.stem, exc.path, _("invalid file: {error}; run `kpi validate {path}`").format(
                 error=exc, path=exc.path)))
-    return opened, unusable
+            problems += exc.problems
+    return opened, unusable, problems
+
+
+def _refuse_invalid(unusable: list[tuple[str, str, str]], problems: list, agency: str | None) -> None:
+    """After the table: an invalid file makes the run fail (exit 1), its problems printed as
+    `kpi validate` prints them."""
+    if not unusable:
+        return
+    from ..report import format_text
+
+    sys.stderr.write(format_text(problems, len(unusable), color=use_color(sys.stderr)))
+    n, codes = len(unusable), ", ".join(code for code, _path, _why in unusable)
+    message = ngettext("{n} indicator file of agency {agency} is invalid ({codes}): the weighted result leaves "
+                       "it out, so it is not the agency's result",
+                       "{n} indicator files of agency {agency} are invalid ({codes}): the weighted result leaves "
+                       "them out, so it is not the agency's result", n) if agency is not None else \
+        ngettext("{n} indicator file is invalid and has no score ({codes})",
+                 "{n} indicator files are invalid and have no score ({codes})", n)
+    raise fail(message.format(n=n, agency=agency, codes=codes),
+               fix=_("correct the errors above (`kpi validate {paths}`), then run kpi score again").format(
+                   paths=" ".join(path for _code, path, _why in unusable)))
 
 
 def _score_many(agency: str | None, quarter: int | None, year: int | None, fmt: Format) -> None:
     from ..scoring import agency_score, score_indicator
 
     year, files = _year_files(year, agency)
-    opened, unusable = _open_all(files)
+    opened, unusable, problems = _open_all(files)
     quarter, source = _pick_quarter(quarter, year)
+    listed = [{"code": c, "path": p, "reason": why} for c, p, why in unusable]
     if agency is not None:
         result = agency_score([o.model for o in opened], agency, year, quarter,
                               [(code, why) for code, _path, why in unusable], _agency_name(opened, agency))
         if fmt is Format.json:
-            _print_json({**result.to_dict(), "quarter_from": source})
+            _print_json({**result.to_dict(), "unusable": listed, "quarter_from": source})
         else:
             _print_agency(result, {o.model.code: o.model for o in opened})
-        return
-    scores = [score_indicator(o.model, quarter) for o in opened]
-    if fmt is Format.json:
-        from ..scoring import JSON_VERSION
-
-        _print_json({"version": JSON_VERSION, "kind": "all", "fiscal_year": year, "quarter": quarter,
-                     "quarter_from": source, "indicators": [s.summary_dict() for s in scores],
-                     "unusable": [{"code": c, "path": p, "reason": why} for c, p, why in unusable]})
     else:
-        _print_all(year, quarter, scores, unusable)
+        scores = [score_indicator(o.model, quarter) for o in opened]
+        if fmt is Format.json:
+            from ..scoring import JSON_VERSION
+
+            _print_json({"version": JSON_VERSION, "kind": "all", "fiscal_year": year, "quarter": quarter,
+                         "quarter_from": source, "indicators": [s.summary_dict() for s in scores],
+                         "unusable": listed})
+        else:
+            _print_all(year, quarter, scores, unusable)
+    _refuse_invalid(unusable, problems, agency)
 
 
 def _agency_name(opened, agency: str) -> str | None:

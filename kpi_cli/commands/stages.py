@@ -154,7 +154,8 @@ def _print_status(st) -> None:
         'kpi advance 0406-0772 --to 4 --date 2021-04-09 --evidence "คำสั่ง สปท. ที่ 4/2564" --evidence "กท 0406/2006"',
         'kpi advance 0406-0772 --date 2021-08-30 --evidence "ฝบ. 634/2564" --dry-run',
         note=_("Refused (exit 1, file untouched): skipping a stage, going back, a date before the previous "
-               "stage's or outside the fiscal year, a finished project, a gate that does not hold.")))
+               "stage's, before a dated fact the gate relies on (e.g. the proposal's submission for stage 3) or "
+               "outside the fiscal year, a finished project, a gate that does not hold.")))
 def advance(
     code: Code,
     date: Annotated[str, typer.Option("--date", help=_("The day the stage was completed, YYYY-MM-DD (Common Era)."),
