@@ -7,6 +7,7 @@ amendments recorded; narrative text edited (summarised). Pure: the CLI formats t
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,10 +187,26 @@ def _amendments(old, new) -> list[str]:
     return out
 
 
-def compare(path: str, old_text: str | None, new_text: str | None) -> IndicatorDiff | None:
+# what one side of a file is (see `compare`)
+FILE = "file"  # a file whose text was read
+LINK = "link"  # a symbolic link: its text is where it leads, and kpi diff does not follow it
+BROKEN = "broken"  # a file that could not be read as UTF-8 text: `kpi validate` says why
+
+
+def compare(path: str, old_text: str | None, new_text: str | None, *,
+            old_kind: str = FILE, new_kind: str = FILE) -> IndicatorDiff | None:
+    """The change of one file from `old_text` to `new_text` (None: absent on that side); None when
+    nothing changed. A side that is a link or not UTF-8 (its kind) is no indicator: `invalid`."""
     m = _CODE_PATH.search(path)
     fy, code = (int(m.group(1)), m.group(2)) if m else (0, Path(path).stem)
-    old, new = _model(old_text, Path(path)), _model(new_text, Path(path))
+    if old_text == new_text and (old_kind == new_kind or old_text is None):
+        return None
+    old = _model(old_text, Path(path)) if old_kind == FILE else None
+    new = _model(new_text, Path(path)) if new_kind == FILE else None
+    if new_text is not None and LINK in (new_kind, old_kind if old_text is not None else FILE):
+        note = _("the new version is a symbolic link: kpi diff does not follow links") if new_kind == LINK else \
+            _("the old version is a symbolic link: kpi diff does not follow links")
+        return IndicatorDiff(code, fy, path, "invalid", title=(new or old).title if (new or old) else "", note=note)
     if old_text is None and new_text is not None:
         d = IndicatorDiff(code, fy, path, "added", title=new.title if new else "")
         d.stage_after = _last_stage(new)
@@ -198,8 +215,6 @@ def compare(path: str, old_text: str | None, new_text: str | None) -> IndicatorD
         return d
     if new_text is None:
         return IndicatorDiff(code, fy, path, "removed", title=old.title if old else "", stage_before=_last_stage(old))
-    if old_text == new_text:
-        return None
     if old is None or new is None:
         note = _("the new version does not validate: see `kpi validate`") if new is None else \
             _("the old version does not validate: see `kpi validate`")
@@ -212,32 +227,83 @@ def compare(path: str, old_text: str | None, new_text: str | None) -> IndicatorD
     return None if d.empty else d
 
 
+def _decode(raw: bytes) -> tuple[str, str]:
+    """(text, kind) of a file's bytes: a file that is not UTF-8 is BROKEN (`kpi validate` says so)."""
+    try:
+        return raw.decode("utf-8"), FILE
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace"), BROKEN
+
+
+def _read_working(path: Path) -> tuple[str, str] | None:
+    """(text, kind) of a file of the working tree; None when it is no file (a folder, gone)."""
+    if path.is_symlink():
+        return os.readlink(path), LINK
+    if not path.is_file():
+        return None
+    try:
+        return _decode(path.read_bytes())
+    except OSError:  # unreadable: `kpi validate` reports it
+        return "", BROKEN
+
+
+def _working_files(root: Path, top: Path) -> dict[str, Path]:
+    """The indicator files of the working tree under `root`, by their path relative to `top`. Nothing is
+    resolved: a link is listed where it is, and folders that look like files are left out."""
+    from .gitutil import in_repository
+
+    out = {}
+    for p in root.glob("*/*.yaml"):
+        if p.is_dir() and not p.is_symlink():
+            continue
+        rel = in_repository(p, top)
+        if rel is not None and _CODE_PATH.search(rel):
+            out[rel] = p
+    return out
+
+
 def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
     """Compare the indicators at git revision `base` with `head` (None: the working tree)."""
-    from .gitutil import git, list_files, toplevel
+    from .gitutil import GitError, blobs, in_repository, require_revision, toplevel, tree_entries
     from .validate import find_indicators_dir
 
     top = toplevel(cwd)
+    for rev in (base, head):
+        if rev is not None:
+            require_revision(rev, cwd)
     root = find_indicators_dir(cwd)
     if root is None:
         from .validate import NoIndicators
 
         raise NoIndicators()
-    before = {p for p in list_files(base, root, cwd) if _CODE_PATH.search(p)}
-    if head is None:
-        after = {p.resolve().relative_to(top.resolve()).as_posix() for p in root.glob("*/*.yaml")}
-        after = {p for p in after if _CODE_PATH.search(p)}
-    else:
-        after = {p for p in list_files(head, root, cwd) if _CODE_PATH.search(p)}
+    root_rel = in_repository(root, top)
+    if root_rel is None:
+        raise GitError(_("{folder} is outside the git repository at {top}").format(folder=root, top=top),
+                       _("run kpi diff inside the repository that holds the indicators"))
 
-    def read(rev: str | None, rel: str) -> str:
-        if rev is None:
-            return (top / rel).read_text(encoding="utf-8", errors="replace")
-        return git(["show", f"{rev}:{rel}"], top)
+    def at(rev: str) -> dict:
+        return {e.path: e for e in tree_entries(rev, [root_rel], top) if _CODE_PATH.search(e.path)}
+
+    before = at(base)
+    after = at(head) if head is not None else _working_files(root, top)
+    if head is not None:  # the same file on both sides: nothing to read
+        same = {rel for rel in before.keys() & after.keys()
+                if (before[rel].mode, before[rel].blob) == (after[rel].mode, after[rel].blob)}
+        before = {rel: e for rel, e in before.items() if rel not in same}
+        after = {rel: e for rel, e in after.items() if rel not in same}
+    contents = blobs(list(before.values()) + (list(after.values()) if head is not None else []), top)
+
+    def read_entry(entry) -> tuple[str, str]:
+        raw = contents[entry.blob]
+        return (raw.decode("utf-8", errors="replace"), LINK) if entry.is_link else _decode(raw)
 
     changes = []
-    for rel in sorted(before | after):
-        d = compare(rel, read(base, rel) if rel in before else None, read(head, rel) if rel in after else None)
+    for rel in sorted(before.keys() | after.keys()):
+        old, new = before.get(rel), after.get(rel)
+        old_side = read_entry(old) if old is not None else None
+        new_side = (read_entry(new) if head is not None else _read_working(new)) if new is not None else None
+        d = compare(rel, old_side[0] if old_side else None, new_side[0] if new_side else None,
+                    old_kind=old_side[1] if old_side else FILE, new_kind=new_side[1] if new_side else FILE)
         if d is not None:
             changes.append(d)
     return DiffReport(base, head or WORKING_TREE, changes)

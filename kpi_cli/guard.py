@@ -41,6 +41,17 @@ def audited_changes(old, new) -> list[Finding]:
     known = {_amendment_key(a) for a in old.amendments}
     covered = {q for a in new.amendments if _amendment_key(a) not in known for q in a.quarters}
     findings = []
+    kept = {row.quarter for row in new.quarters}
+    for before in old.quarters:
+        if before.quarter in kept or before.quarter in covered:
+            continue
+        if _assessed(before) or before.audited:
+            message = _("quarter {quarter} was assessed: its row was removed without an amendment") \
+                if _assessed(before) else _("quarter {quarter} is audited: its row was removed without an amendment")
+            findings.append(Finding(
+                "audited-change", message.format(quarter=before.quarter), ("quarters",), key=True,
+                fix=_("record the amendment with `quarters: [{quarter}]`, or restore the quarter").format(
+                    quarter=before.quarter)))
     for i, row in enumerate(new.quarters):
         before = old.quarter(row.quarter)
         if before is None or row.quarter in covered:
@@ -70,15 +81,17 @@ def audited_changes(old, new) -> list[Finding]:
 
 def check_against(base: str, files: list[Path], cwd: Path, display) -> list[Problem]:
     """Compare each indicator file with its version at `base`."""
-    from .gitutil import show
+    from .gitutil import files_at, require_revision
     from .loader import load, locate, parse_text
     from .model import Indicator
 
+    require_revision(base, cwd)  # a misspelt BASE must not pass as "every file is new"
+    past = files_at(base, files, cwd)  # GitError when git fails
     problems: list[Problem] = []
     for path in files:
-        old_text = show(base, path, cwd)
-        if old_text is None:
-            continue  # a new file has no past
+        if path not in past:
+            continue  # a new file, or one outside the repository, has no past
+        old_text = past[path].decode("utf-8", errors="replace")
         try:
             old_data = parse_text(old_text, path, [])
             old = Indicator.model_validate(old_data) if isinstance(old_data, dict) else None

@@ -25,21 +25,28 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    """A throw-away repository of indicators: main holds the seed with stage 4 as the last stage done."""
-    root = tmp_path / "r"
-    (root / "indicators" / "2564").mkdir(parents=True)
+def make_repo(root: Path, folder: str = "") -> Path:
+    """A repository at `root` whose indicators/ lives in `folder`: main holds the seed with stage 4 as
+    the last stage done; the branch `change` is checked out. Returns the folder that holds indicators/."""
+    base = root / folder
+    (base / "indicators" / "2564").mkdir(parents=True)
     for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(REPO / "indicators" / name, root / "indicators")
+        shutil.copy(REPO / "indicators" / name, base / "indicators")
     text = SEED.read_text(encoding="utf-8")
     start = text.index("    - stage: 5\n")
     end = text.index("\namendments:")
-    (root / "indicators" / "2564" / "0406-0772.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    (base / "indicators" / "2564" / "0406-0772.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
     git(root, "checkout", "-qb", "change")
+    return base
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A throw-away repository of indicators (see make_repo), the current folder."""
+    root = make_repo(tmp_path / "r")
     monkeypatch.chdir(root)
     return root
 
@@ -196,3 +203,149 @@ def test_pre_commit_hook_fails_a_staged_bad_file(repo):
     git(repo, "checkout", "HEAD", "--", "indicators/2564/0406-0772.yaml")
     proc = subprocess.run(["pre-commit", "run"], cwd=repo, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --- what the reviewer found: damage in the repository, bad revisions, Thai folder names --------------------
+
+def diff_json(*args: str) -> dict:
+    result = runner.invoke(app, ["diff", *args, "--format", "json"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return json.loads(result.stdout)
+
+
+def test_diff_reports_a_committed_non_utf8_file_as_invalid(repo):
+    path = repo / "indicators" / "2564" / "0406-0772.yaml"
+    thai = path.read_text(encoding="utf-8")
+    path.write_bytes(thai.encode("tis-620", errors="replace"))  # saved by an old Thai editor
+    (repo / "indicators" / "2564" / "0406-0001.yaml").write_bytes(
+        (REPO / "tests" / "fixtures" / "valid" / "2564" / "0406-0001.yaml").read_text(encoding="utf-8")
+        .encode("tis-620", errors="replace"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "TIS-620")
+    for args in (("main", "HEAD"), ("main",)):  # the revision, and the same files in the working tree
+        by_code = {d["code"]: d for d in diff_json(*args)["indicators"]}
+        assert by_code["0406-0772"]["status"] == "invalid" and "kpi validate" in by_code["0406-0772"]["note"]
+        assert by_code["0406-0001"]["note"] and "kpi validate" in by_code["0406-0001"]["note"]
+    # and back to UTF-8: the old version is the one that does not validate
+    path.write_text(thai, encoding="utf-8")
+    (d,) = [d for d in diff_json("HEAD")["indicators"] if d["code"] == "0406-0772"]
+    assert d["status"] == "invalid" and "old version" in d["note"]
+
+
+def test_diff_skips_a_folder_named_like_an_indicator(repo):
+    folder = repo / "indicators" / "2564" / "0406-0999.yaml"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not an indicator\n", encoding="utf-8")
+    assert diff_json("main")["indicators"] == []
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "folder")
+    assert diff_json("main", "HEAD")["indicators"] == []
+    assert diff_json("main")["indicators"] == []
+
+
+def test_diff_reports_links_instead_of_following_them_outside(repo, tmp_path):
+    outside = tmp_path / "outside.yaml"
+    shutil.copy(REPO / "tests" / "fixtures" / "valid" / "2564" / "0406-0001.yaml", outside)
+    (repo / "indicators" / "2564" / "x.yaml").symlink_to(outside)  # not named like an indicator: skipped
+    (repo / "indicators" / "2564" / "0406-0001.yaml").symlink_to(outside)
+    (d,) = diff_json("main")["indicators"]
+    assert (d["code"], d["status"]) == ("0406-0001", "invalid") and "link" in d["note"]
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "links")
+    (d,) = diff_json("main", "HEAD")["indicators"]
+    assert (d["code"], d["status"]) == ("0406-0001", "invalid") and "link" in d["note"]
+    assert diff_json("HEAD")["indicators"] == []  # the same link on both sides: nothing changed
+
+
+def test_an_unknown_base_revision_is_a_usage_error(repo):
+    for args in (["validate", "--against", "nosuchrev"], ["diff", "nosuchrev"], ["diff", "main", "nosuchrev"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output, result.exception)
+        assert "nosuchrev" in result.output and "git log" in result.output
+
+
+def test_against_a_git_failure_is_an_error_not_a_new_file(repo):
+    blob = git(repo, "rev-parse", "main:indicators/2564/0406-0772.yaml").strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # a damaged clone
+    result = runner.invoke(app, ["validate", "--against", "main"])
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert "git cat-file" in result.output and blob in result.output
+
+
+def test_against_guards_a_removed_assessed_quarter(repo):
+    path = repo / "indicators" / "2564" / "0406-0772.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("  - quarter: 3\n"), text.index("  - quarter: 4\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")  # quarter 3 was assessed (100, 100 / 100)
+    result = runner.invoke(app, ["validate", "--against", "main", "--format", "json"])
+    guarded = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "audited-change"]
+    assert result.exit_code == 1 and len(guarded) == 1
+    assert guarded[0]["line"] == 24 and "quarter 3" in guarded[0]["message"]  # the `quarters:` key
+    edit(repo, "amendments:\n", "amendments:\n  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
+                                "    outcome: accepted\n    quarters: [3]\n")
+    result = runner.invoke(app, ["validate", "--against", "main", "--format", "json"])
+    assert not [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "audited-change"]
+
+
+def test_against_guards_a_removed_audited_quarter(repo):
+    # quarter 2 is audited but not assessed yet (0 with 0 / 0): its performance is history all the same
+    edit(repo, "    sub_scores: [0, 0]           # 0 / 0: not assessed (yet)\n",
+         "    sub_scores: [0, 0]           # 0 / 0: not assessed (yet)\n    audited: true\n")
+    git(repo, "commit", "-qam", "Q2 audited")
+    path = repo / "indicators" / "2564" / "0406-0772.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("  - quarter: 2\n"), text.index("  - quarter: 3\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--against", "HEAD", "--format", "json"])
+    guarded = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "audited-change"]
+    assert result.exit_code == 1 and [p["line"] for p in guarded] == [24]
+    assert "quarter 2 is audited" in guarded[0]["message"]
+
+
+def test_against_skips_a_file_outside_the_repository(repo, tmp_path):
+    elsewhere = make_indicators_copy(tmp_path / "elsewhere")
+    result = runner.invoke(app, ["validate", str(elsewhere), "--against", "HEAD"])
+    assert result.exit_code == 0, (result.output, result.exception)
+
+
+def make_indicators_copy(folder: Path) -> Path:
+    """A valid indicator file with its catalogues, in a folder that is no git repository."""
+    (folder / "indicators" / "2564").mkdir(parents=True)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(REPO / "indicators" / name, folder / "indicators")
+    return Path(shutil.copy(REPO / "tests" / "fixtures" / "valid" / "2564" / "0406-0001.yaml",
+                            folder / "indicators" / "2564"))
+
+
+@pytest.fixture
+def thai_repo(tmp_path, monkeypatch):
+    """A repository whose indicators live in a folder with a Thai name, which git quotes by default."""
+    base = make_repo(tmp_path / "r", "งาน")
+    monkeypatch.chdir(base)
+    return base
+
+
+def test_changed_finds_files_in_thai_folders(thai_repo):
+    edit(thai_repo, 'summary: ""', 'summary: "ดำเนินการครบทุกขั้นตอน"')
+    shutil.copy(REPO / "tests" / "fixtures" / "valid" / "2564" / "0406-0001.yaml",
+                thai_repo / "indicators" / "2564")  # untracked
+    result = runner.invoke(app, ["validate", "--changed", "HEAD", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"] == 2
+
+
+def test_diff_in_thai_folders(thai_repo):
+    edit(thai_repo, 'summary: ""', 'summary: "ดำเนินการครบทุกขั้นตอน"')
+    (d,) = diff_json("HEAD")["indicators"]
+    assert (d["code"], d["status"], d["path"]) == ("0406-0772", "changed", "งาน/indicators/2564/0406-0772.yaml")
+    git(thai_repo, "commit", "-qam", "summary")
+    (d,) = diff_json("main", "HEAD")["indicators"]
+    assert (d["code"], d["status"]) == ("0406-0772", "changed")
+
+
+def test_against_in_thai_folders(thai_repo):
+    edit(thai_repo, "    assessed: 100\n    sub_scores: [100, 100]\n    audited: true",
+         "    assessed: 95\n    sub_scores: [95, 100]\n    audited: true")
+    result = runner.invoke(app, ["validate", "--changed", "main", "--against", "main", "--format", "json"])
+    assert result.exit_code == 1
+    assert {p["rule"] for p in json.loads(result.stdout)["problems"]} == {"audited-change"}
