@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import _
 from ..problems import Finding
-from ..stages import LAST_STAGE, fiscal_window, gate
+from ..stages import LAST_STAGE, fiscal_window, gate, gate_facts
 from ..thai import looks_like_be_year
 from . import FileContext, describe, rule
 
@@ -117,3 +117,26 @@ def idea_selected(ctx: FileContext):
                           reported=inn.ideas_reported, listed=len(inn.ideas)),
                       ("innovation", "ideas_reported"),
                       fix=_("write ideas_reported: {listed}").format(listed=len(inn.ideas)))
+
+
+@rule("stage-date-facts", needs_model=True)
+def stage_date_facts(ctx: FileContext):
+    """A stage is not completed before the dated facts its gate relies on: the last dated idea
+    (stage 1), the selection (2), the proposal's submission (3), the committee's decision (4), the
+    survey and its approval (5).
+
+    Bad:  stage 3 `completed: 2021-02-01` with the proposal `submitted: 2021-02-08`
+    Good: stage 3 `completed: 2021-02-08` (or later)
+    """
+    inn = ctx.model.innovation
+    if inn is None:
+        return
+    for i, ev in enumerate(inn.stages):
+        for fact, when in gate_facts(ev.stage, inn):
+            if when > ev.completed:
+                yield Finding("stage-date-facts",
+                              _("stage {stage} is dated {date}, before {fact} ({fact_date})").format(
+                                  stage=ev.stage, date=ev.completed, fact=fact, fact_date=when),
+                              ("innovation", "stages", i, "completed"),
+                              fix=_("correct whichever date is wrong: the stage is completed on or after {fact_date}")
+                              .format(fact_date=when))
