@@ -251,3 +251,11 @@ def test_jobs_are_capped_by_the_files():
 
     assert _jobs(99999, 9) <= 9
     assert _jobs(1, 10_000) == 1
+
+
+def test_an_empty_tree_says_there_was_nothing_to_check(tmp_path, monkeypatch):
+    (tmp_path / "indicators").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert "no .yaml files were found" in result.output

@@ -70,6 +70,9 @@ def validate(
         progress.stop()
     name = pick_format(format.value)
     sys.stdout.write(FORMATTERS[name](result.problems, result.files, color=use_color()))
+    if result.files == 0 and not result.problems:
+        typer.echo(_("note: no .yaml files were found there; indicator files live in "
+                     "indicators/<fiscal year>/<code>.yaml (start one with `kpi new`)"), err=True)
     raise typer.Exit(result.exit_code(strict))
 
 
