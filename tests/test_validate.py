@@ -259,3 +259,10 @@ def test_an_empty_tree_says_there_was_nothing_to_check(tmp_path, monkeypatch):
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0
     assert "no .yaml files were found" in result.output
+
+
+def test_every_rule_is_documented():
+    docs = (REPO / "docs" / "indicator-format.md").read_text(encoding="utf-8") + \
+        (REPO / "docs" / "pull-requests.md").read_text(encoding="utf-8")
+    for rule_id in REGISTRY:
+        assert f"`{rule_id}`" in docs, f"{rule_id} is not in docs/indicator-format.md"
