@@ -9,7 +9,6 @@ as findings, never as an exception.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,7 +354,3 @@ def locate(path: Path, text: str | None, findings: list[Finding], display: str |
                 line, column = 1, 1
         problems.append(Problem(shown, line, column or 1, f.rule, f.level, f.message, f.fix))
     return problems
-
-
-def read_catalogue_dates(value: object) -> dt.date | None:  # small helper shared by rules
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None

@@ -28,6 +28,16 @@ runner = CliRunner()
 load_all()
 
 
+def valid_tree(tmp_path: Path, catalogues: bool = True) -> Path:
+    """A copy of the valid fixtures as an indicators/ folder, with the fixture catalogues."""
+    tree = tmp_path / "indicators"
+    shutil.copytree(VALID, tree)
+    if catalogues:
+        for name in ("agencies.yaml", "strategies.yaml"):
+            shutil.copy(HERE / "fixtures" / name, tree)
+    return tree
+
+
 def expectations(case: Path) -> set[tuple[str, int]]:
     files = [case] if case.is_file() else sorted(case.rglob("*.yaml"))
     found = set()
@@ -151,10 +161,7 @@ def test_unknown_option_is_a_usage_error():
 
 
 def test_symlink_outside_the_tree_is_not_followed(tmp_path):
-    tree = tmp_path / "indicators"
-    shutil.copytree(VALID, tree)
-    for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(HERE / "fixtures" / name, tree)
+    tree = valid_tree(tmp_path)
     secret = tmp_path / "outside.yaml"
     secret.write_text("code: 1\n")
     (tree / "2564" / "link.yaml").symlink_to(secret)
@@ -197,16 +204,14 @@ def test_parallel_run_finds_the_same_problems():
 
 
 def test_a_tree_without_catalogues_says_what_went_unchecked(tmp_path):
-    tree = tmp_path / "indicators"
-    shutil.copytree(VALID, tree)
+    tree = valid_tree(tmp_path, catalogues=False)
     (problem,) = validate([tree]).problems
     assert problem.rule == "catalogue" and problem.level.value == "warning"
     assert "not checked" in problem.message
 
 
 def test_a_lone_strategies_catalogue_is_not_read_as_an_indicator(tmp_path):
-    tree = tmp_path / "indicators"
-    shutil.copytree(VALID, tree)
+    tree = valid_tree(tmp_path, catalogues=False)
     shutil.copy(HERE / "fixtures" / "strategies.yaml", tree)
     problems = validate([tree]).problems
     assert [(p.rule, p.path.endswith("agencies.yaml")) for p in problems] == [("catalogue", True)]
@@ -214,10 +219,7 @@ def test_a_lone_strategies_catalogue_is_not_read_as_an_indicator(tmp_path):
 
 
 def test_thai_digit_codes_are_refused(tmp_path):
-    tree = tmp_path / "indicators"
-    shutil.copytree(VALID, tree)
-    for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(HERE / "fixtures" / name, tree)
+    tree = valid_tree(tmp_path)
     path = tree / "2564" / "0406-0001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('code: "0406-0001"', 'code: "๐๔๐๖-๐๐๐๑"'),
                     encoding="utf-8")
@@ -227,10 +229,7 @@ def test_thai_digit_codes_are_refused(tmp_path):
 
 
 def test_huge_and_non_finite_figures_are_problems_not_crashes(tmp_path):
-    tree = tmp_path / "indicators"
-    shutil.copytree(VALID, tree)
-    for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(HERE / "fixtures" / name, tree)
+    tree = valid_tree(tmp_path)
     path = tree / "2564" / "0406-0001.yaml"
     text = path.read_text(encoding="utf-8")
     for bad in ("9" * 400, ".nan", ".inf", "-1e300"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from ..i18n import _
 from ..problems import Finding, Level
@@ -115,17 +115,6 @@ class Summary:
 
 
 # --- helpers shared by rules -------------------------------------------------------------
-
-def walk(obj, loc: tuple = ()) -> Iterator[tuple[tuple, object]]:
-    """Every value of a parsed document with its location."""
-    yield loc, obj
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from walk(v, loc + (k,))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from walk(v, loc + (i,))
-
 
 def leaves(data) -> list[tuple[tuple, object]]:
     """Every scalar (not dict or list) of a document with its location, in document order."""
