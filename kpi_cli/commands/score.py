@@ -1,7 +1,5 @@
 """`kpi score`: quarterly scores computed by each file's rule, beside the official figures."""
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import os
@@ -107,13 +105,15 @@ def _print_json(doc: dict) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-def _console():
-    from rich.console import Console
+def _printer():
+    """Lines and tables for stdout: as wide as the terminal ($COLUMNS, else 160 columns when piped), in
+    color when use_color() says so. Plain text, not rich: importing rich costs more than the command."""
+    import shutil
 
-    color = use_color()
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
-    return Console(highlight=False, no_color=not color, force_terminal=color or None, width=width,
-                   emoji=False, markup=False)
+    from ..textgrid import Printer
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+    return Printer(width, color=use_color())
 
 
 def _n(value, decimals: int = 2) -> str:
@@ -146,33 +146,31 @@ def _score_cell(score, level) -> str:
 
 
 def _print_indicator(ind, result) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     from ..scoring import describe_rule
+    from ..textgrid import Table
 
-    console = _console()
+    out = _printer()
     example = "  " + _("[example / ตัวอย่าง]") if ind.example else ""
-    console.print(Text(f"{ind.code}  {ind.title}{example}", style="bold"))
+    out.line(f"{ind.code}  {ind.title}{example}", style="bold")
     weight = f" · น้ำหนัก {_plain(result.weight)}%" if result.weight is not None else ""
-    console.print(f"ปีงบประมาณ {ind.fiscal_year} · หน่วยงาน {ind.agency} · หน่วย {result.unit}{weight}")
-    console.print(_("rule: {rule}").format(rule=describe_rule(ind.scoring)))
+    out.line(f"ปีงบประมาณ {ind.fiscal_year} · หน่วยงาน {ind.agency} · หน่วย {result.unit}{weight}")
+    out.line(_("rule: {rule}").format(rule=describe_rule(ind.scoring)))
     for part in getattr(ind.scoring, "parts", ()):
         rule = describe_rule(part.rule)
         if part.target is not None:
             rule = _("{rule}, target {target}").format(rule=rule, target=_plain(part.target))
-        console.print(f"      {part.key} {part.name}: {rule}")
+        out.line(f"      {part.key} {part.name}: {rule}")
     for a in ind.amendments:
         if a.outcome == "accepted" and a.scoring is not None and a.effective is not None:
-            console.print("      " + _("from {date} ({letter}): {rule}").format(date=a.effective, letter=a.letter,
-                                                                               rule=describe_rule(a.scoring)))
+            out.line("      " + _("from {date} ({letter}): {rule}").format(date=a.effective, letter=a.letter,
+                                                                          rule=describe_rule(a.scoring)))
 
-    table = Table(show_lines=False, header_style="bold")
+    table = Table(header_style="bold")
     for header, justify in (("ไตรมาส\nquarter", "center"), ("เป้าหมาย\ntarget", "right"),
                             ("ผลงาน\nreported", "right"), ("ผลงาน\ncomputed", "right"),
                             ("คะแนน\ncomputed", "right"), ("ผลประเมิน\nofficial", "right"),
                             ("2.1 / 2.2", "center"), ("หมายเหตุ\nnotes", "left")):
-        table.add_column(header, justify=justify, overflow="fold")
+        table.add_column(header, justify=justify)
     for q in result.quarters:
         assessed, subs = _official(q)
         note = _note(q)
@@ -182,8 +180,8 @@ def _print_indicator(ind, result) -> None:
         for p in q.parts:
             table.add_row(f"└ {p.key}", _n(p.target), _n(p.performance), "", _score_cell(p.score, p.level), "", "",
                           f"{p.name}: {_n(p.earned)} / {_plain(p.points)} คะแนน", style="dim")
-    console.print(table)
-    console.print(Text(_last_line(result), style="bold"))
+    out.table(table)
+    out.line(_last_line(result), style="bold")
 
 
 def _note(q) -> str:
@@ -312,40 +310,39 @@ def _agency_name(opened, agency: str) -> str | None:
 
 
 def _print_agency(result, models: dict) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    from ..textgrid import Table
 
-    console = _console()
-    console.print(Text(f"หน่วยงาน {result.agency} {result.name or ''} · ปีงบประมาณ {result.fiscal_year} · "
-                       f"ไตรมาส {result.quarter}", style="bold"))
+    out = _printer()
+    out.line(f"หน่วยงาน {result.agency} {result.name or ''} · ปีงบประมาณ {result.fiscal_year} · "
+             f"ไตรมาส {result.quarter}", style="bold")
     table = Table(header_style="bold")
     for header, justify in (("รหัส\ncode", "left"), ("ตัวชี้วัด\nindicator", "left"), ("น้ำหนัก %\nweight", "right"),
                             ("คะแนน\ncomputed", "right"), ("ถ่วงน้ำหนัก\nweighted", "right"),
                             ("ผลประเมิน\nofficial", "right")):
-        table.add_column(header, justify=justify, overflow="fold", max_width=60 if header.startswith("ตัว") else None)
+        table.add_column(header, justify=justify, max_width=60 if header.startswith("ตัว") else None)
     for item in result.counted:
         official = NOT_ASSESSED if item.not_assessed else _plain(item.assessed)
         table.add_row(item.code, _title(models.get(item.code), item.title), _plain(item.weight), _n(item.score),
                       _n(item.weighted), official)
-    console.print(table)
+    out.table(table)
     if result.without_data:
-        console.print(Text(_("ไม่มีข้อมูล (without data, not in the result):"), style="bold"))
+        out.line(_("ไม่มีข้อมูล (without data, not in the result):"), style="bold")
         for item in result.without_data:
             weight = f" (น้ำหนัก {_plain(item.weight)}%)" if item.weight is not None else ""
-            console.print(f"  {item.code} {_title(models.get(item.code), item.title)}{weight}: {item.missing}")
+            out.line(f"  {item.code} {_title(models.get(item.code), item.title)}{weight}: {item.missing}")
     if result.score is None:
-        console.print(Text(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): none — "
-                             "no indicator has both a score and a weight").format(quarter=result.quarter),
-                           style="bold"))
+        out.line(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): none — "
+                   "no indicator has both a score and a weight").format(quarter=result.quarter),
+                 style="bold")
         return
     official = _(" · ผลประเมิน (official, assessed only): {score}").format(score=_n(result.official_score)) \
         if result.official_score is not None else _(" · ผลประเมิน (official): {score}").format(score=NOT_ASSESSED)
-    console.print(Text(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): {score} over {n} indicator(s), "
-                         "weights {weights}%{official}").format(quarter=result.quarter, score=_n(result.score),
-                                                                n=len(result.counted),
-                                                                weights=_plain(result.weights_total),
-                                                                official=official),
-                       style="bold"))
+    out.line(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): {score} over {n} indicator(s), "
+               "weights {weights}%{official}").format(quarter=result.quarter, score=_n(result.score),
+                                                      n=len(result.counted),
+                                                      weights=_plain(result.weights_total),
+                                                      official=official),
+             style="bold")
 
 
 def _title(ind, fallback: str) -> str:
@@ -355,19 +352,18 @@ def _title(ind, fallback: str) -> str:
 
 
 def _print_all(year: int, quarter: int, scores, unusable) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    from ..textgrid import Table
 
-    console = _console()
-    console.print(Text(_("ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ {year} · ไตรมาส {quarter}").format(
-        year=year, quarter=quarter), style="bold"))
+    out = _printer()
+    out.line(_("ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ {year} · ไตรมาส {quarter}").format(
+        year=year, quarter=quarter), style="bold")
     table = Table(header_style="bold")
     for header, justify, width in (("รหัส\ncode", "left", None), ("ตัวชี้วัด\nindicator", "left", 48),
                                    ("วิธี\nrule", "left", None), ("น้ำหนัก %\nweight", "right", None),
                                    ("เป้าหมาย\ntarget", "right", None), ("ผลงาน\nreported", "right", None),
                                    ("คะแนน\ncomputed", "right", None), ("ผลประเมิน\nofficial", "right", None),
                                    ("หมายเหตุ\nnotes", "left", 40)):
-        table.add_column(header, justify=justify, overflow="fold", max_width=width)
+        table.add_column(header, justify=justify, max_width=width)
     differ = 0
     for s in scores:
         q = s.current
@@ -378,9 +374,9 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
                       _score_cell(q.score, q.level), assessed, _note(q), style="yellow" if q.differs else None)
     for code, path, why in unusable:
         table.add_row(code, path, "-", "-", "-", "-", "-", "-", why, style="red")
-    console.print(table)
+    out.table(table)
     scored = sum(s.score is not None for s in scores)
-    console.print(Text(_("{total} indicator(s): {scored} scored, {unscored} without a score, {invalid} invalid, "
-                         "{differ} differ from the official figures").format(
-                           total=len(scores) + len(unusable), scored=scored, unscored=len(scores) - scored,
-                           invalid=len(unusable), differ=differ), style="bold"))
+    out.line(_("{total} indicator(s): {scored} scored, {unscored} without a score, {invalid} invalid, "
+               "{differ} differ from the official figures").format(
+                 total=len(scores) + len(unusable), scored=scored, unscored=len(scores) - scored,
+                 invalid=len(unusable), differ=differ), style="bold")
