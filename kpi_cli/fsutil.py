@@ -88,20 +88,33 @@ def make_folder(path: Path, display: str | None = None) -> None:
         raise cannot_write(Path(path), exc, display) from None
 
 
-def write_bytes(path: Path, data: bytes, *, display: str | None = None, durable: bool = False) -> None:
+def write_bytes(path: Path, data: bytes, *, display: str | None = None, durable: bool = False,
+                keep_same: bool = False) -> bool:
     """Write `data` as the file `path`, creating its folder; a reader never sees half a file.
 
     `durable`: fsync the file and its folder before returning (indicator files; not every page
-    of a site). Raises CannotWrite, never OSError.
+    of a site). `keep_same`: leave a file that holds `data` already untouched, modification time
+    included (pages of a site rendered again). Whether the file was written; raises CannotWrite,
+    never OSError.
     """
     path = Path(path)
     try:
-        _write(path, data, durable)
+        return _write(path, data, durable, keep_same)
     except OSError as exc:
         raise cannot_write(path, exc, display) from None
 
 
-def _write(path: Path, data: bytes, durable: bool) -> None:
+def _same_content(path: Path, size: int, data: bytes) -> bool:
+    if size != len(data):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size + 1) == data
+    except OSError:
+        return False
+
+
+def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False) -> bool:
     try:
         st = os.stat(path)  # through links: what would be written
     except FileNotFoundError:
@@ -110,9 +123,12 @@ def _write(path: Path, data: bytes, durable: bool) -> None:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if st is not None and not stat.S_ISREG(st.st_mode):
         _write_in_place(path, data)  # a device, FIFO or socket: never replace it
-        return
+        return True
+    if keep_same and st is not None and _same_content(path, st.st_size, data):
+        return False
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path  # keep the link
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if st is None and not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(st.st_mode) if st is not None else new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -121,7 +137,10 @@ def _write(path: Path, data: bytes, durable: bool) -> None:
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # mkstemp makes 0600
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -130,6 +149,7 @@ def _write(path: Path, data: bytes, durable: bool) -> None:
         from .writer import _fsync_folder
 
         _fsync_folder(target.parent)
+    return True
 
 
 def _write_in_place(path: Path, data: bytes) -> None:

@@ -10,15 +10,14 @@ as findings, never as an exception.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .i18n import N_, _
-from .problems import Finding, Level, Problem
+from .problems import Finding, Problem
+from .source import MAX_BYTES, Loaded, _decode, decode, read  # noqa: F401  (kpi_cli.loader.X)
 
-MAX_BYTES = 2 * 1024 * 1024  # a seed-sized file is 30 KB; anything over 2 MiB is not an indicator
 MAX_NODES = 200_000  # after alias expansion; a billion-laughs file is refused at this bound
 MAX_DEPTH = 64
 
@@ -63,49 +62,6 @@ class _Loader(yaml.CSafeLoader):
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
-
-
-@dataclass
-class Loaded:
-    """What reading one file gives: the text (when it decoded), the data (when it parsed),
-    and the findings so far."""
-
-    path: Path
-    text: str | None = None
-    data: object = None
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.data is not None and not any(f.level is Level.error for f in self.findings)
-
-
-_TIS620_HINT = re.compile(rb"[\xa1-\xfb]{3,}")
-
-
-def _decode(raw: bytes, findings: list[Finding]) -> str | None:
-    if b"\x00" in raw[:8192]:
-        findings.append(Finding("binary-file", _("this is binary data, not a YAML text file"),
-                                line=1, column=1, fix=_("point kpi at the indicator's .yaml file")))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        if _TIS620_HINT.search(raw):
-            msg = _("the file is not UTF-8: it looks like Thai saved as TIS-620 / Windows-874 "
-                    "(byte 0x{byte:02X} at line {line})").format(byte=raw[exc.start], line=line)
-            fix = _("re-save the file as UTF-8 (e.g. iconv -f TIS-620 -t UTF-8), or in your editor choose 'UTF-8'")
-        else:
-            msg = _("the file is not UTF-8 (byte 0x{byte:02X} cannot be decoded)").format(byte=raw[exc.start])
-            fix = _("re-save the file with the UTF-8 encoding")
-        findings.append(Finding("encoding", msg, line=line, column=column, fix=fix))
-        return None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text
 
 
 def _too_big(data: object) -> str | None:
@@ -255,21 +211,13 @@ def _syntax_fix(problem: str) -> str | None:
 
 def load(path: Path, *, max_bytes: int = MAX_BYTES) -> Loaded:
     """Read, decode and parse one file. Never raises for bad content."""
-    result = Loaded(path)
+    raw, result = read(path, max_bytes=max_bytes)
+    return result if raw is None else load_bytes(result, raw)
+
+
+def load_bytes(result: Loaded, raw: bytes) -> Loaded:
+    """Decode and parse the bytes `read` returned into `result`."""
     findings = result.findings
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            findings.append(Finding("file-too-large",
-                                    _("the file is {size:,} bytes; the limit is {limit:,}").format(
-                                        size=size, limit=max_bytes),
-                                    line=1, column=1, fix=_("an indicator file is tens of KB; split or trim it")))
-            return result
-        raw = path.read_bytes()
-    except OSError as exc:
-        findings.append(Finding("unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc),
-                                line=1, column=1))
-        return result
     text = _decode(raw, findings)
     if text is None:
         return result
@@ -278,7 +226,7 @@ def load(path: Path, *, max_bytes: int = MAX_BYTES) -> Loaded:
         findings.append(Finding("empty-file", _("the file is empty"), line=1, column=1,
                                 fix=_("write the indicator's fields, or start from `kpi new`")))
         return result
-    data = parse_text(text, path, findings)
+    data = parse_text(text, result.path, findings)
     if data is None:
         return result
     if not isinstance(data, dict):

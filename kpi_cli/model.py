@@ -9,8 +9,6 @@ the fiscal calendar) live in :mod:`kpi_cli.rules`.
 Field names are English; Thai labels for rendering live in the LABELS_* tables below.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import math
 from enum import Enum
@@ -202,6 +200,10 @@ class Innovation(Model):
     survey: Survey | None = None
     stages: list[StageEvent] = Field(default_factory=list)
 
+    def stages_done_by(self, day: dt.date) -> list[int]:
+        """Stages completed on or before `day`."""
+        return sorted({e.stage for e in self.stages if e.completed <= day})
+
 
 # --- scoring rules ------------------------------------------------------------------
 
@@ -365,3 +367,82 @@ class StrategyCatalogue(Model):
 
 
 CATALOGUES = {"agencies.yaml": AgencyCatalogue, "strategies.yaml": StrategyCatalogue}
+
+
+# --- rebuilding checked data without validating it again ---------------------------------
+
+def construct(cls: type[BaseModel], data: dict):
+    """An instance of `cls` from the JSON dump of one that this version of kpi validated before
+    (the cache of checked files, kpi_cli.cache): nothing is validated, so no pydantic validator
+    is built; nested models, enumerations and dates are rebuilt by the fields' annotations.
+
+    Every field must be present, as `model_dump()` writes them: a KeyError or TypeError means
+    the data is not such a dump (callers treat it as a cache miss).
+    """
+    build = _BUILDERS.get(cls)
+    if build is None:
+        build = _BUILDERS[cls] = _model_builder(cls)
+    return build(data)
+
+
+_BUILDERS: dict[type, object] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _model_builder(cls: type[BaseModel]):
+    plan = tuple((name, _converter(f.annotation, f.discriminator)) for name, f in cls.model_fields.items())
+
+    def build(data: dict):
+        values = {name: (data[name] if conv is None or data[name] is None else conv(data[name]))
+                  for name, conv in plan}
+        obj = _new(cls)
+        _set(obj, "__dict__", values)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    return build
+
+
+def _converter(tp, discriminator: str | None = None):
+    """A function from JSON to the field's Python value, or None when JSON's value is it already
+    (text, numbers, booleans, literals)."""
+    import types
+    from typing import get_args, get_origin
+
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *meta = get_args(tp)
+        found = next((m.discriminator for m in meta if getattr(m, "discriminator", None)), discriminator)
+        return _converter(base, found)
+    if origin in (Union, types.UnionType):
+        members = [a for a in get_args(tp) if a is not type(None)]
+        if discriminator is not None:
+            table = {get_args(m.model_fields[discriminator].annotation)[0]: m for m in members}
+            return lambda v: construct(table[v[discriminator]], v)
+        converters = [_converter(a) for a in members]
+        if all(c is None for c in converters):
+            return None
+        if len(members) == 1:  # Optional[X]: None is passed through by the caller
+            return converters[0]
+        raise TypeError(f"cannot rebuild {tp!r} from JSON without validating it")
+    if origin is list:
+        item = _converter(get_args(tp)[0])
+        return None if item is None else (lambda v: [None if x is None else item(x) for x in v])
+    if origin is dict:
+        item = _converter(get_args(tp)[1])
+        return None if item is None else (lambda v: {k: None if x is None else item(x) for k, x in v.items()})
+    if origin is Literal:
+        return None
+    if isinstance(tp, type):
+        if issubclass(tp, BaseModel):
+            return lambda v: construct(tp, v)
+        if issubclass(tp, Enum):
+            return tp
+        if tp is dt.date:
+            return dt.date.fromisoformat
+        if tp in (str, int, float, bool):
+            return None
+    raise TypeError(f"cannot rebuild {tp!r} from JSON without validating it")

@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import subprocess
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -36,6 +35,7 @@ from .i18n import N_, _
 from .model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Indicator
 from .problems import KpiError
 from .stages import STAGES
+from .textgrid import display_width
 from .thai import (
     fiscal_year_label,
     format_number,
@@ -698,16 +698,6 @@ def _finalize_for(fmt: str, thai_digits: bool) -> Callable[[object], object]:
     return finalize
 
 
-def display_width(text: str) -> int:
-    """Terminal columns: Thai vowel and tone marks take none, wide characters two."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
 def _pad(value: object, width: int, align: str = "left") -> str:
     text = "-" if value is None else str(value)
     fill = " " * max(0, width - display_width(text))
@@ -948,7 +938,8 @@ def source_name(path: Path, indicators_dir: Path | None) -> str:
     """indicators/2564/0406-0772.yaml: the file as seen from the repository, stable across machines."""
     if indicators_dir is not None:
         try:
-            return Path(indicators_dir.name, path.resolve().relative_to(indicators_dir.resolve())).as_posix()
+            real = Path(_real(str(path.parent))) / path.name if not os.path.islink(path) else path.resolve()
+            return Path(indicators_dir.name, real.relative_to(_real(str(indicators_dir)))).as_posix()
         except ValueError:
             pass
     return path.name
@@ -968,6 +959,20 @@ class Renderer:
     def __post_init__(self):
         self.env = make_environment(self.fmt, templates=self.templates, repo_templates=self.repo_templates,
                                     thai_digits=self.thai_digits)
+
+    def fingerprint(self) -> str:
+        """What a page depends on besides its indicator: the format, the digits, and every
+        template file that could be used (name, size, time of change)."""
+        import hashlib
+
+        h = hashlib.sha256(f"{self.fmt} {self.thai_digits}".encode())
+        for folder in template_folders(self.templates, self.repo_templates):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    st = path.stat()
+                    h.update(f"{path.relative_to(folder)} {st.st_size} {st.st_mtime_ns}\n".encode())
+            h.update(b"\0")
+        return h.hexdigest()
 
     def output(self, *, site: bool = False, depth: int = 0) -> Output:
         ext = "md" if self.fmt == "md" else "html"
@@ -989,19 +994,35 @@ class Page:
     text: str | None  # None once a worker has written it
 
 
-def write_file(path: Path, data: bytes, display: str | None = None) -> None:
+def write_file(path: Path, data: bytes, display: str | None = None, keep_same: bool = False) -> None:
     """Write atomically (a reader never sees half a page), with the permissions of a plain open();
     a device or FIFO (-o /dev/stdout) is written in place. Raises fsutil.CannotWrite, not OSError."""
     from .fsutil import write_bytes
 
-    write_bytes(path, data, display=display)
+    write_bytes(path, data, display=display, keep_same=keep_same)
+
+
+_REAL: dict[str, str] = {}  # folder -> its real path, for the pages of one site
+
+
+def _real(folder: str) -> str:
+    real = _REAL.get(folder)
+    if real is None:
+        real = os.path.realpath(folder)
+        if os.path.isdir(real):  # remember folders that exist: the answer cannot change under us
+            _REAL[folder] = real
+    return real
 
 
 def site_file(folder: Path, page: str) -> Path:
     """The file of the site's page `page` (a path relative to the site): inside `folder`, or OutsideSite."""
     path = folder / page
     try:
-        inside = path.resolve().is_relative_to(folder.resolve())
+        if os.path.islink(path):
+            resolved = path.resolve()
+        else:  # a thousand pages share a few folders: resolve each folder once
+            resolved = Path(_real(str(path.parent))) / path.name
+        inside = resolved.is_relative_to(_real(str(folder)))
     except (OSError, RuntimeError):  # a loop of links
         inside = False
     if not inside or Path(page).is_absolute():
@@ -1014,24 +1035,25 @@ def site_file(folder: Path, page: str) -> Path:
 
 
 def write_page(folder: Path, page: Page) -> None:
-    """Write one page of the site into `folder`, never outside it."""
-    write_file(site_file(folder, page.path), page.text.encode("utf-8"))
+    """Write one page of the site into `folder`, never outside it; a page that has not changed
+    since the last rendering is left as it was (its modification time too)."""
+    write_file(site_file(folder, page.path), page.text.encode("utf-8"), keep_same=True)
 
 
 def load_tree(root: Path, failures: list, progress=None) -> Iterator[tuple[Path, Indicator, object]]:
     """(path, model, catalogues) of every valid indicator under `root`; invalid files go to
     `failures` as (path, problems)."""
-    from .loader import load
+    from .checked import check, load_catalogues
+    from .paths import display_path
     from .problems import Level
     from .rules import load_all
-    from .validate import check_loaded, display_path, load_catalogues
 
     load_all()
     catalogues, cat_problems = load_catalogues(root)
     if any(p.level is Level.error for p in cat_problems):
         failures.append((root, cat_problems))
     for path in _indicator_files(root):
-        problems, _loaded, model = check_loaded(load(path), catalogues, display_path(path))
+        problems, _summary, model, _raw = check(path, catalogues, display_path(path), want_model=True)
         errors = [p for p in problems if p.level is Level.error]
         if errors or model is None:
             failures.append((path, sorted(problems)))
@@ -1078,37 +1100,82 @@ def tree_agencies(root: Path, lines: Iterable[IndicatorLine], output: Output) ->
 
 
 PARALLEL_MIN = 200  # below this, starting worker processes costs more than it saves
+PROBE = 32  # pages not in the cache in a row after which the parent hands the rest to workers
 _WORKER: dict = {}
 
 
 def _site_worker_init(renderer: Renderer, root: Path, folder: Path | None) -> None:
     import gc
 
+    from .checked import load_catalogues
     from .rules import load_all
-    from .validate import load_catalogues
 
     gc.disable()  # short-lived worker: nothing it builds outlives a page
     load_all()
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=load_catalogues(root)[0])
 
 
+def _line_from_json(data: dict) -> IndicatorLine:
+    agency = dict(data["agency"])
+    agency["href"] = None if agency["href"] is None else Href(agency["href"])
+    return IndicatorLine(**{**data, "agency": AgencyInfo(**agency),
+                            "href": None if data["href"] is None else Href(data["href"])})
+
+
+def _page_from_cache(path: Path, source: str):
+    """A page rendered before from the same bytes, catalogues, templates and kpi (the cache of
+    checked files keeps it with the file's row of the index): (page key, result or None)."""
+    from . import cache
+    from .source import read
+
+    if not cache.active() or _WORKER["folder"] is None:
+        return None, None
+    raw, _early = read(path)
+    if raw is None:
+        return None, None
+    cats = _WORKER["catalogues"]
+    key = cache.key("page", raw, source, path.name, path.parent.name, cats.key if cats is not None else "-",
+                    _WORKER["templates"])
+    hit = cache.get(key, model=True)
+    if hit is None or hit[1] is None:
+        return key, None
+    try:
+        head, body = hit
+        page = Page(str(head["path"]), None)
+        write_file(site_file(_WORKER["folder"], page.path), body, keep_same=True)
+        return key, ("ok", page, _line_from_json(head["line"]), int(head["fy"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return key, None
+
+
 def _site_worker(path: Path):
     """One indicator page, built in a worker: ('ok', page, line) or ('fail', path, problems)."""
-    from .loader import load
+    from . import cache
+    from .checked import check
+    from .paths import display_path
     from .problems import Level
-    from .validate import check_loaded, display_path
 
     renderer, root = _WORKER["renderer"], _WORKER["root"]
-    problems, _loaded, model = check_loaded(load(path), _WORKER["catalogues"], display_path(path))
+    source = source_name(path, root)
+    page_key, done = _page_from_cache(path, source)
+    if done is not None:
+        return (*done, cache.take_pending())
+    problems, _summary, model, _raw = check(path, _WORKER["catalogues"], display_path(path), want_model=True)
     if model is None or any(p.level is Level.error for p in problems):
-        return "fail", path, sorted(problems)
+        return "fail", path, sorted(problems), cache.take_pending()
     deep = renderer.output(site=True, depth=1)
-    report = indicator_report(model, _WORKER["catalogues"], source=source_name(path, root), output=deep)
+    report = indicator_report(model, _WORKER["catalogues"], source=source, output=deep)
     page = Page(indicator_path(report.fiscal_year, report.code, deep.ext), renderer.render("indicator", deep, report=report))
+    line = indicator_line(report)
     if _WORKER["folder"] is not None:  # write it here: the text need not travel back
-        write_page(_WORKER["folder"], page)
+        data = page.text.encode("utf-8")
+        write_file(site_file(_WORKER["folder"], page.path), data, keep_same=True)
+        if page_key is not None:
+            from dataclasses import asdict
+
+            cache.put(page_key, {"path": page.path, "fy": report.fiscal_year, "line": asdict(line)}, data)
         page = Page(page.path, None)
-    return "ok", page, indicator_line(report), report.fiscal_year
+    return "ok", page, line, report.fiscal_year, cache.take_pending()
 
 
 def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, fiscal_year: int | None,
@@ -1126,22 +1193,63 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         return
     import multiprocessing
 
+    from . import cache
     from .problems import Level
     from .validate import load_catalogues
 
     _catalogues, cat_problems = load_catalogues(root)
     if any(p.level is Level.error for p in cat_problems):
         failures.append((root, cat_problems))
-    ctx = multiprocessing.get_context("fork")
-    jobs = min(os.cpu_count() or 1, 8)
-    with ctx.Pool(jobs, initializer=_site_worker_init, initargs=(renderer, root, folder)) as pool:
-        for result in pool.imap(_site_worker, files, chunksize=max(1, min(32, len(files) // (jobs * 8)))):
+    for kind in ("indicator", "agency", "index"):  # compiled once, here, rather than in every worker
+        renderer.env.get_template(template_name(kind, renderer.fmt))
+    _WORKER["templates"] = renderer.fingerprint()  # inherited by the workers
+    _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=_catalogues)
+    results: list = [None] * len(files)
+    # pages the cache has cost less than handing them to a worker: copy those here, until PROBE
+    # files in a row are not in it (a first rendering: the workers do it all)
+    todo, misses = [], 0
+    for i, path in enumerate(files):
+        if misses >= PROBE:
+            todo.append(i)
+            continue
+        _key, done = _page_from_cache(path, source_name(path, root))
+        if done is None:
+            todo.append(i)
+            misses += 1
+        else:
+            results[i], misses = done, 0
             if progress is not None:
                 progress.advance()
-            if result[0] == "fail":
-                failures.append(result[1:])
-            elif fiscal_year is None or result[3] == fiscal_year:
-                yield result[1], result[2]
+    if len(todo) < PARALLEL_MIN:
+        import gc
+
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for i in todo:
+                result = _site_worker(files[i])
+                cache.add_pending(result[-1])
+                results[i] = result[:-1]
+                if progress is not None:
+                    progress.advance()
+        finally:
+            if was_enabled:
+                gc.enable()
+    else:
+        ctx = multiprocessing.get_context("fork")
+        jobs = min(os.cpu_count() or 1, 8)
+        with ctx.Pool(jobs, initializer=_site_worker_init, initargs=(renderer, root, folder)) as pool:
+            chunks = max(1, min(32, len(todo) // (jobs * 8)))
+            for i, result in zip(todo, pool.imap(_site_worker, [files[i] for i in todo], chunksize=chunks)):
+                cache.add_pending(result[-1])  # the workers' cache entries, written by this process
+                results[i] = result[:-1]
+                if progress is not None:
+                    progress.advance()
+    for result in results:
+        if result[0] == "fail":
+            failures.append(result[1:3])
+        elif fiscal_year is None or result[3] == fiscal_year:
+            yield result[1], result[2]
 
 
 def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
@@ -1151,18 +1259,44 @@ def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
     Pages use relative links only and no external assets, so the site works from file://.
     With `folder`, worker processes write their pages there themselves (their `text` is None).
     """
+    _REAL.clear()  # folders are resolved afresh for every site
     deep = renderer.output(site=True, depth=1)
     ext = deep.ext
     lines: list[IndicatorLine] = []
     for page, line in _indicator_pages(renderer, root, failures, progress, fiscal_year, folder):
         lines.append(line)
         yield page
+    templates = _WORKER.get("templates") if len(lines) >= PARALLEL_MIN else None
     for agency in tree_agencies(root, lines, deep):
-        yield Page(f"agency/{agency.code}.{ext}",
-                   renderer.render("agency", deep, agency=agency_summary(agency, lines)))
+        yield _summary_page(renderer, templates, f"agency/{agency.code}.{ext}", "agency", deep,
+                            agency=agency_summary(agency, lines))
     top = renderer.output(site=True, depth=0)
     top_lines = [_rebase(ln, top) for ln in lines]
-    yield Page(f"index.{ext}", renderer.render("index", top, index=site_index(top_lines, tree_agencies(root, lines, top))))
+    yield _summary_page(renderer, templates, f"index.{ext}", "index", top,
+                        index=site_index(top_lines, tree_agencies(root, lines, top)))
+
+
+def _summary_page(renderer: Renderer, templates: str | None, path: str, kind: str, output: Output,
+                  **context) -> Page:
+    """An agency page or the index, from the cache of checked files when the same rows were
+    rendered with the same templates before (large sites only: `templates` is their fingerprint)."""
+    from . import cache
+
+    key = None
+    if templates is not None and cache.active():
+        # the rows as their reprs: every field of every (frozen) dataclass, floats exactly
+        rows = repr((output, sorted(context.items()))).encode("utf-8", "surrogatepass")
+        key = cache.key("site-page", rows, kind, path, templates)
+        hit = cache.get(key, model=True)
+        if hit is not None and hit[1] is not None:
+            try:
+                return Page(path, hit[1].decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+    text = renderer.render(kind, output, **context)
+    if key is not None:
+        cache.put(key, {"path": path}, text.encode("utf-8"))
+    return Page(path, text)
 
 
 def _rebase(line: IndicatorLine, output: Output) -> IndicatorLine:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .i18n import _, ngettext
 from .problems import KpiError, Level, Problem
-from .rules import Catalogues
+from .facts import Catalogues
 
 
 class UnknownIndicator(KpiError):
@@ -63,7 +63,7 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
 
     `code` may also be a path to the file itself.
     """
-    from .validate import NoIndicators, find_indicators_dir
+    from .paths import NoIndicators, find_indicators_dir
 
     as_path = Path(code)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
@@ -84,18 +84,17 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
 
 
 def open_indicator(path: Path) -> Opened:
-    """Load and validate one indicator file; raise InvalidIndicator when it has errors."""
-    from .loader import load
-    from .rules import load_all
-    from .validate import check_loaded, display_path, find_catalogue_dir, load_catalogues
+    """Load and validate one indicator file (through the cache of checked files); raise
+    InvalidIndicator when it has errors."""
+    from .checked import check, load_catalogues
+    from .paths import display_path, find_catalogue_dir
+    from .source import decode
 
-    load_all()
     catalogues, cat_problems = load_catalogues(find_catalogue_dir(path))
-    loaded = load(path)
     display = display_path(path)
-    problems, _summary, model = check_loaded(loaded, catalogues, display)
+    problems, _summary, model, raw = check(path, catalogues, display, want_model=True)
     problems = cat_problems + problems
     errors = [p for p in problems if p.level is Level.error]
     if errors or model is None:
         raise InvalidIndicator(display, sorted(problems))
-    return Opened(path, loaded.text or "", model, catalogues, [p for p in problems if p.level is Level.warning])
+    return Opened(path, decode(raw) or "", model, catalogues, [p for p in problems if p.level is Level.warning])

@@ -22,7 +22,6 @@ from typing import Iterable
 
 from .i18n import _
 from .model import Amendment, Indicator, Part, PercentRule, Quarter
-from .stages import stages_done_by
 from .thai import fiscal_position, format_number, quarter_bounds
 
 JSON_VERSION = 1
@@ -82,6 +81,10 @@ def stage_points(points: list[float], stages: list[int]) -> float:
 
 
 # --- results ------------------------------------------------------------------------
+
+def _done_by(ind: Indicator, day: dt.date) -> list[int]:
+    return ind.innovation.stages_done_by(day) if ind.innovation else []
+
 
 def _r(value: float | None, digits: int = PRECISION) -> float | None:
     return None if value is None else round(float(value), digits)
@@ -293,7 +296,7 @@ def _part_scores(ind: Indicator, rule, row: Quarter | None, end: dt.date | None)
     for part in rule.parts:
         perf = figures.get(part.key)
         if part.rule.method == "stage-points" and ind.innovation is not None and end is not None:
-            perf = stage_points(part.rule.points, stages_done_by(ind.innovation, end))
+            perf = stage_points(part.rule.points, _done_by(ind, end))
         score, level = (None, None) if perf is None else _part_score(part, perf)
         earned = None if score is None else part.points * score / 100
         out.append(PartScore(part.key, part.name, float(part.points), part.rule.method, perf, part.target,
@@ -320,7 +323,7 @@ def _computed(ind: Indicator, rule, row: Quarter | None, end: dt.date | None,
     if rule.method == "stage-points":
         if ind.innovation is None or end is None:
             return None
-        return stage_points(rule.points, stages_done_by(ind.innovation, end))
+        return stage_points(rule.points, _done_by(ind, end))
     if rule.method == "composite":
         if not parts or any(p.earned is None for p in parts):
             return None

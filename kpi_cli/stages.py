@@ -23,12 +23,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .i18n import N_, _, ngettext
 from .model import (Activity, Amendment, Decision, Idea, Indicator, Innovation, Proposal, StageEvent,
                     Submission, Survey)
 from .problems import KpiError
-from .writer import Append, Edit, Set
+
+if TYPE_CHECKING:
+    from .writer import Edit
+
+
+def Set(path: tuple, value):  # noqa: N802  writer.Set, imported when a change is made (not by kpi score)
+    from .writer import Set as _Set
+
+    return _Set(path, value)
+
+
+def Append(path: tuple, value):  # noqa: N802  writer.Append, likewise
+    from .writer import Append as _Append
+
+    return _Append(path, value)
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ def current_stage(inn: Innovation | None) -> int | None:
 
 def stages_done_by(inn: Innovation | None, day: dt.date) -> list[int]:
     """Stages completed on or before `day`."""
-    return sorted({e.stage for e in inn.stages if e.completed <= day}) if inn else []
+    return inn.stages_done_by(day) if inn else []
 
 
 def idea_count(inn: Innovation) -> int:

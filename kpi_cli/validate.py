@@ -15,24 +15,12 @@ from pathlib import Path
 
 from .i18n import _
 from .loader import Loaded, load, locate, scalar_text, compose
-from .problems import Finding, KpiError, Level, Problem
+from .problems import Finding, Level, Problem
 from .rules import Catalogues, FileContext, Summary, load_all, run_file_rules, tree_rules
 from .rules.dates import date_locs
 from .rules.schema import check_schema
-
-CATALOGUE_NAMES = ("agencies.yaml", "strategies.yaml")
-YEAR_DIR = re.compile(r"^[0-9]{4}$")
-
-
-class NoIndicators(KpiError):
-    """No indicators/ folder was found, and no paths were given."""
-
-    exit_code = 2
-
-    def __init__(self, message: str | None = None):
-        # `_(message)`: callers that still pass the English text get it translated too
-        super().__init__(_(message) if message else _("no indicators/ folder here or in any parent folder"))
-        self.fix = _("run kpi inside a repository with an indicators/ folder, or name the files")
+from .paths import (CATALOGUE_NAMES, YEAR_DIR, NoIndicators, display_path,  # noqa: F401  (kpi_cli.validate.X)
+                    find_catalogue_dir, find_indicators_dir)
 
 
 @dataclass
@@ -53,37 +41,7 @@ class Result:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def find_indicators_dir(start: Path | None = None) -> Path | None:
-    """The indicators/ folder of the repository that holds `start` (default: the current folder)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if folder.name == "indicators" and (folder / "agencies.yaml").exists():
-            return folder
-        candidate = folder / "indicators"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def find_catalogue_dir(path: Path) -> Path | None:
-    """The nearest folder at or above `path` that holds a catalogue (agencies.yaml or
-    strategies.yaml); the other one, if missing, is then reported missing."""
-    here = path.resolve()
-    here = here if here.is_dir() else here.parent
-    for folder in (here, *here.parents):
-        if any((folder / name).is_file() for name in CATALOGUE_NAMES):
-            return folder
-    return None
-
-
-def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-def collect(paths: list[Path], problems: list[Problem]) -> list[Path]:
+def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> list[Path]:
     """The YAML files under `paths`, sorted; links that lead outside their root are skipped."""
     files: list[Path] = []
     for root in paths:
@@ -116,12 +74,25 @@ def collect(paths: list[Path], problems: list[Problem]) -> list[Path]:
                 files.append(p)
     seen: set[Path] = set()
     unique = []
+    folders = {} if folders is None else folders
     for f in files:
-        key = f.resolve()
+        key = real_path(f, folders)
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def real_path(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, resolving each folder once (`folders` remembers them for one run):
+    thousands of files share a few folders."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = path.parent
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = folder.resolve()
+    return real / path.name
 
 
 def _lazy_source(text: str | None):
@@ -138,6 +109,13 @@ def _lazy_source(text: str | None):
 
 
 def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
+    """agencies.yaml and strategies.yaml of `folder`, with their own problems (through the cache)."""
+    from .checked import load_catalogues as cached
+
+    return cached(folder)
+
+
+def read_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
     """Read agencies.yaml and strategies.yaml of `folder`, with their own problems."""
     from .model import AgencyCatalogue, StrategyCatalogue
 
@@ -160,12 +138,7 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
             findings += schema_findings
         if model is not None:
             findings += _catalogue_rules(model)
-            if isinstance(model, AgencyCatalogue):
-                cat.agencies = {a.code: a for a in model.agencies}
-                cat.minimum_ideas = {k.kind.value: k.minimum_ideas for k in model.kinds}
-                cat.kind_names = {k.kind.value: k.name for k in model.kinds}
-            else:
-                cat.strategies = {s.code: s for s in model.strategies}
+            cat.use(model)
         problems += locate(path, loaded.text, findings, display_path(path))
     return cat, problems
 
@@ -234,10 +207,22 @@ def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) ->
 
 
 def check_file(path: Path, catalogues: Catalogues | None, display: str | None = None):
-    return check_loaded(load(path), catalogues, display or display_path(path))
+    """(problems, summary, model) of one indicator file, through the cache of checked files; the
+    model only when the file is valid and was checked now (not remembered)."""
+    from .checked import check
+
+    return check(path, catalogues, display)[:3]
+
+
+def _remembered(path: Path, catalogues: Catalogues | None) -> tuple[list[Problem], Summary] | None:
+    from .checked import check
+
+    got = check(path, catalogues, cached_only=True)
+    return None if got is None else got[:2]
 
 
 PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
+PROBE = 32  # files not in the cache in a row after which the parent stops looking them up
 
 
 def _jobs(requested: int | None, n_files: int) -> int:
@@ -261,10 +246,12 @@ def _worker_init(catalogues: dict, lang: str) -> None:
     _WORKER["catalogues"] = catalogues
 
 
-def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary]:
+def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary, list]:
+    from . import cache
+
     path, folder = item
     problems, summary, _model = check_file(path, _WORKER["catalogues"].get(folder))
-    return problems, summary
+    return problems, summary, cache.take_pending()  # the parent writes the cache's entries
 
 
 def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
@@ -282,7 +269,8 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         if found is None:
             raise NoIndicators()
         paths = [found]
-    files = collect(paths, result.problems)
+    folders: dict[Path, Path] = {}
+    files = collect(paths, result.problems, folders)
     folder_of: dict[Path, Path | None] = {}
     catalogue_dirs: dict[Path | None, Catalogues | None] = {}
     catalogue_files: set[Path] = set()
@@ -301,7 +289,7 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         work.append((f, folder))
     # catalogues are checked as catalogues (above), never as indicators, wherever they are
     work = [(f, folder) for f, folder in work
-            if f.resolve() not in catalogue_files and f.name not in CATALOGUE_NAMES]
+            if f.name not in CATALOGUE_NAMES and real_path(f, folders) not in catalogue_files]
     uncatalogued = {display_path(f) for f, folder in work if folder is None}
     result.files = len(files)
     if progress:
@@ -309,10 +297,30 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     n_jobs = _jobs(jobs, len(work))
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    outcomes: list = [None] * len(work)
     try:
-        if n_jobs == 1:
-            outcomes = (check_file(f, catalogue_dirs.get(folder))[:2] for f, folder in work)
-            pool = None
+        todo = list(range(len(work)))
+        if n_jobs > 1:
+            # a file the cache remembers costs less than handing it to a worker: take those here,
+            # until PROBE files in a row are not remembered (a first run: the workers do it all)
+            todo, misses = [], 0
+            for i, (f, folder) in enumerate(work):
+                if misses >= PROBE:
+                    todo.append(i)
+                    continue
+                outcomes[i] = _remembered(f, catalogue_dirs.get(folder))
+                if outcomes[i] is None:
+                    todo.append(i)
+                    misses += 1
+                else:
+                    misses = 0
+                    if progress:
+                        progress.advance()
+            if len(todo) < PARALLEL_MIN and jobs is None:
+                n_jobs = 1
+        pool = None
+        if n_jobs == 1 or not todo:
+            checked = ((i, check_file(*work[i][:1], catalogue_dirs.get(work[i][1]))[:2]) for i in todo)
         else:
             import multiprocessing
 
@@ -321,11 +329,17 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
             from .i18n import language
 
             pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs, language()))
-            outcomes = pool.imap(_worker_check, work, chunksize=max(1, min(64, len(work) // (n_jobs * 8))))
+            items = [work[i] for i in todo]
+            checked = zip(todo, pool.imap(_worker_check, items,
+                                          chunksize=max(1, min(64, len(items) // (n_jobs * 8)))))
+        from . import cache
+
         try:
-            for problems, summary in outcomes:
-                result.problems += problems
-                result.summaries.append(summary)
+            for i, outcome in checked:
+                if len(outcome) == 3:  # from a worker, with its cache entries
+                    cache.add_pending(outcome[2])
+                    outcome = outcome[:2]
+                outcomes[i] = outcome
                 if progress:
                     progress.advance()
         finally:
@@ -333,6 +347,10 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
                 pool.close()
                 pool.join()
                 gc.unfreeze()
+        cache.flush()
+        for problems, summary in outcomes:
+            result.problems += problems
+            result.summaries.append(summary)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -345,9 +363,12 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
               "are not checked ({count} files)").format(count=len(unchecked)),
             _("run kpi in the repository, or validate its whole indicators/ folder")))
     # files not checked this time still count for the rules across files, by their names only
-    checked = {f.resolve() for f, _folder in work}
-    light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context
-             if f.resolve() not in checked and YEAR_DIR.match(f.parent.name)]
+    if context:
+        checked = {real_path(f, folders) for f, _folder in work}
+        light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context
+                 if real_path(f, folders) not in checked and YEAR_DIR.match(f.parent.name)]
+    else:
+        light = []
     result.problems += _run_tree_rules(light + result.summaries)
     if against is not None:
         from .guard import check_against

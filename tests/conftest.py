@@ -14,6 +14,16 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 os.environ["KPI_LANG"] = "en"  # the tests read English messages whatever the locale (Thai: tests/test_i18n.py)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """Each test its own, empty cache of checked files: never the user's, never another test's."""
+    monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path_factory.mktemp("kpi-cache")))
+    monkeypatch.delenv("KPI_NO_CACHE", raising=False)
+    from kpi_cli import cache
+
+    cache.enable()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

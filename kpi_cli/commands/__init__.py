@@ -1,7 +1,5 @@
 """CLI commands, one module per group. Shared helpers for them live here."""
 
-from __future__ import annotations
-
 import os
 import sys
 from contextlib import contextmanager

@@ -4,8 +4,6 @@ Each command parses its arguments, calls the core (kpi_cli.importer reads a page
 kpi_cli.scaffold lays out, validates and writes the file) and says what happened.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

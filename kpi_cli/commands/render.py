@@ -3,8 +3,6 @@
 jinja2 and WeasyPrint are imported inside the command only: `kpi validate` never loads them.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

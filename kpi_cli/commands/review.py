@@ -1,7 +1,5 @@
 """`kpi diff`: what a change does to stages and scores, for reviewers of pull requests."""
 
-from __future__ import annotations
-
 import json
 import sys
 from enum import Enum

@@ -1,6 +1,4 @@
-"""`kpi validate`, `kpi rules`: keep the indicator files correct."""
-
-from __future__ import annotations
+"""`kpi validate`, `kpi rules`, `kpi schema`, `kpi cache`: keep the indicator files correct."""
 
 import sys
 from enum import Enum
@@ -10,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..cli import app
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import Progress, errors_as_messages, examples, fail, use_color
 
 
@@ -144,3 +142,32 @@ def schema_cmd(
     from ..schema import schema_text
 
     sys.stdout.write(schema_text(kind.value))
+
+
+@app.command("cache", help=_("Show the cache of checked files, or clear it.\n\n"
+                             "kpi remembers what it found in each file, under a hash of the file's bytes, its "
+                             "catalogues and this kpi's version, so that a file that has not changed is not "
+                             "parsed and checked again: `kpi validate`, `kpi score` and `kpi render` are then "
+                             "several times faster. The cache is outside the repository (KPI_CACHE_DIR, else "
+                             "XDG_CACHE_HOME/kpi, else ~/.cache/kpi); entries older than 30 days are dropped and made "
+                             "again when needed. "
+                             "KPI_NO_CACHE=1 or `kpi --no-cache` turns it off."),
+             epilog=examples(("kpi cache", _("where it is, how many entries, how large")),
+                             ("kpi cache --clear", _("remove every entry")),
+                             ("kpi --no-cache validate", _("check every file again, use no cache"))))
+def cache_cmd(
+    clear: bool = typer.Option(False, "--clear", help=_("Remove every entry.")),
+) -> None:
+    from .. import cache
+
+    if clear:
+        n = cache.clear()
+        typer.echo(ngettext("{n} entry removed from {path}", "{n} entries removed from {path}", n).format(
+            n=n, path=cache.directory()))
+        return
+    entries, models, size = cache.usage()
+    state = _("on") if cache.active() else _("off (KPI_NO_CACHE or --no-cache)")
+    typer.echo(_("cache of checked files: {state}").format(state=state))
+    typer.echo(_("  location: {path}").format(path=cache.database()))
+    typer.echo(_("  entries: {entries} files ({models} with the indicator kept for kpi score and kpi render), "
+                 "{size:.1f} MB").format(entries=entries, models=models, size=size / 1e6))

@@ -7,11 +7,12 @@ File rules take a :class:`FileContext`; tree rules take every file's :class:`Sum
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..i18n import _
+from ..facts import Catalogues, Summary  # noqa: F401  (kpi_cli.rules.X)
 from ..problems import Finding, Level
 
 
@@ -56,17 +57,6 @@ def describe(rule_id: str, level: str, doc: str, scope: str = "parse") -> None:
 
 
 @dataclass
-class Catalogues:
-    """What the rules need from agencies.yaml and strategies.yaml."""
-
-    agencies: dict[str, object] = field(default_factory=dict)  # code -> model.Agency
-    minimum_ideas: dict[str, int] = field(default_factory=dict)  # agency kind -> minimum
-    kind_names: dict[str, str] = field(default_factory=dict)
-    strategies: dict[str, object] = field(default_factory=dict)  # code -> model.Strategy
-    folder: Path | None = None
-
-
-@dataclass
 class FileContext:
     path: Path
     display: str
@@ -99,19 +89,6 @@ class FileContext:
     def fiscal_year(self) -> int | None:
         fy = self.data.get("fiscal_year")
         return fy if isinstance(fy, int) and not isinstance(fy, bool) else None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a tree rule needs of one file: small, so 10,000 of them cost nothing."""
-
-    display: str
-    code: str | None
-    fiscal_year: int | None
-    agency: str | None
-    line: int = 1
-    column: int = 1
-    by_name: bool = False  # known by its file name only (not checked this run)
 
 
 # --- helpers shared by rules -------------------------------------------------------------

@@ -1,0 +1,391 @@
+"""The cache of checked files: a hit gives exactly what checking the file again gives; anything the
+answer depends on changes the key; a damaged, locked or missing cache costs time, never a result.
+
+conftest.py gives every test its own empty cache (KPI_CACHE_DIR).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from kpi_cli import cache, checked, validate as validate_mod
+from kpi_cli.cli import app
+from kpi_cli.model import AgencyCatalogue, Indicator, construct
+from kpi_cli.repo import open_indicator
+from kpi_cli.validate import validate
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+INVALID = HERE / "fixtures" / "invalid"
+VALID = HERE / "fixtures" / "valid"
+SEED = REPO / "indicators" / "2564" / "0406-0772.yaml"
+runner = CliRunner()
+
+
+def _problems(result) -> list[tuple]:
+    return [(p.path, p.line, p.column, p.rule, p.level, p.message, p.fix) for p in result.problems]
+
+
+def _summaries(result) -> list[tuple]:
+    return [(s.display, s.code, s.fiscal_year, s.agency) for s in result.summaries]
+
+
+@pytest.fixture
+def no_checking(monkeypatch):
+    """From now on, checking a file for real fails the test: answers must come from the cache."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the file was checked again instead of read from the cache")
+
+    def arm():
+        monkeypatch.setattr(validate_mod, "check_loaded", refuse)
+        monkeypatch.setattr(validate_mod, "read_catalogues", refuse)
+    return arm
+
+
+def _entries() -> int:
+    return cache.usage()[0]
+
+
+# --- a hit is the same answer ---------------------------------------------------------------
+
+@pytest.mark.parametrize("target", [INVALID, VALID, REPO / "indicators"], ids=["invalid", "valid", "shipped"])
+def test_a_second_run_gives_the_same_problems_from_the_cache(target, no_checking):
+    first = validate([target])
+    assert _entries() > 0
+    no_checking()
+    second = validate([target])
+    assert _problems(second) == _problems(first)
+    assert _summaries(second) == _summaries(first)
+    assert second.files == first.files
+
+
+def test_in_thai_the_cache_keeps_thai_messages_apart(no_checking):
+    from kpi_cli.i18n import set_language
+
+    english = validate([INVALID])
+    try:
+        set_language("th")
+        thai = validate([INVALID])
+        no_checking()
+        again = validate([INVALID])
+    finally:
+        set_language(None)
+    assert _problems(again) == _problems(thai)
+    assert [p.message for p in thai.problems] != [p.message for p in english.problems]
+
+
+def test_parallel_workers_hand_their_entries_to_the_parent(tmp_path, no_checking):
+    tree = tmp_path / "indicators"
+    shutil.copytree(INVALID, tree)
+    first = validate([tree], jobs=2)
+    assert _entries() >= len(list(tree.rglob("*.yaml"))) - 5  # catalogue-less files, too large ones...
+    no_checking()
+    second = validate([tree], jobs=2)
+    assert _problems(second) == _problems(first)
+
+
+def _same(a, b, where="$"):
+    """Equal, and of the same types all the way down (1 == 1.0 would hide a float turned int)."""
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, BaseModel):
+        for name in type(a).model_fields:
+            _same(getattr(a, name), getattr(b, name), f"{where}.{name}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for k in a:
+            _same(a[k], b[k], f"{where}.{k}")
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def _generated(tmp_path: Path, n: int) -> list[Path]:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    root = generate(n, tmp_path / "generated")
+    return sorted(p for p in root.glob("*/*.yaml"))
+
+
+def test_construct_rebuilds_exactly_what_validation_builds(tmp_path):
+    from kpi_cli.loader import load
+
+    files = sorted((REPO / "indicators").glob("*/*.yaml")) + sorted(VALID.rglob("*.yaml")) + _generated(tmp_path, 40)
+    assert len(files) > 40
+    for path in files:
+        model = Indicator.model_validate(load(path).data)
+        rebuilt = construct(Indicator, json.loads(model.model_dump_json()))
+        _same(model, rebuilt)
+        assert rebuilt == model
+    catalogue = AgencyCatalogue.model_validate(load(REPO / "indicators" / "agencies.yaml").data)
+    _same(catalogue, construct(AgencyCatalogue, json.loads(catalogue.model_dump_json())))
+
+
+def test_construct_refuses_what_is_not_a_dump():
+    dump = json.loads(Indicator.model_validate(__import__("yaml").safe_load(SEED.read_text("utf-8"))).model_dump_json())
+    del dump["title"]
+    with pytest.raises(KeyError):
+        construct(Indicator, dump)
+
+
+def test_an_opened_indicator_comes_back_from_the_cache_equal(no_checking):
+    first = open_indicator(SEED)
+    cache.flush()
+    no_checking()
+    second = open_indicator(SEED)
+    _same(first.model, second.model)
+    assert second.text == first.text == SEED.read_text("utf-8")
+    assert [str(p) for p in second.warnings] == [str(p) for p in first.warnings]
+    assert second.catalogues.agencies.keys() == first.catalogues.agencies.keys()
+    _same(second.catalogues.agencies["0406"], first.catalogues.agencies["0406"])
+
+
+def test_a_validate_entry_is_completed_by_the_first_command_that_needs_the_model(no_checking):
+    validate([SEED])
+    cache.flush()
+    assert cache.usage()[1] == 0  # validate keeps its entries small
+    open_indicator(SEED)  # checks the file again, and keeps the model this time
+    cache.flush()
+    assert cache.usage()[1] == 1
+    no_checking()
+    open_indicator(SEED)
+
+
+# --- the key: anything the answer depends on -----------------------------------------------------
+
+def _repo_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "repo" / "indicators"
+    shutil.copytree(REPO / "indicators", root)
+    return root
+
+
+def test_a_changed_byte_is_checked_again(tmp_path):
+    root = _repo_copy(tmp_path)
+    seed = root / "2564" / "0406-0772.yaml"
+    assert validate([root]).errors == 0
+    seed.write_text(seed.read_text("utf-8").replace("fiscal_year: 2564", "fiscal_year: 2565"), "utf-8")
+    assert validate([root]).errors > 0
+
+
+def test_a_changed_catalogue_checks_every_file_again(tmp_path):
+    root = _repo_copy(tmp_path)
+    assert validate([root]).errors == 0
+    agencies = root / "agencies.yaml"
+    agencies.write_text(agencies.read_text("utf-8").replace('code: "0406"', 'code: "0407"'), "utf-8")
+    assert any(p.rule == "agency-unknown" for p in validate([root]).problems)
+
+
+def test_the_same_bytes_under_another_name_are_another_entry(tmp_path):
+    root = _repo_copy(tmp_path)
+    seed = root / "2564" / "0406-0772.yaml"
+    assert validate([root]).errors == 0
+    other = root / "2565"
+    other.mkdir()
+    shutil.copy(seed, other / "0406-0772.yaml")  # same bytes, wrong fiscal-year folder
+    result = validate([root])
+    assert any(p.path.endswith("2565/0406-0772.yaml") and p.level.value == "error" for p in result.problems)
+
+
+def test_the_key_names_kpi_version_language_and_context(monkeypatch):
+    raw = SEED.read_bytes()
+    base = cache.key("indicator", raw, "a.yaml", "2564", "cat")
+    assert base == cache.key("indicator", raw, "a.yaml", "2564", "cat")
+    assert base != cache.key("indicator", raw + b" ", "a.yaml", "2564", "cat")
+    assert base != cache.key("indicator", raw, "b.yaml", "2564", "cat")
+    assert base != cache.key("indicator", raw, "a.yaml", "2564", "other catalogues")
+    assert base != cache.key("catalogues", raw, "a.yaml", "2564", "cat")
+    monkeypatch.setitem(cache._state, "fingerprint", ("en", "another kpi"))
+    from kpi_cli.i18n import set_language
+
+    set_language("en")
+    try:
+        assert base != cache.key("indicator", raw, "a.yaml", "2564", "cat")
+    finally:
+        set_language(None)
+
+
+def test_the_fingerprint_follows_kpi_code(tmp_path, monkeypatch):
+    before = cache.fingerprint()
+    monkeypatch.setitem(cache._state, "fingerprint", None)
+    module = Path(cache.__file__)
+    st = module.stat()
+    try:
+        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert cache.fingerprint() != before
+    finally:
+        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
+        cache._state.pop("fingerprint", None)
+
+
+# --- a cache that fails costs time, never a result ----------------------------------------------
+
+def test_no_cache_writes_nothing(monkeypatch):
+    monkeypatch.setenv("KPI_NO_CACHE", "1")
+    validate([VALID])
+    cache.flush()
+    assert not cache.database().exists()
+    monkeypatch.delenv("KPI_NO_CACHE")
+    result = runner.invoke(app, ["--no-cache", "validate", str(VALID)])
+    assert result.exit_code == 0, result.output
+    assert not cache.database().exists()
+
+
+def test_an_unwritable_cache_folder_is_no_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("KPI_CACHE_DIR", str(blocker / "kpi"))
+    expected = _problems(validate([INVALID]))
+    result = runner.invoke(app, ["score", str(SEED), "--quarter", "4"])
+    assert result.exit_code == 0, result.output
+    assert _problems(validate([INVALID])) == expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damage=st.binary(min_size=0, max_size=4096))
+def test_a_damaged_database_is_a_miss(damage, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("damaged")
+    os.environ["KPI_CACHE_DIR"] = str(folder)
+    expected = _problems(validate([INVALID / "date-order.yaml", SEED]))
+    cache.flush()
+    cache._state.pop("db", None)
+    cache._state.pop("pid", None)
+    db = cache.database()
+    data = db.read_bytes() if db.exists() else b""
+    db.write_bytes(damage + data[len(damage):])
+    for extra in folder.glob(db.name + "-*"):
+        extra.unlink()
+    assert _problems(validate([INVALID / "date-order.yaml", SEED])) == expected
+    cache.flush()
+
+
+def test_damaged_entries_are_misses(no_checking):
+    expected = _problems(validate([INVALID / "date-order.yaml"]))
+    open_indicator(SEED)
+    cache.flush()
+    with sqlite3.connect(cache.database()) as db:
+        keys = [row[0] for row in db.execute("select key from entry")]
+        for i, k in enumerate(keys):
+            head = ["not json", "[1, 2]", '{"p": [[1]], "s": []}', '{"p": "x"}', "{}"][i % 5]
+            db.execute("update entry set head = ? where key = ?", (head, k))
+        db.execute("update model set body = ?", (b'{"code": 1}',))
+    assert _problems(validate([INVALID / "date-order.yaml"])) == expected
+    assert open_indicator(SEED).model.code == "0406-0772"
+
+
+def test_a_locked_database_is_no_error(tmp_path):
+    validate([VALID])
+    cache.flush()
+    holder = sqlite3.connect(cache.database(), timeout=0.1)
+    holder.execute("begin exclusive")
+    try:
+        cache._state["pending"] = []
+        result = validate([INVALID])  # reads and writes fail on the lock: checked for real
+        cache.flush()
+        assert result.errors > 0
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+# --- what users see -------------------------------------------------------------------------
+
+def test_cache_command_shows_and_clears():
+    validate([VALID])
+    cache.flush()
+    shown = runner.invoke(app, ["cache"])
+    assert shown.exit_code == 0
+    assert str(cache.database()) in shown.output and "entries: " in shown.output
+    cleared = runner.invoke(app, ["cache", "--clear"])
+    assert cleared.exit_code == 0 and "removed" in cleared.output
+    assert cache.usage()[0] == 0
+
+
+def test_score_of_an_unchanged_file_neither_parses_nor_validates():
+    """The point of the cache for `kpi score`: no YAML parser and no pydantic validator built."""
+    env = {**os.environ, "KPI_LANG": "en"}
+    code = ("import sys\n"
+            "from kpi_cli.cli import main\n"
+            "sys.argv = ['kpi', 'score', '0406-0772', '--quarter', '4']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "import kpi_cli.model as m\n"
+            "print('MARK', 'yaml' in sys.modules, m.Indicator.__pydantic_complete__, file=sys.stderr)\n")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and "100.00" in runs[1].stdout
+    marks = [line for r in runs for line in r.stderr.splitlines() if line.startswith("MARK")]
+    assert marks == ["MARK True True", "MARK False False"], [r.stderr for r in runs]
+
+
+def test_pruning_drops_old_entries():
+    validate([VALID])
+    cache.flush()
+    n = cache.usage()[0]
+    assert n > 0
+    assert cache.prune(days=1) == 0
+    db = cache._connect()
+    db.execute("update entry set written = written - 100")
+    assert cache.prune(days=30) == n
+    assert cache.usage()[0] == 0
+
+
+def test_a_site_renders_the_same_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert runner.invoke(app, ["render", "--all", "-o", str(first)]).exit_code == 0
+    assert cache.usage()[1] >= 6
+    assert runner.invoke(app, ["render", "--all", "-o", str(second)]).exit_code == 0
+    pages = sorted(p.relative_to(first) for p in first.rglob("*.html"))
+    assert pages == sorted(p.relative_to(second) for p in second.rglob("*.html"))
+    for page in pages:
+        assert (first / page).read_bytes() == (second / page).read_bytes(), page
+
+
+def test_a_site_of_unchanged_files_is_copied_from_the_cache(tmp_path, monkeypatch):
+    """Large sites render in worker processes, which keep each page with its index row: the second
+    rendering of unchanged files renders nothing, and writes the same bytes."""
+    from kpi_cli import render
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(render, "PARALLEL_MIN", 1)  # the shipped files, as if they were a city's
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert runner.invoke(app, ["render", "--all", "-o", str(first)]).exit_code == 0
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a page was rendered again instead of taken from the cache")
+
+    monkeypatch.setattr(render, "indicator_report", refuse)  # the forked workers inherit it
+    result = runner.invoke(app, ["render", "--all", "-o", str(second)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(p.relative_to(first) for p in first.rglob("*.html"))
+    assert len(pages) > 6 and pages == sorted(p.relative_to(second) for p in second.rglob("*.html"))
+    for page in pages:
+        assert (first / page).read_bytes() == (second / page).read_bytes(), page
+    template = tmp_path / "templates"
+    template.mkdir()
+    (template / "indicator.html").write_text("{{ report.code }}\n", encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    third = tmp_path / "third"
+    result = runner.invoke(app, ["render", "--all", "-o", str(third), "--templates", str(template)])
+    assert result.exit_code == 0, result.output
+    assert (third / "2564" / "0406-0772.html").read_text(encoding="utf-8") == "0406-0772\n"
