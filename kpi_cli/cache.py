@@ -116,9 +116,10 @@ def _connect():
     """The database of this process (a forked worker opens its own), or None when it cannot
     be opened: then nothing is cached."""
     pid = os.getpid()
-    if _state.get("pid") == pid and _state.get("path") == database():
+    where = (os.environ.get("KPI_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+    if _state.get("pid") == pid and _state.get("where") == where:
         return _state.get("db")
-    _state.update(pid=pid, path=database(), db=None)  # an inherited connection is never used again
+    _state.update(pid=pid, where=where, db=None)  # an inherited connection is never used again
     import sqlite3
 
     try:

@@ -169,5 +169,5 @@ def cache_cmd(
     state = _("on") if cache.active() else _("off (KPI_NO_CACHE or --no-cache)")
     typer.echo(_("cache of checked files: {state}").format(state=state))
     typer.echo(_("  location: {path}").format(path=cache.database()))
-    typer.echo(_("  entries: {entries} files ({models} with the indicator kept for kpi score and kpi render), "
+    typer.echo(_("  entries: {entries} ({models} keeping an indicator or a page for kpi score and kpi render), "
                  "{size:.1f} MB").format(entries=entries, models=models, size=size / 1e6))
