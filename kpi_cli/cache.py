@@ -32,6 +32,7 @@ from pathlib import Path
 
 FORMAT = "1"
 MAX_AGE_DAYS = 30  # entries not written for this long are dropped, once a day at most
+FLUSH_EVERY = 500  # entries kept in memory before they are written
 _state: dict = {}
 
 
@@ -61,8 +62,11 @@ def active() -> bool:
 
 
 def fingerprint() -> str:
-    """This kpi's code and data, the parsers' builds, Python's version and the language of
-    messages: what an entry's content depends on besides the file itself."""
+    """This kpi's code and data (the content of its modules, JSON Schema and translations), the
+    versions of PyYAML and pydantic, Python's version and the language of messages: what an
+    entry's content depends on besides the file itself. By content, not by the files' times: a
+    fresh install of the same kpi (a CI runner) meets its own entries, and a change that keeps a
+    file's size and time (builds with fixed dates) is still a change."""
     from . import __version__
     from .i18n import language
 
@@ -77,26 +81,32 @@ def fingerprint() -> str:
             continue
         for name in sorted(names):
             if name.endswith((".py", ".json", ".mo")):
-                st = os.stat(os.path.join(folder, name))
-                h.update(f"{os.path.relpath(os.path.join(folder, name), package)} {st.st_size} {st.st_mtime_ns}\n"
-                         .encode())
-    from importlib.util import find_spec
-
-    # the parsers' builds, found without importing them (find_spec of "yaml._yaml" would import yaml)
-    for package, prefixes in (("yaml", ("_yaml", "__init__")), ("pydantic_core", ("_pydantic_core", "__init__")),
-                              ("pydantic", ("version",))):
-        try:
-            spec = find_spec(package)
-            folder = os.path.dirname(spec.origin) if spec and spec.origin else None
-            names = sorted(n for n in os.listdir(folder) if n.startswith(prefixes)) if folder else []
-        except (ImportError, OSError, ValueError):
-            folder, names = None, []
-        for name in names:
-            st = os.stat(os.path.join(folder, name))
-            h.update(f"{package} {folder} {name} {st.st_size} {st.st_mtime_ns}\n".encode())
+                path = os.path.join(folder, name)
+                with open(path, "rb") as fh:
+                    h.update(f"{os.path.relpath(path, package)}\0".encode())
+                    h.update(hashlib.sha256(fh.read()).digest())
+    h.update(" ".join(_versions()).encode())
     value = h.hexdigest()
     _state["fingerprint"] = (lang, value)
     return value
+
+
+def _versions() -> list[str]:
+    """The installed distributions of the parsers (their dist-info folders name the versions),
+    found without importing them and without importlib.metadata's cost."""
+    from importlib.util import find_spec
+
+    found = []
+    for package, dist in (("yaml", "pyyaml-"), ("pydantic_core", "pydantic_core-"), ("pydantic", "pydantic-")):
+        try:
+            spec = find_spec(package)
+            site = os.path.dirname(os.path.dirname(spec.origin)) if spec and spec.origin else None
+            names = sorted(n for n in os.listdir(site) if n.lower().startswith(dist) and n.endswith(".dist-info")) \
+                if site else []
+        except (ImportError, OSError, ValueError):
+            names = []
+        found.append(f"{package}={','.join(names) or '?'}")
+    return found
 
 
 def key(kind: str, raw: bytes, *context: str) -> bytes:
@@ -119,12 +129,18 @@ def _connect():
     where = (os.environ.get("KPI_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
     if _state.get("pid") == pid and _state.get("where") == where:
         return _state.get("db")
-    _state.update(pid=pid, where=where, db=None)  # an inherited connection is never used again
+    if _state.get("db") is not None and _state.get("pid") != pid:
+        # a connection inherited by fork is never used, nor closed (closing it here could touch
+        # the parent's database): it is kept alive and forgotten
+        _state.setdefault("inherited", []).append(_state["db"])
+    _state.update(pid=pid, where=where, db=None)
     import sqlite3
 
     try:
         folder = directory()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder) or (database().exists() and not _private(database())):
+            return None  # someone else's folder or database: never trust its entries
         db = sqlite3.connect(database(), timeout=2.0, isolation_level=None, check_same_thread=False)
         try:
             db.execute("pragma journal_mode=wal")
@@ -144,6 +160,14 @@ def _connect():
     return db
 
 
+def _private(path: Path) -> bool:
+    """Owned by this user, and writable by nobody else: entries from elsewhere are not trusted."""
+    if not hasattr(os, "getuid"):
+        return True
+    st = os.stat(path)
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def get(k: bytes, *, model: bool = False) -> tuple[dict, bytes | None] | None:
     """(head, model JSON or None) of the entry `k`; None on a miss, or when the entry or the
     database cannot be read. The model's JSON is read only when asked for."""
@@ -160,17 +184,22 @@ def get(k: bytes, *, model: bool = False) -> tuple[dict, bytes | None] | None:
             return None
         head = json.loads(row[0])
         body = None
-        if model:
+        if model and isinstance(head, dict):
             found = db.execute("select body from model where key = ?", (k,)).fetchone()
-            body = found[0] if found else None
-    except (sqlite3.Error, ValueError, RecursionError):
+            body = bytes(found[0]) if found else None
+            if body is not None and hashlib.sha256(body).hexdigest()[:32] != head.get("sum"):
+                body = None  # damaged: as if it had never been kept
+    except (sqlite3.Error, ValueError, TypeError, RecursionError):
         return None
     return (head, body) if isinstance(head, dict) else None
 
 
 def put(k: bytes, head: dict, body: bytes | None = None) -> None:
     """Remember an entry: written with the others when the command ends (:func:`flush`)."""
-    add_pending([(k, json.dumps(head, ensure_ascii=False, separators=(",", ":")), body)])
+    if body is not None:
+        head = {**head, "sum": hashlib.sha256(body).hexdigest()[:32]}  # SQLite does not check values
+    # ASCII: a file name that is not UTF-8 gives messages with lone surrogates, which SQLite refuses
+    add_pending([(k, json.dumps(head, ensure_ascii=True, separators=(",", ":")), body)])
 
 
 def take_pending() -> list:
@@ -182,12 +211,15 @@ def add_pending(entries: list) -> None:
     """Remember entries (a worker's, from :func:`take_pending`) to write when the command ends."""
     if not entries or not active():
         return
-    _state.setdefault("pending", []).extend(entries)
+    pending = _state.setdefault("pending", [])
+    pending.extend(entries)
     if _state.get("atexit") != os.getpid():
         import atexit
 
         atexit.register(flush)
         _state["atexit"] = os.getpid()
+    if len(pending) >= FLUSH_EVERY and _state.get("pid", os.getpid()) == os.getpid():
+        flush()  # a site of 10,000 pages would otherwise hold them all in memory
 
 
 def flush() -> None:
@@ -196,8 +228,6 @@ def flush() -> None:
     pending = take_pending()
     if not pending or not active():
         return
-    import sqlite3
-
     db = _connect()
     if db is None:
         return
@@ -209,13 +239,20 @@ def flush() -> None:
         db.executemany("insert or replace into model values (?, ?)",
                        [(k, body) for k, _head, body in pending if body is not None])
         db.execute("commit")
-    except sqlite3.Error:
-        try:
-            db.execute("rollback")
-        except sqlite3.Error:
-            pass
+    except Exception:  # noqa: BLE001  the cache only saves time: whatever went wrong, nothing is kept
+        _rollback(db)
         return
     _prune_now_and_then(db, today)
+
+
+def _rollback(db) -> None:
+    import sqlite3
+
+    try:
+        if db.in_transaction:
+            db.execute("rollback")
+    except sqlite3.Error:
+        pass
 
 
 def _prune_now_and_then(db, today: int) -> None:
@@ -245,6 +282,7 @@ def prune(days: float, db=None) -> int:
         db.execute("delete from model where key not in (select key from entry)")
         db.execute("commit")
     except sqlite3.Error:
+        _rollback(db)
         return 0
     return n
 

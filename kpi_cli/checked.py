@@ -42,7 +42,7 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
 
     display = display or display_path(path)
     raw, early = read(path)
-    if cached_only and (raw is None or not cache.active()):
+    if cached_only and (raw is None or not cache.active() or (catalogues is not None and not catalogues.key)):
         return None
     if raw is None:  # too large or unreadable: nothing to remember
         from .validate import check_loaded
@@ -50,7 +50,8 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
         problems, summary, model = check_loaded(early, catalogues, display)
         return problems, summary, model, None
     k = None
-    if cache.active():
+    # catalogues that could not all be read have no key: files checked against them are not kept
+    if cache.active() and (catalogues is None or catalogues.key):
         k = cache.key("indicator", raw, display, path.name, path.parent.name,
                       catalogues.key if catalogues is not None else "-")
         hit = cache.get(k, model=want_model)
@@ -70,7 +71,7 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
     if k is not None:
         valid = model is not None and not any(p.level is Level.error for p in problems)
         cache.put(k, {"p": _problems_out(problems), "s": [summary.code, summary.fiscal_year, summary.agency]},
-                  model.model_dump_json().encode("utf-8") if valid and want_model else None)
+                  model.model_dump_json(exclude_unset=True).encode("utf-8") if valid and want_model else None)
     return problems, summary, model, raw
 
 
@@ -125,7 +126,7 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
         for p in problems:
             by_display.setdefault(p.path, []).append(p)
         cache.put(k, {"p": {d: _problems_out(ps) for d, ps in by_display.items()},
-                      "m": {name: (m.model_dump(mode="json") if m is not None else None)
+                      "m": {name: (m.model_dump(mode="json", exclude_unset=True) if m is not None else None)
                             for name, m in catalogues.models.items()}})
     return catalogues, problems
 

@@ -16,6 +16,7 @@ import yaml
 
 from .i18n import N_, _
 from .problems import Finding, Problem
+from .paths import printable
 from .source import MAX_BYTES, Loaded, _decode, decode, read  # noqa: F401  (kpi_cli.loader.X)
 
 MAX_NODES = 200_000  # after alias expansion; a billion-laughs file is refused at this bound
@@ -300,5 +301,6 @@ def locate(path: Path, text: str | None, findings: list[Finding], display: str |
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
             else:
                 line, column = 1, 1
-        problems.append(Problem(shown, line, column or 1, f.rule, f.level, f.message, f.fix))
+        problems.append(Problem(printable(shown), line, column or 1, f.rule, f.level, printable(f.message),
+                                None if f.fix is None else printable(f.fix)))
     return problems

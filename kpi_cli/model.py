@@ -373,11 +373,12 @@ CATALOGUES = {"agencies.yaml": AgencyCatalogue, "strategies.yaml": StrategyCatal
 
 def construct(cls: type[BaseModel], data: dict):
     """An instance of `cls` from the JSON dump of one that this version of kpi validated before
-    (the cache of checked files, kpi_cli.cache): nothing is validated, so no pydantic validator
-    is built; nested models, enumerations and dates are rebuilt by the fields' annotations.
+    (`model_dump_json(exclude_unset=True)`, in the cache of checked files, kpi_cli.cache):
+    nothing is validated, so no pydantic validator is built; nested models, enumerations and
+    dates are rebuilt by the fields' annotations, and the fields the file did not set get their
+    defaults (and stay unset, as validation leaves them).
 
-    Every field must be present, as `model_dump()` writes them: a KeyError or TypeError means
-    the data is not such a dump (callers treat it as a cache miss).
+    A KeyError or TypeError means the data is not such a dump (callers treat it as a cache miss).
     """
     build = _BUILDERS.get(cls)
     if build is None:
@@ -391,14 +392,21 @@ _set = object.__setattr__
 
 
 def _model_builder(cls: type[BaseModel]):
-    plan = tuple((name, _converter(f.annotation, f.discriminator)) for name, f in cls.model_fields.items())
+    plan = tuple((name, _converter(f.annotation, f.discriminator), f) for name, f in cls.model_fields.items())
 
     def build(data: dict):
-        values = {name: (data[name] if conv is None or data[name] is None else conv(data[name]))
-                  for name, conv in plan}
+        values = {}
+        for name, conv, info in plan:
+            if name in data:
+                value = data[name]
+                values[name] = value if conv is None or value is None else conv(value)
+            elif info.is_required():
+                raise KeyError(name)
+            else:
+                values[name] = info.get_default(call_default_factory=True)
         obj = _new(cls)
         _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_fields_set__", {name for name in data if name in values})
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj

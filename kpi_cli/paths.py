@@ -52,6 +52,19 @@ def find_catalogue_dir(path: Path) -> Path | None:
 
 def display_path(path: Path) -> str:
     try:
-        return os.path.relpath(path)
+        return printable(os.path.relpath(path))
     except ValueError:  # another drive on Windows
-        return str(path)
+        return printable(str(path))
+
+
+def printable(text: str) -> str:
+    """`text` with the bytes of a file name that is not UTF-8 (Python holds them as lone
+    surrogates, which no terminal or JSON encoder accepts) written as \\xff escapes."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that stands for no byte
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")

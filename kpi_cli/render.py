@@ -957,20 +957,21 @@ class Renderer:
     repo_templates: Path | None = None
 
     def __post_init__(self):
+        _REAL.clear()  # one command, one Renderer: folders are resolved afresh
         self.env = make_environment(self.fmt, templates=self.templates, repo_templates=self.repo_templates,
                                     thai_digits=self.thai_digits)
 
     def fingerprint(self) -> str:
         """What a page depends on besides its indicator: the format, the digits, and every
-        template file that could be used (name, size, time of change)."""
+        template file that could be used (its name and content)."""
         import hashlib
 
         h = hashlib.sha256(f"{self.fmt} {self.thai_digits}".encode())
         for folder in template_folders(self.templates, self.repo_templates):
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
-                    st = path.stat()
-                    h.update(f"{path.relative_to(folder)} {st.st_size} {st.st_mtime_ns}\n".encode())
+                    h.update(f"{path.relative_to(folder)}\0".encode("utf-8", "surrogatepass"))
+                    h.update(hashlib.sha256(path.read_bytes()).digest())
             h.update(b"\0")
         return h.hexdigest()
 
@@ -1006,6 +1007,9 @@ _REAL: dict[str, str] = {}  # folder -> its real path, for the pages of one site
 
 
 def _real(folder: str) -> str:
+    """The real path of `folder`, remembered (by its absolute path) for the rest of one site or
+    page: every Renderer and every site starts afresh."""
+    folder = os.path.abspath(folder)
     real = _REAL.get(folder)
     if real is None:
         real = os.path.realpath(folder)
@@ -1110,7 +1114,10 @@ def _site_worker_init(renderer: Renderer, root: Path, folder: Path | None) -> No
     from .checked import load_catalogues
     from .rules import load_all
 
+    from . import cache
+
     gc.disable()  # short-lived worker: nothing it builds outlives a page
+    cache.take_pending()  # the parent's entries are the parent's to write
     load_all()
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=load_catalogues(root)[0])
 
@@ -1134,17 +1141,27 @@ def _page_from_cache(path: Path, source: str):
     if raw is None:
         return None, None
     cats = _WORKER["catalogues"]
+    if cats is not None and not cats.key:  # catalogues that could not all be read: nothing kept
+        return None, None
     key = cache.key("page", raw, source, path.name, path.parent.name, cats.key if cats is not None else "-",
                     _WORKER["templates"])
     hit = cache.get(key, model=True)
     if hit is None or hit[1] is None:
         return key, None
+    from .fsutil import CannotWrite
+
     try:
         head, body = hit
-        page = Page(str(head["path"]), None)
+        line, fiscal_year = _line_from_json(head["line"]), int(head["fy"])
+        ext = _WORKER["renderer"].output(site=True, depth=1).ext
+        # the page a valid file gives is named by its code (its file's name) and fiscal year:
+        # an entry that says otherwise is damaged, and a miss
+        if line.code != path.stem or head["path"] != indicator_path(fiscal_year, line.code, ext):
+            return key, None
+        page = Page(head["path"], None)
         write_file(site_file(_WORKER["folder"], page.path), body, keep_same=True)
-        return key, ("ok", page, _line_from_json(head["line"]), int(head["fy"]))
-    except (KeyError, TypeError, ValueError, AttributeError):
+        return key, ("ok", page, line, fiscal_year)
+    except (KeyError, TypeError, ValueError, AttributeError, RenderError, CannotWrite):
         return key, None
 
 
@@ -1187,9 +1204,13 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
     # workers inherit the renderer by fork; elsewhere (spawn) one process does it all
     if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
         deep = renderer.output(site=True, depth=1)
-        for report in tree_reports(root, deep, failures, progress, fiscal_year):
-            yield (Page(indicator_path(report.fiscal_year, report.code, deep.ext),
-                        renderer.render("indicator", deep, report=report)), indicator_line(report))
+        done = []
+        for path, model, catalogues in load_tree(root, failures, progress):
+            report = indicator_report(model, catalogues, source=source_name(path, root), output=deep)
+            done.append((path, ("ok", Page(indicator_path(report.fiscal_year, report.code, deep.ext),
+                                            renderer.render("indicator", deep, report=report)),
+                                indicator_line(report), report.fiscal_year)))
+        yield from _one_file_per_page(done, failures, folder, fiscal_year)
         return
     import multiprocessing
 
@@ -1202,8 +1223,9 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         failures.append((root, cat_problems))
     for kind in ("indicator", "agency", "index"):  # compiled once, here, rather than in every worker
         renderer.env.get_template(template_name(kind, renderer.fmt))
-    _WORKER["templates"] = renderer.fingerprint()  # inherited by the workers
-    _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=_catalogues)
+    cache.flush()  # what this process learned so far is written now, not inherited by the workers
+    _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=_catalogues,
+                   templates=renderer.fingerprint())  # inherited by the workers
     results: list = [None] * len(files)
     # pages the cache has cost less than handing them to a worker: copy those here, until PROBE
     # files in a row are not in it (a first rendering: the workers do it all)
@@ -1248,8 +1270,35 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
     for result in results:
         if result[0] == "fail":
             failures.append(result[1:3])
-        elif fiscal_year is None or result[3] == fiscal_year:
-            yield result[1], result[2]
+    yield from _one_file_per_page([(path, r) for path, r in zip(files, results) if r[0] == "ok"],
+                                  failures, folder, fiscal_year)
+
+
+def _one_file_per_page(done: list, failures: list, folder: Path | None, fiscal_year: int | None):
+    """(page, line) of each rendered file, in the files' order; files that give the same page (one
+    code twice in a year: `kpi validate` says code-unique) are failures, and their page is not
+    left in the site, whichever of them was written last."""
+    from .paths import display_path
+    from .problems import Level, Problem
+
+    by_page: dict[str, list] = {}
+    for path, result in done:
+        by_page.setdefault(result[1].path, []).append(path)
+    for path, result in done:
+        page, line, year = result[1], result[2], result[3]
+        claim = by_page[page.path]
+        if len(claim) > 1:
+            others = ", ".join(display_path(p) for p in claim if p != path)
+            failures.append((path, [Problem(
+                display_path(path), 1, 1, "code-unique", Level.error,
+                _("{path} and {others} give the same page {page}: neither is rendered").format(
+                    path=display_path(path), others=others, page=page.path),
+                _("each indicator has one file per year; merge them or correct the code"))]))
+            if folder is not None and path == claim[-1]:
+                (folder / page.path).unlink(missing_ok=True)
+            continue
+        if fiscal_year is None or year == fiscal_year:
+            yield page, line
 
 
 def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
@@ -1266,7 +1315,7 @@ def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
     for page, line in _indicator_pages(renderer, root, failures, progress, fiscal_year, folder):
         lines.append(line)
         yield page
-    templates = _WORKER.get("templates") if len(lines) >= PARALLEL_MIN else None
+    templates = renderer.fingerprint() if len(lines) >= PARALLEL_MIN else None
     for agency in tree_agencies(root, lines, deep):
         yield _summary_page(renderer, templates, f"agency/{agency.code}.{ext}", "agency", deep,
                             agency=agency_summary(agency, lines))

@@ -560,6 +560,7 @@ def _with_strategies(catalogues, new: list[dict]):
 
     out = copy.copy(catalogues)
     out.strategies = {**catalogues.strategies, **{s["code"]: Strategy(**s) for s in new}}
+    out.key = ""  # not the catalogues on disk: nothing checked against them is kept in the cache
     return out
 
 

@@ -241,7 +241,10 @@ _WORKER: dict = {}
 def _worker_init(catalogues: dict, lang: str) -> None:
     from .i18n import set_language
 
+    from . import cache
+
     gc.disable()  # short-lived worker: the collector would only scan what we are about to drop
+    cache.take_pending()  # the parent's entries are the parent's to write
     set_language(lang)  # a spawned worker does not see the parent's --lang
     _WORKER["catalogues"] = catalogues
 

@@ -6,8 +6,6 @@ conftest.py gives every test its own empty cache (KPI_CACHE_DIR).
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 import json
 import os
 import shutil
@@ -22,7 +20,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from kpi_cli import cache, checked, validate as validate_mod
+from kpi_cli import cache, validate as validate_mod
 from kpi_cli.cli import app
 from kpi_cli.model import AgencyCatalogue, Indicator, construct
 from kpi_cli.repo import open_indicator
@@ -223,17 +221,24 @@ def test_the_key_names_kpi_version_language_and_context(monkeypatch):
         set_language(None)
 
 
-def test_the_fingerprint_follows_kpi_code(tmp_path, monkeypatch):
-    before = cache.fingerprint()
-    monkeypatch.setitem(cache._state, "fingerprint", None)
-    module = Path(cache.__file__)
-    st = module.stat()
-    try:
-        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        assert cache.fingerprint() != before
-    finally:
-        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
-        cache._state.pop("fingerprint", None)
+def test_the_fingerprint_is_kpi_content_not_its_files_times(tmp_path):
+    """A fresh install of the same kpi (new times: a CI runner) meets its own entries."""
+    import subprocess
+
+    copy = tmp_path / "kpi_cli"
+    shutil.copytree(Path(cache.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fingerprint() -> str:
+        return subprocess.run([sys.executable, "-c", "from kpi_cli import cache; print(cache.fingerprint())"],
+                              env={**os.environ, "PYTHONPATH": str(tmp_path), "KPI_LANG": "en"}, cwd=tmp_path,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    before = fingerprint()
+    for path in copy.rglob("*"):
+        os.utime(path, (1_000_000, 1_000_000))
+    assert fingerprint() == before
+    (copy / "rules" / "text.py").write_text((copy / "rules" / "text.py").read_text("utf-8") + "\n", "utf-8")
+    assert fingerprint() != before
 
 
 # --- a cache that fails costs time, never a result ----------------------------------------------
@@ -389,3 +394,23 @@ def test_a_site_of_unchanged_files_is_copied_from_the_cache(tmp_path, monkeypatc
     result = runner.invoke(app, ["render", "--all", "-o", str(third), "--templates", str(template)])
     assert result.exit_code == 0, result.output
     assert (third / "2564" / "0406-0772.html").read_text(encoding="utf-8") == "0406-0772\n"
+
+
+def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
+    """Entries that another user could have written are never trusted."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("KPI_CACHE_DIR", str(shared))
+    expected = _problems(validate([INVALID]))
+    cache.flush()
+    assert not cache.database().exists()
+    assert _problems(validate([INVALID])) == expected
+    shared.chmod(0o700)
+    cache._state.pop("pid", None)  # a new process: the refusal is remembered for a process only
+    validate([INVALID])
+    cache.flush()
+    assert cache.database().exists()
+    cache.database().chmod(0o666)
+    cache._state.pop("pid", None)
+    assert cache._connect() is None and cache.get(b"any key") is None

@@ -175,6 +175,10 @@ def test_workflow_runs_the_checks():
     assert any("kpi validate --against" in r for r in runs)
     assert any("kpi diff" in r and "--format md" in r and "GITHUB_STEP_SUMMARY" in r for r in runs)
     assert any("bash .ci/run" in s.get("run", "") for s in wf["jobs"]["tests"]["steps"])
+    # the cache of checked files is kept between runs, and restored before the first kpi command
+    cached = [i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache")]
+    assert cached and steps[cached[0]]["with"]["path"] == "~/.cache/kpi"
+    assert cached[0] < min(i for i, r in enumerate(runs) if r.startswith("kpi "))
 
 
 def test_github_format_on_a_pull_request(repo, monkeypatch):
