@@ -74,39 +74,73 @@ def fingerprint() -> str:
     cached = _state.get("fingerprint")
     if cached is not None and cached[0] == lang:
         return cached[1]
-    h = hashlib.sha256(f"kpi-cache {FORMAT} {__version__} {sys.version} {lang}".encode())
     package = Path(__file__).resolve().parent
+    files = []
     for folder, _dirs, names in sorted(os.walk(package)):
-        if "__pycache__" in folder:
-            continue
-        for name in sorted(names):
-            if name.endswith((".py", ".json", ".mo")):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as fh:
-                    h.update(f"{os.path.relpath(path, package)}\0".encode())
-                    h.update(hashlib.sha256(fh.read()).digest())
-    h.update(" ".join(_versions()).encode())
-    value = h.hexdigest()
+        if "__pycache__" not in folder:
+            files += [os.path.join(folder, n) for n in sorted(names) if n.endswith((".py", ".json", ".mo"))]
+    head = f"kpi-cache {FORMAT} {__version__} {sys.version} {lang} {' '.join(_versions())}"
+    # hashing the content costs a few milliseconds, so it is remembered under the files' status
+    # on this machine: any write to a file changes its ctime, which no tool can set back
+    stats = hashlib.sha256(head.encode())
+    for path in files:
+        st = os.stat(path)
+        stats.update(f"{path} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}\n".encode())
+    signature = stats.hexdigest()
+    value = _remembered_fingerprint(signature)
+    if value is None:
+        h = hashlib.sha256(head.encode())
+        for path in files:
+            with open(path, "rb") as fh:
+                h.update(f"{os.path.relpath(path, package)}\0".encode())
+                h.update(hashlib.sha256(fh.read()).digest())
+        value = h.hexdigest()
+        _remember_fingerprint(signature, value)
     _state["fingerprint"] = (lang, value)
     return value
 
 
-def _versions() -> list[str]:
-    """The installed distributions of the parsers (their dist-info folders name the versions),
-    found without importing them and without importlib.metadata's cost."""
-    from importlib.util import find_spec
+def _remembered_fingerprint(signature: str) -> str | None:
+    import sqlite3
 
-    found = []
-    for package, dist in (("yaml", "pyyaml-"), ("pydantic_core", "pydantic_core-"), ("pydantic", "pydantic-")):
-        try:
-            spec = find_spec(package)
-            site = os.path.dirname(os.path.dirname(spec.origin)) if spec and spec.origin else None
-            names = sorted(n for n in os.listdir(site) if n.lower().startswith(dist) and n.endswith(".dist-info")) \
-                if site else []
-        except (ImportError, OSError, ValueError):
-            names = []
-        found.append(f"{package}={','.join(names) or '?'}")
-    return found
+    db = _connect() if active() else None
+    try:
+        row = db.execute("select value from code where signature = ?", (signature,)).fetchone() if db else None
+    except sqlite3.Error:
+        return None
+    return row[0] if row and isinstance(row[0], str) else None
+
+
+def _remember_fingerprint(signature: str, value: str) -> None:
+    import sqlite3
+
+    db = _connect() if active() else None
+    if db is None:
+        return
+    try:
+        db.execute("insert or replace into code values (?, ?)", (signature, value))
+    except sqlite3.Error:
+        pass
+
+
+def _versions() -> list[str]:
+    """The versions of the parsers, without importing them: pydantic is imported already (typer
+    uses it), and PyYAML's dist-info folder sits beside it in a normal install."""
+    import pydantic
+    import pydantic_core
+
+    found = [f"pydantic={pydantic.VERSION}", f"pydantic_core={pydantic_core.__version__}"]
+    site = os.path.dirname(os.path.dirname(pydantic.__file__))
+    try:
+        dists = sorted(n for n in os.listdir(site) if n.lower().startswith("pyyaml-") and n.endswith(".dist-info"))
+    except OSError:
+        dists = []
+    if not dists:  # installed elsewhere: where its package is
+        from importlib.util import find_spec
+
+        spec = find_spec("yaml")
+        dists = [spec.origin if spec else "?"]
+    return found + [f"yaml={','.join(dists)}"]
 
 
 def key(kind: str, raw: bytes, *context: str) -> bytes:
@@ -139,21 +173,25 @@ def _connect():
     try:
         folder = directory()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(folder) or (database().exists() and not _private(database())):
+        existed = database().exists()
+        if not _private(folder) or (existed and not _private(database())):
             return None  # someone else's folder or database: never trust its entries
         db = sqlite3.connect(database(), timeout=2.0, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute("pragma journal_mode=wal")
-        except sqlite3.Error:  # a file system without shared memory (NFS): the default journal
-            pass
+        if db.execute("pragma journal_mode").fetchone()[0] != "wal":  # the mode stays with the file
+            try:
+                db.execute("pragma journal_mode=wal")
+            except sqlite3.Error:  # a file system without shared memory (NFS): the default journal
+                pass
         db.execute("pragma synchronous=normal")
         db.execute("create table if not exists entry (key blob primary key, head text not null, "
                    "written integer not null) without rowid")
         db.execute("create table if not exists model (key blob primary key, body blob not null)")
-        try:
-            os.chmod(database(), 0o600)
-        except OSError:
-            pass
+        db.execute("create table if not exists code (signature text primary key, value text not null)")
+        if not existed:
+            try:
+                os.chmod(database(), 0o600)
+            except OSError:
+                pass
     except (sqlite3.Error, OSError):
         return None
     _state["db"] = db
