@@ -90,7 +90,7 @@ def _r(value: float | None, digits: int = PRECISION) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class RuleRef:
     """The rule a quarter is scored by: its method, and the accepted amendment in force by the
     quarter's end (its letter, date, and whether it brought a new scoring rule)."""
@@ -117,7 +117,7 @@ class RuleRef:
         return amended.format(rule=text, letter=self.amendment, date=self.effective)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class PartScore:
     """One part of a composite rule in one quarter: its figure, score 0-100, and points earned."""
 
@@ -137,7 +137,7 @@ class PartScore:
                 "level": _r(self.level), "earned": _r(self.earned)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class QuarterScore:
     """One quarter: the target, reported and computed performance, the computed score, and the
     official figures beside it."""
@@ -186,7 +186,7 @@ class QuarterScore:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class IndicatorScore:
     """An indicator's quarters 1..Q and the score of quarter Q."""
 
@@ -446,7 +446,7 @@ def describe_rule(rule) -> str:
 
 # --- an agency's weighted result ------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class AgencyItem:
     """One indicator in an agency's result: its weight, score, and why it does not count."""
 
@@ -472,7 +472,7 @@ class AgencyItem:
                 "not_assessed": self.not_assessed, "missing": self.missing}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class AgencyScore:
     """Σ(weight × score) / Σ weight over the agency's indicators that have a score and a weight."""
 
