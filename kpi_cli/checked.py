@@ -9,6 +9,7 @@ A miss runs the real checks (kpi_cli.validate) and records what they found.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -56,10 +57,9 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
                       catalogues.key if catalogues is not None else "-")
         hit = cache.get(k, model=want_model)
         if hit is not None:
-            try:
+            # a damaged or foreign entry is a miss: the file is checked again below
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError):
                 return (*_from_entry(hit, display, want_model), raw)
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError):
-                pass  # a damaged or foreign entry: check the file again
         if cached_only:
             return None
     from .loader import load_bytes
