@@ -1,7 +1,9 @@
 """Reading YAML files safely: bytes -> (data | None, [Finding]).
 
-Always the libyaml C loader, always safe loading. The fast path builds plain Python objects and
-no node positions; positions are computed only for files that have problems
+Always the libyaml C loader, always safe loading. The fast path builds plain Python objects
+(libyaml composes the nodes; the loader constructs plain documents itself, leaving anything
+unusual to PyYAML's safe constructor) and no node positions; positions are computed only for
+files that have problems
 (:func:`locate`), by composing the nodes once more. Damage of every kind (bad encoding, binary
 data, syntax errors, tags, duplicate keys, alias bombs, deep nesting, invalid dates) comes back
 as findings, never as an exception.
@@ -32,6 +34,15 @@ class InvalidDate(str):
     reason: str = ""
 
 
+class _NotPlain(Exception):
+    """A node that _Loader's plain construction leaves to PyYAML."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ, _MERGE = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
+
+
 class _Loader(yaml.CSafeLoader):
     """CSafeLoader that records duplicate keys and keeps invalid dates as values."""
 
@@ -51,6 +62,65 @@ class _Loader(yaml.CSafeLoader):
                         self.duplicates.append((key, key_node.start_mark))
                     seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_document(self, node):
+        """PyYAML's construction without its generic dispatch, for the plain documents kpi reads
+        (mappings, sequences, and str, int, float, bool, null and timestamp scalars): about a
+        sixth of the parse. Anything else (merge keys, other tags, unhashable keys) is built
+        by PyYAML itself, from the start, so that its results and errors stay exactly PyYAML's."""
+        try:
+            return self._construct_plain(node)
+        except _NotPlain:
+            self.duplicates = []
+            return super().construct_document(node)
+
+    def _construct_plain(self, root):
+        scalars = {
+            _INT: self.construct_yaml_int, _FLOAT: self.construct_yaml_float, _BOOL: self.construct_yaml_bool,
+            _NULL: self.construct_yaml_null, _TIMESTAMP: self.construct_yaml_timestamp,
+        }
+        built: dict[int, object] = {}  # collections by node: an alias is the same node, and the same object
+        duplicates = self.duplicates
+
+        def build(node):
+            kind = node.__class__
+            if kind is yaml.ScalarNode:
+                if node.tag == _STR:
+                    return node.value
+                construct = scalars.get(node.tag)
+                if construct is None:
+                    raise _NotPlain
+                return construct(node)
+            done = built.get(id(node))
+            if done is not None:
+                return done
+            if kind is yaml.MappingNode and node.tag == _MAP:
+                out = built[id(node)] = {}
+                pairs = node.value
+                if len(pairs) > 1:  # the duplicate check of construct_mapping, as it is there
+                    keys = [k.value if isinstance(k, yaml.ScalarNode) else id(k) for k, _node in pairs]
+                    if len(set(keys)) != len(keys):
+                        seen = set()
+                        for (key_node, _value), key in zip(pairs, keys):
+                            if key in seen and key != "<<":
+                                duplicates.append((key, key_node.start_mark))
+                            seen.add(key)
+                for key_node, value_node in pairs:
+                    if key_node.tag == _MERGE:
+                        raise _NotPlain
+                    key = build(key_node)
+                    try:
+                        out[key] = build(value_node)
+                    except TypeError:  # an unhashable key: PyYAML says so in its own words
+                        raise _NotPlain from None
+                return out
+            if kind is yaml.SequenceNode and node.tag == _SEQ:
+                out = built[id(node)] = []
+                out.extend(build(item) for item in node.value)
+                return out
+            raise _NotPlain
+
+        return build(root)
 
     def construct_yaml_timestamp(self, node):
         try:
