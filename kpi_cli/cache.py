@@ -318,6 +318,7 @@ def prune(days: float, db=None) -> int:
         db.execute("begin immediate")
         n = db.execute("delete from entry where written < ?", (cutoff,)).rowcount
         db.execute("delete from model where key not in (select key from entry)")
+        db.execute("delete from code")  # fingerprints of kpi's files: recomputed at the next start
         db.execute("commit")
     except sqlite3.Error:
         _rollback(db)
