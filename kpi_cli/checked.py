@@ -30,20 +30,24 @@ def _problems_in(rows: list[list], display: str) -> list[Problem]:
 
 
 def check(path: Path, catalogues: Catalogues | None, display: str | None = None, *, want_model: bool = False,
-          cached_only: bool = False) -> tuple[list[Problem], Summary, object | None, bytes | None] | None:
+          cached_only: bool = False, raw: bytes | None = None
+          ) -> tuple[list[Problem], Summary, object | None, bytes | None] | None:
     """(problems, summary, model or None, the file's bytes) of one indicator file.
 
     The model is given when the file has no errors, and on a cache hit only if `want_model`.
     With `cached_only`, None when the cache does not know the file (nothing is checked).
     The model's JSON is remembered only for a caller that wants the model: `kpi validate` keeps
     its entries small (writing every model would cost it a tenth of its time); the first
-    command that needs the model completes the entry.
+    command that needs the model completes the entry. `raw`: the file's bytes, when the caller
+    has read them already.
     """
-    from .source import read
+    from .source import Loaded, read
 
     display = display or display_path(path)
-    raw, early = read(path)
-    if cached_only and (raw is None or not cache.active() or (catalogues is not None and not catalogues.key)):
+    raw, early = (raw, Loaded(path)) if raw is not None else read(path)
+    # catalogues that could not all be read have no key: files checked against them are not kept
+    usable = raw is not None and cache.active() and (catalogues is None or bool(catalogues.key))
+    if cached_only and not usable:
         return None
     if raw is None:  # too large or unreadable: nothing to remember
         from .validate import check_loaded
@@ -51,8 +55,7 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
         problems, summary, model = check_loaded(early, catalogues, display)
         return problems, summary, model, None
     k = None
-    # catalogues that could not all be read have no key: files checked against them are not kept
-    if cache.active() and (catalogues is None or catalogues.key):
+    if usable:
         k = cache.key("indicator", raw, display, path.name, path.parent.name,
                       catalogues.key if catalogues is not None else "-")
         hit = cache.get(k, model=want_model)

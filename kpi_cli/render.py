@@ -1080,9 +1080,16 @@ def count_pages(root: Path) -> int:
 def tree_reports(root: Path, output: Output, failures: list, progress=None,
                  fiscal_year: int | None = None) -> Iterator[IndicatorReport]:
     """The report context of every valid indicator under `root` (of one fiscal year if given)."""
+    for _path, report in _tree_reports(root, output, failures, progress, fiscal_year):
+        yield report
+
+
+def _tree_reports(root: Path, output: Output, failures: list, progress=None,
+                  fiscal_year: int | None = None) -> Iterator[tuple[Path, IndicatorReport]]:
+    """(file, report context) of every valid indicator under `root` (of one fiscal year if given)."""
     for path, model, catalogues in load_tree(root, failures, progress):
         if fiscal_year is None or model.fiscal_year == fiscal_year:
-            yield indicator_report(model, catalogues, source=source_name(path, root), output=output)
+            yield path, indicator_report(model, catalogues, source=source_name(path, root), output=output)
 
 
 AGENCY_CODE = re.compile(r"[0-9]{4}")  # ASCII digits only: an agency's code names its page
@@ -1131,23 +1138,24 @@ def _line_from_json(data: dict) -> IndicatorLine:
 
 def _page_from_cache(path: Path, source: str):
     """A page rendered before from the same bytes, catalogues, templates and kpi (the cache of
-    checked files keeps it with the file's row of the index): (page key, result or None)."""
+    checked files keeps it with the file's row of the index): (page key, result or None, the
+    file's bytes, read once for the checks too)."""
     from . import cache
     from .source import read
 
     if not cache.active() or _WORKER["folder"] is None:
-        return None, None
+        return None, None, None
     raw, _early = read(path)
     if raw is None:
-        return None, None
+        return None, None, None
     cats = _WORKER["catalogues"]
     if cats is not None and not cats.key:  # catalogues that could not all be read: nothing kept
-        return None, None
+        return None, None, raw
     key = cache.key("page", raw, source, path.name, path.parent.name, cats.key if cats is not None else "-",
                     _WORKER["templates"])
     hit = cache.get(key, model=True)
     if hit is None or hit[1] is None:
-        return key, None
+        return key, None, raw
     from .fsutil import CannotWrite
 
     try:
@@ -1157,12 +1165,12 @@ def _page_from_cache(path: Path, source: str):
         # the page a valid file gives is named by its code (its file's name) and fiscal year:
         # an entry that says otherwise is damaged, and a miss
         if line.code != path.stem or head["path"] != indicator_path(fiscal_year, line.code, ext):
-            return key, None
+            return key, None, raw
         page = Page(head["path"], None)
         write_file(site_file(_WORKER["folder"], page.path), body, keep_same=True)
-        return key, ("ok", page, line, fiscal_year)
+        return key, ("ok", page, line, fiscal_year), raw
     except (KeyError, TypeError, ValueError, AttributeError, RenderError, CannotWrite):
-        return key, None
+        return key, None, raw
 
 
 def _site_worker(path: Path):
@@ -1174,10 +1182,11 @@ def _site_worker(path: Path):
 
     renderer, root = _WORKER["renderer"], _WORKER["root"]
     source = source_name(path, root)
-    page_key, done = _page_from_cache(path, source)
+    page_key, done, raw = _page_from_cache(path, source)
     if done is not None:
         return (*done, cache.take_pending())
-    problems, _summary, model, _raw = check(path, _WORKER["catalogues"], display_path(path), want_model=True)
+    problems, _summary, model, _raw = check(path, _WORKER["catalogues"], display_path(path), want_model=True,
+                                            raw=raw)
     if model is None or any(p.level is Level.error for p in problems):
         return "fail", path, sorted(problems), cache.take_pending()
     deep = renderer.output(site=True, depth=1)
@@ -1204,12 +1213,10 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
     # workers inherit the renderer by fork; elsewhere (spawn) one process does it all
     if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
         deep = renderer.output(site=True, depth=1)
-        done = []
-        for path, model, catalogues in load_tree(root, failures, progress):
-            report = indicator_report(model, catalogues, source=source_name(path, root), output=deep)
-            done.append((path, ("ok", Page(indicator_path(report.fiscal_year, report.code, deep.ext),
-                                            renderer.render("indicator", deep, report=report)),
-                                indicator_line(report), report.fiscal_year)))
+        done = [(path, ("ok", Page(indicator_path(report.fiscal_year, report.code, deep.ext),
+                                   renderer.render("indicator", deep, report=report)),
+                        indicator_line(report), report.fiscal_year))
+                for path, report in _tree_reports(root, deep, failures, progress)]
         yield from _one_file_per_page(done, failures, folder, fiscal_year)
         return
     import multiprocessing
@@ -1234,7 +1241,7 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         if misses >= PROBE:
             todo.append(i)
             continue
-        _key, done = _page_from_cache(path, source_name(path, root))
+        _key, done, _raw = _page_from_cache(path, source_name(path, root))
         if done is None:
             todo.append(i)
             misses += 1
