@@ -107,7 +107,7 @@ def row(name: str, seconds: float, ref: float | None, ref_name: str) -> str:
 
 
 def bench_validate(sizes: list[int], work: Path) -> list[str]:
-    from kpi_cli.schema import schema_text
+    from kpi_cli.core.json_schema import schema_text
 
     schema = work / "indicator.schema.json"
     schema.write_text(schema_text(), encoding="utf-8")
@@ -186,7 +186,7 @@ def bench_start(work: Path) -> list[str]:
 
 def bench_render(work: Path, n: int = 1000) -> list[str]:
     """`kpi render --all` against Jinja alone rendering the same report contexts."""
-    from kpi_cli import render
+    from kpi_cli.render import engine as render
 
     root = generate(n, work / f"render-{n}")
     cold = timed(KPI + ["render", "--all", "-o", str(work / "site-0")], 1, cwd=root.parent, env=NO_CACHE)

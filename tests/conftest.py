@@ -19,7 +19,7 @@ def _own_cache(tmp_path_factory, monkeypatch):
     """Each test its own, empty cache of checked files: never the user's, never another test's."""
     monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path_factory.mktemp("kpi-cache")))
     monkeypatch.delenv("KPI_NO_CACHE", raising=False)
-    from kpi_cli import cache
+    from kpi_cli.check import cache
 
     cache.enable()
 

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from kpi_cli import cache, validate as validate_mod
+from kpi_cli.check import cache, pipeline as validate_mod
 from kpi_cli.cli import app
-from kpi_cli.model import AgencyCatalogue, Indicator, construct
-from kpi_cli.repo import open_indicator
-from kpi_cli.validate import validate
+from kpi_cli.core.model import AgencyCatalogue, Indicator, construct
+from kpi_cli.io.repo import open_indicator
+from kpi_cli.check.pipeline import validate
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -72,7 +72,7 @@ def test_a_second_run_gives_the_same_problems_from_the_cache(target, no_checking
 
 
 def test_in_thai_the_cache_keeps_thai_messages_apart(no_checking):
-    from kpi_cli.i18n import set_language
+    from kpi_cli.core.i18n import set_language
 
     english = validate([INVALID])
     try:
@@ -125,7 +125,7 @@ def _generated(tmp_path: Path, n: int) -> list[Path]:
 
 
 def test_construct_rebuilds_exactly_what_validation_builds(tmp_path):
-    from kpi_cli.loader import load
+    from kpi_cli.io.loader import load
 
     files = sorted((REPO / "indicators").glob("*/*.yaml")) + sorted(VALID.rglob("*.yaml")) + _generated(tmp_path, 40)
     assert len(files) > 40
@@ -212,7 +212,7 @@ def test_the_key_names_kpi_version_language_and_context(monkeypatch):
     assert base != cache.key("indicator", raw, "a.yaml", "2564", "other catalogues")
     assert base != cache.key("catalogues", raw, "a.yaml", "2564", "cat")
     monkeypatch.setitem(cache._state, "fingerprint", ("en", "another kpi"))
-    from kpi_cli.i18n import set_language
+    from kpi_cli.core.i18n import set_language
 
     set_language("en")
     try:
@@ -226,10 +226,10 @@ def test_the_fingerprint_is_kpi_content_not_its_files_times(tmp_path):
     import subprocess
 
     copy = tmp_path / "kpi_cli"
-    shutil.copytree(Path(cache.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(cache.__file__).parent.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
 
     def fingerprint() -> str:
-        return subprocess.run([sys.executable, "-c", "from kpi_cli import cache; print(cache.fingerprint())"],
+        return subprocess.run([sys.executable, "-c", "from kpi_cli.check import cache; print(cache.fingerprint())"],
                               env={**os.environ, "PYTHONPATH": str(tmp_path), "KPI_LANG": "en"}, cwd=tmp_path,
                               capture_output=True, text=True, check=True).stdout.strip()
 
@@ -237,7 +237,7 @@ def test_the_fingerprint_is_kpi_content_not_its_files_times(tmp_path):
     for path in copy.rglob("*"):
         os.utime(path, (1_000_000, 1_000_000))
     assert fingerprint() == before
-    (copy / "rules" / "text.py").write_text((copy / "rules" / "text.py").read_text("utf-8") + "\n", "utf-8")
+    (copy / "check" / "rules" / "text.py").write_text((copy / "check" / "rules" / "text.py").read_text("utf-8") + "\n", "utf-8")
     assert fingerprint() != before
 
 
@@ -331,7 +331,7 @@ def test_score_of_an_unchanged_file_neither_parses_nor_validates():
             "from kpi_cli.cli import main\n"
             "sys.argv = ['kpi', 'score', '0406-0772', '--quarter', '4']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "import kpi_cli.model as m\n"
+            "import kpi_cli.core.model as m\n"
             "print('MARK', 'yaml' in sys.modules, m.Indicator.__pydantic_complete__, file=sys.stderr)\n")
     runs = [subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                            timeout=120) for _ in range(2)]
@@ -367,7 +367,7 @@ def test_a_site_renders_the_same_from_the_cache(tmp_path, monkeypatch):
 def test_a_site_of_unchanged_files_is_copied_from_the_cache(tmp_path, monkeypatch):
     """Large sites render in worker processes, which keep each page with its index row: the second
     rendering of unchanged files renders nothing, and writes the same bytes."""
-    from kpi_cli import render
+    from kpi_cli.render import engine as render
 
     monkeypatch.chdir(REPO)
     monkeypatch.setattr(render, "PARALLEL_MIN", 1)  # the shipped files, as if they were a city's

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kpi_cli.validate import validate
+from kpi_cli.check.pipeline import validate
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from kpi_cli.model import Indicator, construct
+from kpi_cli.core.model import Indicator, construct
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "2564" / "0406-0772.yaml"
 

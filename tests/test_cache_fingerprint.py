@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kpi_cli"
 
 def _fingerprint(where: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(where), "KPI_LANG": "en"}
-    out = subprocess.run([sys.executable, "-c", "from kpi_cli import cache; print(cache.fingerprint())"],
+    out = subprocess.run([sys.executable, "-c", "from kpi_cli.check import cache; print(cache.fingerprint())"],
                          env=env, cwd=where, capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
@@ -45,7 +45,7 @@ def test_a_changed_rule_of_the_same_size_changes_the_fingerprint(tmp_path):
     first = _install(tmp_path / "a")
     before = _fingerprint(first.parent)
     second = _install(tmp_path / "b")
-    codes = second / "rules" / "codes.py"
+    codes = second / "check" / "rules" / "codes.py"
     text = codes.read_text("utf-8")
     assert "2500 <= fy <= 2700" in text
     codes.write_text(text.replace("2500 <= fy <= 2700", "2600 <= fy <= 2700"), "utf-8")  # same size

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kpi_cli import cache
+from kpi_cli.check import cache
 from kpi_cli.cli import app
-from kpi_cli.validate import validate
+from kpi_cli.check.pipeline import validate
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "indicators" / "2564" / "0406-0772.yaml"

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from kpi_cli.repo import UnknownIndicator, find_indicator
-from kpi_cli.validate import validate
+from kpi_cli.io.repo import UnknownIndicator, find_indicator
+from kpi_cli.check.pipeline import validate
 
 REPO = Path(__file__).parent.parent
 SEED = REPO / "indicators" / "2564" / "0406-0772.yaml"

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from kpi_cli import i18n
-from kpi_cli.i18n_catalog import MO_FILE, PACKAGE, PO_FILE, extract, placeholders, read_po
-from kpi_cli.rules import REGISTRY, load_all
-from kpi_cli.validate import validate
+from kpi_cli.core import i18n
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from i18n_catalog import MO_FILE, PACKAGE, PO_FILE, extract, placeholders, read_po
+from kpi_cli.check.rules import REGISTRY, load_all
+from kpi_cli.check.pipeline import validate
 
 HERE = Path(__file__).parent
 INVALID = HERE / "fixtures" / "invalid"

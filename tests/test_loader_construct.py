@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi_cli.loader import _Loader
+from kpi_cli.io.loader import _Loader
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from kpi_cli.loader import load
-from kpi_cli.rules import REGISTRY, load_all
-from kpi_cli.validate import validate
+from kpi_cli.io.loader import load
+from kpi_cli.check.rules import REGISTRY, load_all
+from kpi_cli.check.pipeline import validate
 
 REPO = Path(__file__).parent.parent
 SEED = (REPO / "indicators" / "2564" / "0406-0772.yaml").read_bytes()

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from test_import import repo, run  # noqa: F401  (repo: a repository with copies of the catalogues)
 
-from kpi_cli.scaffold import KINDS
-from kpi_cli.thai import fiscal_position
-from kpi_cli.validate import validate
+from kpi_cli.write.scaffold import KINDS
+from kpi_cli.core.thai import fiscal_position
+from kpi_cli.check.pipeline import validate
 
 
 @pytest.mark.parametrize("agency", ["0406", "5001", "0700"])
@@ -127,7 +127,7 @@ def test_help_has_examples():
 
 
 def test_the_command_offers_every_kind():
-    from kpi_cli.commands.onboard import Kind
+    from kpi_cli.cli.onboard import Kind
 
     assert tuple(k.value for k in Kind) == KINDS
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from kpi_cli.schema import DATA, SCHEMAS, schema
+from kpi_cli.core.json_schema import DATA, SCHEMAS, schema
 
 REPO = Path(__file__).parent.parent
 
@@ -14,7 +14,7 @@ REPO = Path(__file__).parent.parent
 def test_shipped_schema_files_are_current():
     for kind, (filename, _) in SCHEMAS.items():
         shipped = json.loads((DATA / filename).read_text(encoding="utf-8"))
-        assert shipped == schema(kind), f"run `python -m kpi_cli.schema` to regenerate {filename}"
+        assert shipped == schema(kind), f"run `python -m kpi_cli.core.json_schema` to regenerate {filename}"
 
 
 def test_schema_command_prints_json():
@@ -59,8 +59,8 @@ def test_schema_and_validator_agree_on_every_fixture():
     """Where the file parses, JSON Schema rejects it exactly when kpi finds a problem of shape."""
     import jsonschema
 
-    from kpi_cli.loader import load
-    from kpi_cli.validate import validate
+    from kpi_cli.io.loader import load
+    from kpi_cli.check.pipeline import validate
 
     validator = jsonschema.Draft202012Validator(schema("indicator"))
     checked = 0

@@ -16,20 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_cli.model import Indicator
-from kpi_cli.repo import open_indicator
-from kpi_cli.rules import load_all
-from kpi_cli.scoring import (
-    agency_score,
-    default_quarter,
-    level_of,
-    level_score,
-    ratio_score,
-    rule_in_force,
-    score_indicator,
-    score_quarter,
-)
-from kpi_cli.validate import validate
+from kpi_cli.core.model import Indicator
+from kpi_cli.io.repo import open_indicator
+from kpi_cli.check.rules import load_all
+from kpi_cli.scoring.compute import agency_score, default_quarter, level_of, level_score, ratio_score, rule_in_force, score_indicator, score_quarter
+from kpi_cli.check.pipeline import validate
 from scoring_helpers import INDICATORS, SEED, copy_tree, edit
 
 load_all()

@@ -268,8 +268,8 @@ def without_stages(text: str, *stages: int) -> str:
 
 
 def test_the_seed_completes_no_stage_before_the_facts_its_gate_relies_on():
-    from kpi_cli.model import Indicator
-    from kpi_cli.stages import gate_facts
+    from kpi_cli.core.model import Indicator
+    from kpi_cli.core.stages import gate_facts
 
     inn = Indicator.model_validate(SEED_DATA).innovation
     facts = {e.stage: gate_facts(e.stage, inn) for e in inn.stages}

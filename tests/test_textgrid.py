@@ -1,4 +1,4 @@
-"""kpi_cli.textgrid: terminal widths of Thai text, boxed tables, wrapping, colors; `kpi score`
+"""kpi_cli.render.textgrid: terminal widths of Thai text, boxed tables, wrapping, colors; `kpi score`
 prints its tables with it, without importing rich."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from kpi_cli.textgrid import Printer, Table, display_width, fold, wrap
+from kpi_cli.render.textgrid import Printer, Table, display_width, fold, wrap
 from scoring_helpers import REPO
 
 TITLE = "ความสำเร็จในการเสนอนวัตกรรมเพื่อเพิ่มประสิทธิภาพการปฏิบัติงานของหน่วยงาน"  # no spaces, many marks
@@ -42,7 +42,7 @@ def test_display_width(text, width):
 
 
 def test_render_keeps_display_width():
-    from kpi_cli import render
+    from kpi_cli.render import engine as render
 
     assert render.display_width is display_width
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from kpi_cli import thai
+from kpi_cli.core import thai
 
 
 def test_thai_date_is_buddhist_era():

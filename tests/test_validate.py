@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from kpi_cli.rules import REGISTRY, load_all
-from kpi_cli.validate import validate
+from kpi_cli.check.rules import REGISTRY, load_all
+from kpi_cli.check.pipeline import validate
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -246,7 +246,7 @@ def test_a_device_is_not_a_folder_of_indicators():
 
 
 def test_jobs_are_capped_by_the_files():
-    from kpi_cli.validate import _jobs
+    from kpi_cli.check.pipeline import _jobs
 
     assert _jobs(99999, 9) <= 9
     assert _jobs(1, 10_000) == 1

@@ -1,4 +1,4 @@
-"""kpi_cli.writer: round-trip edits that change only what they must, and atomic, guarded writes."""
+"""kpi_cli.io.yamledit: round-trip edits that change only what they must, and atomic, guarded writes."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kpi_cli import writer
+from kpi_cli.io import yamledit as writer
 from kpi_cli.cli import app
-from kpi_cli.writer import Append, Set, edit_text
+from kpi_cli.io.yamledit import Append, Set, edit_text
 from test_stages import CODE, SEED, comments, make_repo, reset_seed
 
 REPO = Path(__file__).parent.parent
@@ -95,7 +95,7 @@ def test_an_item_appended_to_a_block_goes_before_the_blank_line_that_ends_it():
 
 
 def test_a_new_key_goes_to_its_canonical_place():
-    from kpi_cli.stages import key_order
+    from kpi_cli.core.stages import key_order
 
     new = edit_text(SEED_TEXT, [Set(("innovation", "decision", "date"), dt.date(2021, 3, 1)),
                                 Set(("innovation", "selected_date"), dt.date(2021, 2, 1))], key_order)

@@ -1,0 +1,145 @@
+"""Checking files through the cache: the same answers as kpi_cli.validate, without doing the work
+twice for the same bytes.
+
+A hit costs reading the file, hashing it and reading one small JSON file: no YAML, no rules, no
+pydantic validator (the model is rebuilt by :func:`kpi_cli.model.construct`). This module imports
+neither YAML nor pydantic itself, so `kpi score` on an unchanged file never loads them for its data.
+A miss runs the real checks (kpi_cli.validate) and records what they found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from kpi_cli.check import cache
+from kpi_cli.io.paths import CATALOGUE_NAMES, display_path
+from kpi_cli.core.problems import Level, Problem
+from kpi_cli.core.facts import Catalogues, Summary
+
+
+def _problems_out(problems: list[Problem]) -> list[list]:
+    return [[p.line, p.column, p.rule, p.level.value, p.message, p.fix] for p in problems]
+
+
+def _problems_in(rows: list[list], display: str) -> list[Problem]:
+    return [Problem(display, int(line), int(column), str(rule), Level(level), str(message),
+                    None if fix is None else str(fix))
+            for line, column, rule, level, message, fix in rows]
+
+
+def check(path: Path, catalogues: Catalogues | None, display: str | None = None, *, want_model: bool = False,
+          cached_only: bool = False, raw: bytes | None = None
+          ) -> tuple[list[Problem], Summary, object | None, bytes | None] | None:
+    """(problems, summary, model or None, the file's bytes) of one indicator file.
+
+    The model is given when the file has no errors, and on a cache hit only if `want_model`.
+    With `cached_only`, None when the cache does not know the file (nothing is checked).
+    The model's JSON is remembered only for a caller that wants the model: `kpi validate` keeps
+    its entries small (writing every model would cost it a tenth of its time); the first
+    command that needs the model completes the entry. `raw`: the file's bytes, when the caller
+    has read them already.
+    """
+    from kpi_cli.io.source import Loaded, read
+
+    display = display or display_path(path)
+    raw, early = (raw, Loaded(path)) if raw is not None else read(path)
+    # catalogues that could not all be read have no key: files checked against them are not kept
+    usable = raw is not None and cache.active() and (catalogues is None or bool(catalogues.key))
+    if cached_only and not usable:
+        return None
+    if raw is None:  # too large or unreadable: nothing to remember
+        from kpi_cli.check.pipeline import check_loaded
+
+        problems, summary, model = check_loaded(early, catalogues, display)
+        return problems, summary, model, None
+    k = None
+    if usable:
+        k = cache.key("indicator", raw, display, path.name, path.parent.name,
+                      catalogues.key if catalogues is not None else "-")
+        hit = cache.get(k, model=want_model)
+        if hit is not None:
+            # a damaged or foreign entry is a miss: the file is checked again below
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError):
+                return (*_from_entry(hit, display, want_model), raw)
+        if cached_only:
+            return None
+    from kpi_cli.io.loader import load_bytes
+    from kpi_cli.check.rules import load_all
+    from kpi_cli.check.pipeline import check_loaded
+
+    load_all()
+    problems, summary, model = check_loaded(load_bytes(early, raw), catalogues, display)
+    if k is not None:
+        valid = model is not None and not any(p.level is Level.error for p in problems)
+        cache.put(k, {"p": _problems_out(problems), "s": [summary.code, summary.fiscal_year, summary.agency]},
+                  model.model_dump_json(exclude_unset=True).encode("utf-8") if valid and want_model else None)
+    return problems, summary, model, raw
+
+
+def _from_entry(hit: tuple[dict, bytes], display: str, want_model: bool):
+    head, body = hit
+    problems = _problems_in(head["p"], display)
+    code, fiscal_year, agency = head["s"]
+    summary = Summary(display, code, fiscal_year, agency)
+    model = None
+    if want_model and body is not None:
+        from kpi_cli.core.model import Indicator, construct
+
+        model = construct(Indicator, json.loads(body))
+    elif want_model and not any(p.level is Level.error for p in problems):
+        raise ValueError("an entry of `kpi validate`, without the model")  # a miss: check and complete it
+    return problems, summary, model
+
+
+def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
+    """agencies.yaml and strategies.yaml of `folder`, with their problems (kpi_cli.validate does
+    the reading on a miss). The catalogues' `key` names their content in the keys of the files
+    checked against them."""
+    if folder is None:
+        return None, []
+    raws, context = [], []
+    for name in CATALOGUE_NAMES:
+        path = folder / name
+        try:
+            raws.append(b"1%d:" % path.stat().st_size + path.read_bytes())
+        except FileNotFoundError:
+            raws.append(b"0")
+        except OSError:
+            raws = None
+            break
+        context.append(display_path(path))
+    k = None
+    if raws is not None and cache.active():
+        k = cache.key("catalogues", b"\0".join(raws), str(folder), *context)
+        hit = cache.get(k)
+        if hit is not None:
+            try:
+                return _catalogues_from_entry(hit[0], folder, k.hex())
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError):
+                pass
+    from kpi_cli.check.pipeline import read_catalogues
+
+    catalogues, problems = read_catalogues(folder)
+    if catalogues is not None:
+        catalogues.key = k.hex() if k else ""
+    if k is not None and catalogues is not None:
+        by_display = {}
+        for p in problems:
+            by_display.setdefault(p.path, []).append(p)
+        cache.put(k, {"p": {d: _problems_out(ps) for d, ps in by_display.items()},
+                      "m": {name: (m.model_dump(mode="json", exclude_unset=True) if m is not None else None)
+                            for name, m in catalogues.models.items()}})
+    return catalogues, problems
+
+
+def _catalogues_from_entry(head: dict, folder: Path, k: str) -> tuple[Catalogues, list[Problem]]:
+    from kpi_cli.core.model import CATALOGUES, construct
+
+    problems = [p for d, rows in head["p"].items() for p in _problems_in(rows, d)]
+    cat = Catalogues(folder=folder, key=k)
+    for name, dump in head["m"].items():
+        if dump is not None:
+            cat.use(construct(CATALOGUES[name], dump))
+    return cat, problems

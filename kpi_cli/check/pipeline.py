@@ -1,0 +1,415 @@
+"""`kpi validate`, the core: files -> problems. Nothing here prints or exits.
+
+Flow per file: read and parse (loader) -> shape (schema) -> file rules -> positions. Then the tree
+rules run over small per-file summaries, so that 10,000 files never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpi_cli.core.i18n import _
+from kpi_cli.io.loader import Loaded, load, locate, scalar_text, compose
+from kpi_cli.core.problems import Finding, Level, Problem
+from kpi_cli.check.rules import Catalogues, FileContext, Summary, load_all, run_file_rules, tree_rules
+from kpi_cli.check.rules.dates import date_locs
+from kpi_cli.check.rules.schema import check_schema
+from kpi_cli.io.paths import CATALOGUE_NAMES, YEAR_DIR, NoIndicators, display_path, find_catalogue_dir, find_indicators_dir
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    summaries: list[Summary] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.level is Level.error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.level is Level.warning)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> list[Path]:
+    """The YAML files under `paths`, sorted; links that lead outside their root are skipped."""
+    files: list[Path] = []
+    for root in paths:
+        if not root.exists():
+            problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
+                                    _("no such file or folder"), _("check the path")))
+            continue
+        if root.is_file():
+            files.append(root)
+            continue
+        if not root.is_dir():  # a device, a FIFO, a socket: nothing to read as YAML
+            problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
+                                    _("not a file or a folder"), _("check the path")))
+            continue
+        real_root = root.resolve()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.endswith((".yaml", ".yml")):
+                    continue
+                p = Path(dirpath) / name
+                if p.is_symlink():
+                    target = p.resolve()
+                    if not target.is_relative_to(real_root):
+                        problems.append(Problem(display_path(p), 1, 1, "symlink-outside", Level.warning,
+                                                _("not followed: the link leads outside {folder}").format(
+                                                    folder=display_path(root)),
+                                                _("copy the file into the repository instead of linking it")))
+                        continue
+                files.append(p)
+    seen: set[Path] = set()
+    unique = []
+    folders = {} if folders is None else folders
+    for f in files:
+        key = real_path(f, folders)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def real_path(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, resolving each folder once (`folders` remembers them for one run):
+    thousands of files share a few folders."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = path.parent
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = folder.resolve()
+    return real / path.name
+
+
+def _lazy_source(text: str | None):
+    cache: dict = {}
+
+    def source(loc: tuple) -> str | None:
+        if text is None:
+            return None
+        if "root" not in cache:
+            cache["root"] = compose(text)
+        return scalar_text(cache["root"], loc) if cache["root"] is not None else None
+
+    return source
+
+
+def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
+    """agencies.yaml and strategies.yaml of `folder`, with their own problems (through the cache)."""
+    from kpi_cli.check.checked import load_catalogues as cached
+
+    return cached(folder)
+
+
+def read_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
+    """Read agencies.yaml and strategies.yaml of `folder`, with their own problems."""
+    from kpi_cli.core.model import AgencyCatalogue, StrategyCatalogue
+
+    if folder is None:
+        return None, []
+    cat = Catalogues(folder=folder)
+    problems: list[Problem] = []
+    for name, model_cls in (("agencies.yaml", AgencyCatalogue), ("strategies.yaml", StrategyCatalogue)):
+        path = folder / name
+        if not path.exists():
+            problems.append(Problem(display_path(path), 1, 1, "catalogue", Level.error,
+                                    _("the catalogue {name} is missing").format(name=name),
+                                    _("create {path}").format(path=display_path(path))))
+            continue
+        loaded = load(path)
+        findings = loaded.findings
+        model = None
+        if loaded.data is not None:
+            model, schema_findings = check_schema(loaded.data, model_cls, _lazy_source(loaded.text))
+            findings += schema_findings
+        if model is not None:
+            findings += _catalogue_rules(model)
+            cat.use(model)
+        problems += locate(path, loaded.text, findings, display_path(path))
+    return cat, problems
+
+
+def _catalogue_rules(model) -> list[Finding]:
+    from kpi_cli.core.model import AgencyCatalogue
+
+    out: list[Finding] = []
+    if isinstance(model, AgencyCatalogue):
+        seen = set()
+        for i, a in enumerate(model.agencies):
+            if not re.fullmatch(r"[0-9]{4}", a.code):
+                out.append(Finding("catalogue", _("agency code '{code}' is not 4 digits").format(code=a.code),
+                                   ("agencies", i, "code"), fix=_('write it as 4 digits in quotes, e.g. "0406"')))
+            if a.code in seen:
+                out.append(Finding("catalogue", _("agency code '{code}' is listed twice").format(code=a.code),
+                                   ("agencies", i, "code")))
+            seen.add(a.code)
+        kinds = {k.kind for k in model.kinds}
+        for i, a in enumerate(model.agencies):
+            if a.kind not in kinds:
+                out.append(Finding("catalogue", _("agency kind '{kind}' has no entry under kinds:").format(
+                                       kind=a.kind.value),
+                                   ("agencies", i, "kind"), fix=_("add the kind with its minimum_ideas")))
+    else:
+        codes = {s.code for s in model.strategies}
+        for i, s in enumerate(model.strategies):
+            if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", s.code):
+                out.append(Finding("catalogue", _("strategy code '{code}' is not of the form 7.5.1.1").format(
+                                       code=s.code),
+                                   ("strategies", i, "code"), fix=_("Arabic digits separated by dots")))
+            parent = s.code.rpartition(".")[0]
+            if parent and parent not in codes:
+                out.append(Finding("catalogue", _("strategy '{code}' has no parent '{parent}' in the catalogue").format(
+                                       code=s.code, parent=parent),
+                                   ("strategies", i, "code"), fix=_("add strategy '{parent}'").format(parent=parent)))
+    return out
+
+
+def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) -> tuple[list[Problem], Summary, object]:
+    """All file rules for one loaded file: (problems, summary, model or None)."""
+    from kpi_cli.core.model import Indicator
+
+    findings = loaded.findings
+    data = loaded.data
+    model = None
+    if data is not None:
+        parent = loaded.path.parent.name
+        ctx = FileContext(loaded.path, display, data, None, catalogues,
+                          int(parent) if YEAR_DIR.match(parent) else None)
+        model, schema_findings = check_schema(data, Indicator, _lazy_source(loaded.text), frozenset())
+        if schema_findings:
+            skip = set(date_locs(ctx.leaves))
+            schema_findings = [f for f in schema_findings if f.loc not in skip]
+        ctx.model = model
+        findings += schema_findings
+        findings += run_file_rules(ctx)
+    problems = locate(loaded.path, loaded.text, findings, display) if findings else []
+    if isinstance(data, dict):
+        code, fy, agency = data.get("code"), data.get("fiscal_year"), data.get("agency")
+        summary = Summary(display, code if isinstance(code, str) else None,
+                          fy if isinstance(fy, int) else None, agency if isinstance(agency, str) else None)
+    else:
+        summary = Summary(display, None, None, None)
+    return problems, summary, model
+
+
+def check_file(path: Path, catalogues: Catalogues | None, display: str | None = None):
+    """(problems, summary, model) of one indicator file, through the cache of checked files; the
+    model only when the file is valid and was checked now (not remembered)."""
+    from kpi_cli.check.checked import check
+
+    return check(path, catalogues, display)[:3]
+
+
+def _remembered(path: Path, catalogues: Catalogues | None) -> tuple[list[Problem], Summary] | None:
+    from kpi_cli.check.checked import check
+
+    got = check(path, catalogues, cached_only=True)
+    return None if got is None else got[:2]
+
+
+PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
+PROBE = 32  # files not in the cache in a row after which the parent stops looking them up
+
+
+def _jobs(requested: int | None, n_files: int) -> int:
+    """Worker processes: never more than the files, nor than a few per core."""
+    cores = os.cpu_count() or 1
+    if requested is not None:
+        return max(1, min(requested, n_files, 4 * cores))
+    if n_files < PARALLEL_MIN:
+        return 1
+    return min(cores, 8)
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(catalogues: dict, lang: str) -> None:
+    from kpi_cli.core.i18n import set_language
+
+    from kpi_cli.check import cache
+
+    gc.disable()  # short-lived worker: the collector would only scan what we are about to drop
+    cache.take_pending()  # the parent's entries are the parent's to write
+    set_language(lang)  # a spawned worker does not see the parent's --lang
+    _WORKER["catalogues"] = catalogues
+
+
+def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary, list]:
+    from kpi_cli.check import cache
+
+    path, folder = item
+    problems, summary, _model = check_file(path, _WORKER["catalogues"].get(folder))
+    return problems, summary, cache.take_pending()  # the parent writes the cache's entries
+
+
+def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
+             context: list[Path] = (), against: str | None = None) -> Result:
+    """Validate files and folders (default: the repository's indicators/ tree).
+
+    Large trees are checked on every core. The garbage collector is paused during the bulk
+    parse: documents are dropped as soon as they are checked, and only small summaries are kept
+    for the rules across files.
+    """
+    load_all()
+    result = Result()
+    if not paths:
+        found = find_indicators_dir()
+        if found is None:
+            raise NoIndicators()
+        paths = [found]
+    folders: dict[Path, Path] = {}
+    files = collect(paths, result.problems, folders)
+    folder_of: dict[Path, Path | None] = {}
+    catalogue_dirs: dict[Path | None, Catalogues | None] = {}
+    catalogue_files: set[Path] = set()
+    work: list[tuple[Path, Path | None]] = []
+    for f in files:
+        parent = f.parent
+        if parent not in folder_of:
+            folder_of[parent] = find_catalogue_dir(f)
+        folder = folder_of[parent]
+        if folder not in catalogue_dirs:
+            cat, cat_problems = load_catalogues(folder)
+            catalogue_dirs[folder] = cat
+            result.problems += cat_problems
+            if folder is not None:
+                catalogue_files.update((folder / n).resolve() for n in CATALOGUE_NAMES)
+        work.append((f, folder))
+    # catalogues are checked as catalogues (above), never as indicators, wherever they are
+    work = [(f, folder) for f, folder in work
+            if f.name not in CATALOGUE_NAMES and real_path(f, folders) not in catalogue_files]
+    uncatalogued = {display_path(f) for f, folder in work if folder is None}
+    result.files = len(files)
+    if progress:
+        progress.start(len(work))
+    n_jobs = _jobs(jobs, len(work))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    outcomes: list = [None] * len(work)
+    try:
+        todo = list(range(len(work)))
+        if n_jobs > 1:
+            # a file the cache remembers costs less than handing it to a worker: take those here,
+            # until PROBE files in a row are not remembered (a first run: the workers do it all)
+            todo, misses = [], 0
+            for i, (f, folder) in enumerate(work):
+                if misses >= PROBE:
+                    todo.append(i)
+                    continue
+                outcomes[i] = _remembered(f, catalogue_dirs.get(folder))
+                if outcomes[i] is None:
+                    todo.append(i)
+                    misses += 1
+                else:
+                    misses = 0
+                    if progress:
+                        progress.advance()
+            if len(todo) < PARALLEL_MIN and jobs is None:
+                n_jobs = 1
+        pool = None
+        if n_jobs == 1 or not todo:
+            checked = ((i, check_file(*work[i][:1], catalogue_dirs.get(work[i][1]))[:2]) for i in todo)
+        else:
+            import multiprocessing
+
+            gc.freeze()  # keep the parent's objects out of the workers' copy-on-write pages
+            ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            from kpi_cli.core.i18n import language
+
+            pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs, language()))
+            items = [work[i] for i in todo]
+            checked = zip(todo, pool.imap(_worker_check, items,
+                                          chunksize=max(1, min(64, len(items) // (n_jobs * 8)))))
+        from kpi_cli.check import cache
+
+        try:
+            for i, outcome in checked:
+                if len(outcome) == 3:  # from a worker, with its cache entries
+                    cache.add_pending(outcome[2])
+                    outcome = outcome[:2]
+                outcomes[i] = outcome
+                if progress:
+                    progress.advance()
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+                gc.unfreeze()
+        cache.flush()
+        for problems, summary in outcomes:
+            result.problems += problems
+            result.summaries.append(summary)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    # indicators read without catalogues: say that their agency and strategy codes went unchecked
+    unchecked = [sm.display for sm in result.summaries if sm.display in uncatalogued and sm.code is not None]
+    if unchecked:
+        result.problems.append(Problem(
+            unchecked[0], 1, 1, "catalogue", Level.warning,
+            _("no agencies.yaml or strategies.yaml in this folder or above: agency and strategy codes "
+              "are not checked ({count} files)").format(count=len(unchecked)),
+            _("run kpi in the repository, or validate its whole indicators/ folder")))
+    # files not checked this time still count for the rules across files, by their names only
+    if context:
+        checked = {real_path(f, folders) for f, _folder in work}
+        light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context
+                 if real_path(f, folders) not in checked and YEAR_DIR.match(f.parent.name)]
+    else:
+        light = []
+    result.problems += _run_tree_rules(light + result.summaries)
+    if against is not None:
+        from kpi_cli.check.guard import check_against
+
+        result.problems += check_against(against, [f for f, _folder in work], Path.cwd(),
+                                         lambda p: display_path(p))
+    result.problems.sort()
+    return result
+
+
+def changed_since(base: str, cwd: Path | None = None) -> tuple[list[Path], list[Path]]:
+    """(files to check, the other indicator files) for `kpi validate --changed BASE`.
+
+    A changed catalogue puts every file in the first list: every indicator depends on it.
+    """
+    from kpi_cli.io.git import changed_files
+    from kpi_cli.io.repo import indicator_files
+
+    cwd = cwd or Path.cwd()
+    root = find_indicators_dir(cwd)
+    if root is None:
+        raise NoIndicators()
+    real_root = root.resolve()
+    changed = [f for f in changed_files(base, cwd) if f.suffix in (".yaml", ".yml")
+               and f.resolve().is_relative_to(real_root)]
+    every = indicator_files(root)
+    if any(f.name in CATALOGUE_NAMES for f in changed):
+        return [root], []
+    changed_set = {f.resolve() for f in changed}
+    return changed, [f for f in every if f.resolve() not in changed_set]
+
+
+def _run_tree_rules(summaries: list[Summary]) -> list[Problem]:
+    out: list[Problem] = []
+    for r in tree_rules():
+        for summary, finding in r.check(summaries):
+            path = Path(summary.display)
+            loaded = load(path)
+            if loaded.text is not None:
+                finding.line = None
+            out += locate(path, loaded.text, [finding], summary.display)
+    return out

@@ -1,0 +1,66 @@
+"""Rules the loader reports while reading a file (documented here; checked in loader.py)."""
+
+from kpi_cli.check.rules import describe
+
+describe("encoding", "error", """The file must be UTF-8.
+
+Bad: a file saved as TIS-620 / Windows-874 by an older Thai program.
+Good: the same file re-saved as UTF-8 (`iconv -f TIS-620 -t UTF-8 old.yaml > new.yaml`).""")
+
+describe("binary-file", "error", """The file must be text, not binary data.
+
+Bad: a .docx, .xlsx or image saved under indicators/ with a .yaml name.
+Good: the indicator's fields as YAML text.""")
+
+describe("empty-file", "error", """The file must hold the indicator's fields.
+
+Bad: an empty file, or only comments.
+Good: `kpi new CODE --agency AAAA` writes a starting point.""")
+
+describe("file-too-large", "error", """Files over 2 MiB are refused unread.
+
+Bad: a 50 MB export pasted into one file.
+Good: one indicator per file (a complete one is about 30 KB).""")
+
+describe("unreadable", "error", """The file could not be read (permissions, a broken link).""")
+
+describe("yaml-syntax", "error", """The file must be valid YAML.
+
+Bad:  `title: ผลงาน: ร้อยละ 80` (a second ': ' inside a value)
+Good: `title: "ผลงาน: ร้อยละ 80"`""")
+
+describe("yaml-tag", "error", """YAML tags (`!!python/object`, `!custom`) are refused: loading is always safe.
+
+Bad:  `target: !!python/object/apply:os.system ["rm -rf /"]`
+Good: `target: {value: 10, unit: คะแนน}`""")
+
+describe("duplicate-key", "error", """A key appears twice in one mapping; YAML would keep only the last.
+
+Bad:  `achieved: 80` … `achieved: 100` in the same mapping
+Good: one `achieved:`""")
+
+describe("alias-bomb", "error", """Aliases that expand beyond 200,000 values are refused (a 'billion laughs' file).
+
+Bad:  `b: [*a, *a, *a, *a, *a, *a, *a, *a, *a]` nested level after level
+Good: values written out; aliases, if any, used a few times.""")
+
+describe("nesting-too-deep", "error", """Values nested more than 64 levels deep are refused.
+
+Bad:  `[[[[[[…]]]]]]` a thousand levels deep
+Good: the indicator's fields, a few levels deep.""")
+
+describe("top-level-mapping", "error", """The file's top level must be a mapping of fields.
+
+Bad:  `- code: "0406-0772"` (a list)
+Good: `code: "0406-0772"`""")
+
+describe("symlink-outside", "warning", """Links that lead outside the folder being checked are not followed.
+
+Bad:  indicators/2564/x.yaml -> /etc/passwd
+Good: the file itself, inside the repository.""")
+
+describe("catalogue", "error", """The catalogues (agencies.yaml, strategies.yaml) are complete and consistent:
+4-digit agency codes listed once, each agency's kind under `kinds:`, each strategy's parent present.
+
+Bad:  `code: "7.5.1"` without `code: "7.5"`
+Good: every level of the strategy tree listed""", scope="catalogue")

@@ -1,0 +1,382 @@
+"""`kpi score`: quarterly scores computed by each file's rule, beside the official figures."""
+
+import datetime as dt
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from kpi_cli.cli.root import app
+from kpi_cli.core.i18n import _, ngettext
+from kpi_cli.cli.common import complete_code, errors_as_messages, examples, fail, use_color
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+EPILOG = examples(
+    ("kpi score 0406-0772 --quarter 4", _("one indicator, quarters 1-4")),
+    ("kpi score 0406-0772", _("the current fiscal quarter (said on stderr)")),
+    ("kpi score 0406-0772 -q 2 --format json", _("for machines: see docs/scoring.md")),
+    ("kpi score --agency 0406 --quarter 4", _("the agency's weighted result")),
+    ("kpi score --all --quarter 4 --year 2564", _("every indicator, one table, for the evaluators")),
+    note=_("Exit codes: 0 done; 1 unknown code, agency or year, or an invalid file (with --agency and --all the "
+           "table is still printed, without the invalid files, and their problems go to stderr); 2 usage errors "
+           "(e.g. --quarter 5)."))
+
+
+@app.command(
+    help=_("Quarterly scores: target, reported and computed performance, computed score, and the official assessed "
+           "score with its 2.1 / 2.2 sub-scores; differences are marked with their reason.\n\n"
+           "The rule comes from the indicator file (`scoring:`, and `amendments[].scoring` from its effective "
+           "date). See docs/scoring.md."),
+    epilog=EPILOG)
+def score(
+    ctx: typer.Context,
+    code: Optional[str] = typer.Argument(
+        None, help=_("Indicator code (AAAA-NNNN), or the path of its file."), show_default=False,
+        autocompletion=complete_code),
+    quarter: Optional[int] = typer.Option(
+        None, "--quarter", "-q", min=1, max=4,
+        help=_("Quarter 1-4 of the fiscal year (Q1 = Oct-Dec). Default: the current fiscal quarter; "
+               "quarter 4 for a year that has ended."), show_default=False),
+    agency: Optional[str] = typer.Option(
+        None, "--agency", "-a", help=_("An agency code (\"0406\"): its weighted result over its indicators."),
+        show_default=False),
+    all_: bool = typer.Option(False, "--all", help=_("Every indicator of the year in one table.")),
+    year: Optional[int] = typer.Option(
+        None, "--year", "-y", help=_("Fiscal year, Buddhist Era (2564). Default: the latest one."),
+        show_default=False),
+    format: Format = typer.Option(Format.text, "--format", "-f", help=_("text for people, json for machines.")),
+) -> None:
+    chosen = [name for name, on in (("CODE", code is not None), ("--agency", agency is not None),
+                                    ("--all", all_)) if on]
+    if len(chosen) != 1:
+        what = _("give one of them, not {options}").format(options=_(" and ").join(chosen)) if chosen else \
+            _("give one of them")
+        ctx.fail(_("score one indicator (CODE), one agency (--agency) or all (--all): {what}").format(what=what))
+    with errors_as_messages():
+        if code is not None:
+            _score_one(code, quarter, year, format)
+        else:
+            _score_many(agency, quarter, year, format)
+
+
+# --- one indicator --------------------------------------------------------------------
+
+def _pick_quarter(quarter: int | None, fiscal_year: int) -> tuple[int, str]:
+    from kpi_cli.scoring.compute import default_quarter
+
+    if quarter is not None:
+        return quarter, "option"
+    quarter, why = default_quarter(fiscal_year, dt.date.today())
+    typer.echo(_("kpi score: {reason}").format(reason=why), err=True)
+    return quarter, "today"
+
+
+def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) -> None:
+    from kpi_cli.io.repo import UnknownIndicator, find_indicator, open_indicator
+    from kpi_cli.scoring.compute import score_indicator
+
+    try:
+        path = find_indicator(code, fiscal_year=year)
+    except UnknownIndicator:
+        if year is None:
+            raise
+        elsewhere = find_indicator(code).parent.name  # no such code at all: its own error, with suggestions
+        raise fail(_("no indicator '{code}' in fiscal year {year}").format(code=code, year=year),
+                   fix=_("it is in fiscal year {year}: --year {year}").format(year=elsewhere))
+    ind = open_indicator(path).model
+    quarter, source = _pick_quarter(quarter, ind.fiscal_year)
+    result = score_indicator(ind, quarter)
+    if fmt is Format.json:
+        _print_json({**result.to_dict(), "quarter_from": source})
+        return
+    _print_indicator(ind, result)
+
+
+def _print_json(doc: dict) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _printer():
+    """Lines and tables for stdout: as wide as the terminal ($COLUMNS, else 160 columns when piped), in
+    color when use_color() says so. Plain text, not rich: importing rich costs more than the command."""
+    import shutil
+
+    from kpi_cli.render.textgrid import Printer
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+    return Printer(width, color=use_color())
+
+
+def _n(value, decimals: int = 2) -> str:
+    from kpi_cli.core.thai import format_number
+
+    return format_number(value, decimals)
+
+
+def _plain(value) -> str:
+    from kpi_cli.core.thai import format_plain
+
+    return format_plain(round(value, 2) if isinstance(value, float) else value)
+
+
+NOT_ASSESSED = "ยังไม่ประเมิน"  # not assessed
+
+
+def _official(q) -> tuple[str, str]:
+    """(assessed, '2.1 / 2.2') cells as the page shows them, 'not assessed' said as such."""
+    subs = " / ".join(_plain(s) for s in q.sub_scores) if q.sub_scores else "-"
+    if q.not_assessed:
+        shown = f"{_plain(q.assessed)} ({NOT_ASSESSED})" if q.assessed is not None else NOT_ASSESSED
+        return shown, subs
+    return _plain(q.assessed), subs
+
+
+def _score_cell(score, level) -> str:
+    text = _n(score)
+    return f"{text} (ระดับ {level:.2f})" if level is not None else text
+
+
+def _print_indicator(ind, result) -> None:
+    from kpi_cli.scoring.compute import describe_rule
+    from kpi_cli.render.textgrid import Table
+
+    out = _printer()
+    example = "  " + _("[example / ตัวอย่าง]") if ind.example else ""
+    out.line(f"{ind.code}  {ind.title}{example}", style="bold")
+    weight = f" · น้ำหนัก {_plain(result.weight)}%" if result.weight is not None else ""
+    out.line(f"ปีงบประมาณ {ind.fiscal_year} · หน่วยงาน {ind.agency} · หน่วย {result.unit}{weight}")
+    out.line(_("rule: {rule}").format(rule=describe_rule(ind.scoring)))
+    for part in getattr(ind.scoring, "parts", ()):
+        rule = describe_rule(part.rule)
+        if part.target is not None:
+            rule = _("{rule}, target {target}").format(rule=rule, target=_plain(part.target))
+        out.line(f"      {part.key} {part.name}: {rule}")
+    for a in ind.amendments:
+        if a.outcome == "accepted" and a.scoring is not None and a.effective is not None:
+            out.line("      " + _("from {date} ({letter}): {rule}").format(date=a.effective, letter=a.letter,
+                                                                          rule=describe_rule(a.scoring)))
+
+    table = Table(header_style="bold")
+    for header, justify in (("ไตรมาส\nquarter", "center"), ("เป้าหมาย\ntarget", "right"),
+                            ("ผลงาน\nreported", "right"), ("ผลงาน\ncomputed", "right"),
+                            ("คะแนน\ncomputed", "right"), ("ผลประเมิน\nofficial", "right"),
+                            ("2.1 / 2.2", "center"), ("หมายเหตุ\nnotes", "left")):
+        table.add_column(header, justify=justify)
+    for q in result.quarters:
+        assessed, subs = _official(q)
+        note = _note(q)
+        style = "yellow" if q.differs else None
+        table.add_row(str(q.quarter), _n(q.target), _n(q.reported), _n(q.computed_performance),
+                      _score_cell(q.score, q.level), assessed, subs, note, style=style)
+        for p in q.parts:
+            table.add_row(f"└ {p.key}", _n(p.target), _n(p.performance), "", _score_cell(p.score, p.level), "", "",
+                          f"{p.name}: {_n(p.earned)} / {_plain(p.points)} คะแนน", style="dim")
+    out.table(table)
+    out.line(_last_line(result), style="bold")
+
+
+def _note(q) -> str:
+    parts = []
+    if q.differs:
+        parts.append(f"≠ {q.reason}" if q.reason else "≠ " + _("differs"))
+    elif q.reason:
+        parts.append(q.reason)
+    if q.rule.amendment is not None:
+        amended = _("scoring amended: {letter} ({date})") if q.rule.changes_scoring else \
+            _("criteria amended: {letter} ({date})")
+        parts.append(amended.format(letter=q.rule.amendment, date=q.rule.effective))
+    return "; ".join(parts)
+
+
+def _last_line(result) -> str:
+    q = result.current
+    head = _("คะแนนไตรมาสที่ {quarter} (quarter {quarter} score): ").format(quarter=q.quarter)
+    if q.score is None:
+        return head + _("none ({reason})").format(reason=q.reason)
+    official = NOT_ASSESSED if q.not_assessed else _plain(q.assessed)
+    level = f", ระดับ {q.level:.2f}" if q.level is not None else ""
+    mark = " ≠" if q.differs else ""
+    return head + _("{score}{level} · ผลประเมิน (official): {official}{mark}").format(
+        score=_n(q.score), level=level, official=official, mark=mark)
+
+
+# --- an agency, or all indicators -----------------------------------------------------------
+
+def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
+    from kpi_cli.io.repo import indicator_files
+    from kpi_cli.check.pipeline import NoIndicators, find_indicators_dir
+
+    root = find_indicators_dir()
+    if root is None:
+        raise NoIndicators()
+    files = [f for f in indicator_files(root) if f.parent.name.isdigit()]
+    if agency is not None:
+        files = [f for f in files if f.stem.startswith(agency + "-")]
+    years = sorted({int(f.parent.name) for f in files})
+    if not years:
+        message = _("no indicator files of agency {agency} under {root}") if agency else \
+            _("no indicator files of any agency under {root}")
+        agencies = sorted({f.stem.split("-")[0] for f in indicator_files(root)})
+        raise fail(message.format(agency=agency, root=root),
+                   fix=_("agencies with indicators: {agencies}").format(agencies=", ".join(agencies)) if agencies
+                   else _("add indicator files"))
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        message = _("no indicator files of fiscal year {year} for agency {agency}") if agency else \
+            _("no indicator files of fiscal year {year}")
+        raise fail(message.format(year=year, agency=agency),
+                   fix=_("years with indicators: {years}").format(years=", ".join(map(str, years))))
+    return year, [f for f in files if f.parent.name == str(year)]
+
+
+def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]], list]:
+    """(indicators, [(code, path, why)] of files that cannot be scored, the problems of those files)."""
+    from kpi_cli.io.repo import InvalidIndicator, open_indicator
+
+    opened, unusable, problems = [], [], []
+    for f in files:
+        try:
+            opened.append(open_indicator(f))
+        except InvalidIndicator as exc:
+            unusable.append((f.stem, exc.path, _("invalid file: {error}; run `kpi validate {path}`").format(
+                error=exc, path=exc.path)))
+            problems += exc.problems
+    return opened, unusable, problems
+
+
+def _refuse_invalid(unusable: list[tuple[str, str, str]], problems: list, agency: str | None) -> None:
+    """After the table: an invalid file makes the run fail (exit 1), its problems printed as
+    `kpi validate` prints them."""
+    if not unusable:
+        return
+    from kpi_cli.cli.formats import format_text
+
+    sys.stderr.write(format_text(problems, len(unusable), color=use_color(sys.stderr)))
+    n, codes = len(unusable), ", ".join(code for code, _path, _why in unusable)
+    message = ngettext("{n} indicator file of agency {agency} is invalid ({codes}): the weighted result leaves "
+                       "it out, so it is not the agency's result",
+                       "{n} indicator files of agency {agency} are invalid ({codes}): the weighted result leaves "
+                       "them out, so it is not the agency's result", n) if agency is not None else \
+        ngettext("{n} indicator file is invalid and has no score ({codes})",
+                 "{n} indicator files are invalid and have no score ({codes})", n)
+    raise fail(message.format(n=n, agency=agency, codes=codes),
+               fix=_("correct the errors above (`kpi validate {paths}`), then run kpi score again").format(
+                   paths=" ".join(path for _code, path, _why in unusable)))
+
+
+def _score_many(agency: str | None, quarter: int | None, year: int | None, fmt: Format) -> None:
+    from kpi_cli.scoring.compute import agency_score, score_indicator
+
+    year, files = _year_files(year, agency)
+    opened, unusable, problems = _open_all(files)
+    quarter, source = _pick_quarter(quarter, year)
+    listed = [{"code": c, "path": p, "reason": why} for c, p, why in unusable]
+    if agency is not None:
+        result = agency_score([o.model for o in opened], agency, year, quarter,
+                              [(code, why) for code, _path, why in unusable], _agency_name(opened, agency))
+        if fmt is Format.json:
+            _print_json({**result.to_dict(), "unusable": listed, "quarter_from": source})
+        else:
+            _print_agency(result, {o.model.code: o.model for o in opened})
+    else:
+        scores = [score_indicator(o.model, quarter) for o in opened]
+        if fmt is Format.json:
+            from kpi_cli.scoring.compute import JSON_VERSION
+
+            _print_json({"version": JSON_VERSION, "kind": "all", "fiscal_year": year, "quarter": quarter,
+                         "quarter_from": source, "indicators": [s.summary_dict() for s in scores],
+                         "unusable": listed})
+        else:
+            _print_all(year, quarter, scores, unusable)
+    _refuse_invalid(unusable, problems, agency)
+
+
+def _agency_name(opened, agency: str) -> str | None:
+    for o in opened:
+        entry = o.catalogues.agencies.get(agency) if o.catalogues else None
+        if entry is not None:
+            return entry.name
+    return None
+
+
+def _print_agency(result, models: dict) -> None:
+    from kpi_cli.render.textgrid import Table
+
+    out = _printer()
+    out.line(f"หน่วยงาน {result.agency} {result.name or ''} · ปีงบประมาณ {result.fiscal_year} · "
+             f"ไตรมาส {result.quarter}", style="bold")
+    table = Table(header_style="bold")
+    for header, justify in (("รหัส\ncode", "left"), ("ตัวชี้วัด\nindicator", "left"), ("น้ำหนัก %\nweight", "right"),
+                            ("คะแนน\ncomputed", "right"), ("ถ่วงน้ำหนัก\nweighted", "right"),
+                            ("ผลประเมิน\nofficial", "right")):
+        table.add_column(header, justify=justify, max_width=60 if header.startswith("ตัว") else None)
+    for item in result.counted:
+        official = NOT_ASSESSED if item.not_assessed else _plain(item.assessed)
+        table.add_row(item.code, _title(models.get(item.code), item.title), _plain(item.weight), _n(item.score),
+                      _n(item.weighted), official)
+    out.table(table)
+    if result.without_data:
+        out.line(_("ไม่มีข้อมูล (without data, not in the result):"), style="bold")
+        for item in result.without_data:
+            weight = f" (น้ำหนัก {_plain(item.weight)}%)" if item.weight is not None else ""
+            out.line(f"  {item.code} {_title(models.get(item.code), item.title)}{weight}: {item.missing}")
+    if result.score is None:
+        out.line(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): none — "
+                   "no indicator has both a score and a weight").format(quarter=result.quarter),
+                 style="bold")
+        return
+    official = _(" · ผลประเมิน (official, assessed only): {score}").format(score=_n(result.official_score)) \
+        if result.official_score is not None else _(" · ผลประเมิน (official): {score}").format(score=NOT_ASSESSED)
+    out.line(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): {score} over {n} indicator(s), "
+               "weights {weights}%{official}").format(quarter=result.quarter, score=_n(result.score),
+                                                      n=len(result.counted),
+                                                      weights=_plain(result.weights_total),
+                                                      official=official),
+             style="bold")
+
+
+def _title(ind, fallback: str) -> str:
+    if ind is None:
+        return fallback
+    return ind.title + (" [ตัวอย่าง]" if ind.example else "")
+
+
+def _print_all(year: int, quarter: int, scores, unusable) -> None:
+    from kpi_cli.render.textgrid import Table
+
+    out = _printer()
+    out.line(_("ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ {year} · ไตรมาส {quarter}").format(
+        year=year, quarter=quarter), style="bold")
+    table = Table(header_style="bold")
+    for header, justify, width in (("รหัส\ncode", "left", None), ("ตัวชี้วัด\nindicator", "left", 48),
+                                   ("วิธี\nrule", "left", None), ("น้ำหนัก %\nweight", "right", None),
+                                   ("เป้าหมาย\ntarget", "right", None), ("ผลงาน\nreported", "right", None),
+                                   ("คะแนน\ncomputed", "right", None), ("ผลประเมิน\nofficial", "right", None),
+                                   ("หมายเหตุ\nnotes", "left", 40)):
+        table.add_column(header, justify=justify, max_width=width)
+    differ = 0
+    for s in scores:
+        q = s.current
+        differ += q.differs
+        assessed, _subs = _official(q)
+        title = s.title + (" [ตัวอย่าง]" if s.example else "")
+        table.add_row(s.code, title, q.rule.method or "-", _plain(s.weight), _n(q.target), _n(q.reported),
+                      _score_cell(q.score, q.level), assessed, _note(q), style="yellow" if q.differs else None)
+    for code, path, why in unusable:
+        table.add_row(code, path, "-", "-", "-", "-", "-", "-", why, style="red")
+    out.table(table)
+    scored = sum(s.score is not None for s in scores)
+    out.line(_("{total} indicator(s): {scored} scored, {unscored} without a score, {invalid} invalid, "
+               "{differ} differ from the official figures").format(
+                 total=len(scores) + len(unusable), scored=scored, unscored=len(scores) - scored,
+                 invalid=len(unusable), differ=differ), style="bold")

@@ -1,0 +1,43 @@
+"""JSON Schema of the formats, from the models: for editors (VS Code YAML) and peers
+(check-jsonschema). Shipped files reference kpi_cli/data/*.schema.json; a test keeps them current."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+DATA = Path(__file__).parent.parent / "data"
+SCHEMAS = {
+    "indicator": ("indicator.schema.json", "Indicator"),
+    "agencies": ("agencies.schema.json", "AgencyCatalogue"),
+    "strategies": ("strategies.schema.json", "StrategyCatalogue"),
+}
+
+
+def schema(kind: str = "indicator") -> dict:
+    from kpi_cli.core import model
+
+    filename, cls_name = SCHEMAS[kind]
+    doc = getattr(model, cls_name).model_json_schema(mode="validation")
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "$id": f"https://kpi.bangkok.example/schema/{filename}", **doc}
+    return doc
+
+
+def schema_text(kind: str = "indicator") -> str:
+    return json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_all() -> list[Path]:
+    DATA.mkdir(exist_ok=True)
+    out = []
+    for kind, (filename, _) in SCHEMAS.items():
+        path = DATA / filename
+        path.write_text(schema_text(kind), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+if __name__ == "__main__":  # python -m kpi_cli.core.json_schema: regenerate the shipped schema files
+    for written in write_all():
+        print(written)

@@ -1,0 +1,167 @@
+"""Thai conventions: Buddhist-Era dates, the fiscal calendar, Thai digits, text hygiene.
+
+Pure functions, no heavy imports: `kpi validate` uses this module on every file.
+pythainlp is used only where it does the job better (normalisation of pasted
+text) and is imported lazily there.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+
+from kpi_cli.core.i18n import _
+
+BE_OFFSET = 543
+
+THAI_MONTHS = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+THAI_MONTHS_ABBR = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+
+_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_THAI = str.maketrans("0123456789", _THAI_DIGITS)
+_TO_ARABIC = str.maketrans(_THAI_DIGITS, "0123456789")
+
+
+def to_thai_digits(text: object) -> str:
+    """'7.5.1.1' -> '๗.๕.๑.๑'."""
+    return str(text).translate(_TO_THAI)
+
+
+def to_arabic_digits(text: str) -> str:
+    """'๗.๕.๑.๑' -> '7.5.1.1'."""
+    return text.translate(_TO_ARABIC)
+
+
+# --- years and the fiscal calendar -------------------------------------------------
+
+def be_year(ce_year: int) -> int:
+    return ce_year + BE_OFFSET
+
+
+def ce_year(be: int) -> int:
+    return be - BE_OFFSET
+
+
+def looks_like_be_year(year: int) -> bool:
+    """A year in 2400..2700 is a Buddhist-Era year (CE 1857..2157) typed where CE was expected."""
+    return 2400 <= year <= 2700
+
+
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[_dt.date, _dt.date]:
+    """FY 2564 -> (2020-10-01, 2021-09-30)."""
+    start_ce = ce_year(fiscal_year_be) - 1
+    return _dt.date(start_ce, 10, 1), _dt.date(start_ce + 1, 9, 30)
+
+
+def quarter_bounds(fiscal_year_be: int, quarter: int) -> tuple[_dt.date, _dt.date]:
+    """Q1 = Oct-Dec, Q2 = Jan-Mar, Q3 = Apr-Jun, Q4 = Jul-Sep."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1-4, not {quarter}")
+    start, _end = fiscal_year_bounds(fiscal_year_be)
+    month0 = (start.month - 1) + 3 * (quarter - 1)  # 0-based months from January of start year
+    y, m = start.year + month0 // 12, month0 % 12 + 1
+    first = _dt.date(y, m, 1)
+    m_end = m + 2
+    last_day = _dt.date(y + (m_end // 12), m_end % 12 + 1, 1) - _dt.timedelta(days=1)
+    return first, last_day
+
+
+def fiscal_position(day: _dt.date) -> tuple[int, int]:
+    """The (fiscal year BE, quarter) a CE date falls in: 2021-04-15 -> (2564, 3)."""
+    fy = be_year(day.year + (1 if day.month >= 10 else 0))
+    quarter = ((day.month - 10) % 12) // 3 + 1
+    return fy, quarter
+
+
+def quarter_of(day: _dt.date, fiscal_year_be: int) -> int | None:
+    """The quarter of `fiscal_year_be` that `day` falls in, or None outside the year."""
+    fy, q = fiscal_position(day)
+    return q if fy == fiscal_year_be else None
+
+
+# --- formatting ---------------------------------------------------------------------
+
+def thai_date(day: _dt.date, *, abbr: bool = False, thai_digits: bool = False) -> str:
+    """2021-04-15 -> '15 เมษายน 2564' (Buddhist Era)."""
+    months = THAI_MONTHS_ABBR if abbr else THAI_MONTHS
+    text = f"{day.day} {months[day.month - 1]} {be_year(day.year)}"
+    return to_thai_digits(text) if thai_digits else text
+
+
+def thai_date_range(first: _dt.date, last: _dt.date, *, thai_digits: bool = False) -> str:
+    """'1 ตุลาคม 2563 – 31 ธันวาคม 2563'."""
+    text = f"{thai_date(first)} – {thai_date(last)}"
+    return to_thai_digits(text) if thai_digits else text
+
+
+def fiscal_year_label(fiscal_year_be: int, *, thai_digits: bool = False) -> str:
+    text = f"ปีงบประมาณ พ.ศ. {fiscal_year_be}"
+    return to_thai_digits(text) if thai_digits else text
+
+
+def format_number(value: float | int | None, decimals: int = 2, *, thai_digits: bool = False) -> str:
+    """30 -> '30.00', as the BMA page writes performance figures."""
+    if value is None:
+        return "-"
+    text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}"
+    return to_thai_digits(text) if thai_digits else text
+
+
+def format_plain(value: float | int | None, *, thai_digits: bool = False) -> str:
+    """100.0 -> '100', 95.5 -> '95.5': scores as the page writes them."""
+    if value is None:
+        return "-"
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return to_thai_digits(text) if thai_digits else text
+
+
+# --- text hygiene -------------------------------------------------------------------
+
+ZERO_WIDTH = {
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200c": "ZERO WIDTH NON-JOINER",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE (BOM)",
+}
+_DECOMPOSED_SARA_AM = re.compile("\u0e4d\u0e32")  # NIKHAHIT + SARA AA, should be SARA AM (U+0E33)
+_ZW_RE = re.compile("[" + "".join(ZERO_WIDTH) + "]")
+
+
+def text_issues(text: str) -> list[tuple[int, str, str]]:
+    """Problems in a piece of Thai text: [(offset, what, fix)]. Empty when clean."""
+    issues: list[tuple[int, str, str]] = []
+    if text.isascii():
+        return issues
+    for m in _DECOMPOSED_SARA_AM.finditer(text):
+        issues.append((m.start(), _("decomposed sara am (ํ + า)"), _("write ำ (U+0E33) instead of ํ + า")))
+    for m in _ZW_RE.finditer(text):
+        name = ZERO_WIDTH[m.group()]
+        issues.append((m.start(), _("invisible character U+{code:04X} {name}").format(code=ord(m.group()), name=name),
+                       _("delete it")))
+    if not unicodedata.is_normalized("NFC", text):
+        issues.append((0, _("text is not in Unicode NFC form"), _("normalise it to NFC")))
+    return issues
+
+
+def clean_text(text: str) -> str:
+    """The fix for `text_issues`: NFC, sara am composed, zero-width characters removed."""
+    text = _ZW_RE.sub("", text)
+    text = _DECOMPOSED_SARA_AM.sub("\u0e33", text)
+    import os
+
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    try:
+        from pythainlp.util import normalize  # lazy: 50 ms import
+    except ImportError:  # pragma: no cover - pythainlp is a dependency
+        normalize = None
+    if normalize is not None:
+        text = normalize(text)
+    return unicodedata.normalize("NFC", text)

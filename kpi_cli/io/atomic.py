@@ -1,0 +1,159 @@
+"""Writing the files kpi makes (reports, the site, new indicator files): whole or not at all.
+
+:func:`write_bytes` writes a regular file atomically (a temporary file beside it, then
+``os.replace``), with the permissions a plain ``open()`` would give a new file (``0o666`` less the
+umask) or those the replaced file had. Through a symbolic link it replaces the file the link
+points to and keeps the link. A device, a FIFO or a socket (``-o /dev/stdout``) is opened and
+written in place: it is never replaced by a regular file.
+
+Nothing here prints or exits: an ``OSError`` becomes :class:`CannotWrite`, which names the path,
+gives the system's reason and says what to do. It imports only the standard library (and
+:mod:`kpi_cli.writer`'s folder fsync when asked to be durable), so every command may use it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from kpi_cli.core.i18n import _
+from kpi_cli.core.problems import KpiError
+
+
+class CannotWrite(KpiError):
+    """A file or folder could not be written; nothing was left half written."""
+
+    def __init__(self, message: str, fix: str | None = None):
+        super().__init__(message)
+        self.fix = fix
+
+    def __reduce__(self):  # raised in a worker process of `kpi render --all`: keep the fix
+        return type(self), (str(self), self.fix)
+
+
+def umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """The permissions open() gives a new file: 0o666 less the umask (0o644 under umask 022)."""
+    return 0o666 & ~umask()
+
+
+def _blocker(path: Path) -> Path | None:
+    """The first part of `path`, from the top, that exists but is not a folder."""
+    for part in reversed([path, *path.parents]):
+        try:
+            if not stat.S_ISDIR(os.stat(part).st_mode):
+                return part
+        except OSError:
+            return None
+    return None
+
+
+def cannot_write(path: Path, exc: OSError, display: str | None = None) -> CannotWrite:
+    """The error for `exc`, raised while writing `path`: the path, the system's reason, the fix."""
+    path = Path(path)
+    shown = display or str(path)
+    folder = path.parent
+    code = exc.errno
+    blocker = _blocker(path) if code in (errno.ENOTDIR, errno.EEXIST) else None
+    if code == errno.EISDIR:
+        fix = _("{path} is a folder: name a file to write, or another path").format(path=shown)
+    elif blocker is not None:
+        fix = _("{file} is a file, not a folder: choose another path, or move that file away").format(file=blocker)
+    elif code in (errno.EACCES, errno.EPERM):
+        fix = _("you may not write there: choose another path, or ask for write permission on {folder}").format(
+            folder=folder)
+    elif code == errno.EROFS:
+        fix = _("{folder} is on a read-only file system: choose another path").format(folder=folder)
+    elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        fix = _("the disk is full: free some space, or choose another path")
+    else:
+        fix = _("check that {folder} is a folder you may write in, or choose another path").format(folder=folder)
+    return CannotWrite(_("cannot write {path}: {reason}").format(path=shown, reason=exc.strerror or exc), fix)
+
+
+def make_folder(path: Path, display: str | None = None) -> None:
+    """Create the folder `path` and its parents (nothing when it exists); CannotWrite when it cannot."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(Path(path), exc, display) from None
+
+
+def write_bytes(path: Path, data: bytes, *, display: str | None = None, durable: bool = False,
+                keep_same: bool = False) -> bool:
+    """Write `data` as the file `path`, creating its folder; a reader never sees half a file.
+
+    `durable`: fsync the file and its folder before returning (indicator files; not every page
+    of a site). `keep_same`: leave a file that holds `data` already untouched, modification time
+    included (pages of a site rendered again). Whether the file was written; raises CannotWrite,
+    never OSError.
+    """
+    path = Path(path)
+    try:
+        return _write(path, data, durable, keep_same)
+    except OSError as exc:
+        raise cannot_write(path, exc, display) from None
+
+
+def _same_content(path: Path, size: int, data: bytes) -> bool:
+    if size != len(data):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size + 1) == data
+    except OSError:
+        return False
+
+
+def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False) -> bool:
+    try:
+        st = os.stat(path)  # through links: what would be written
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_in_place(path, data)  # a device, FIFO or socket: never replace it
+        return True
+    if keep_same and st is not None and _same_content(path, st.st_size, data):
+        return False
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path  # keep the link
+    if st is None and not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(st.st_mode) if st is not None else new_file_mode()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if durable:
+        from kpi_cli.io.yamledit import _fsync_folder
+
+        _fsync_folder(target.parent)
+    return True
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Open what is there (without creating or truncating anything) and write to it."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)

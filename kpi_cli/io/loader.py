@@ -1,0 +1,376 @@
+"""Reading YAML files safely: bytes -> (data | None, [Finding]).
+
+Always the libyaml C loader, always safe loading. The fast path builds plain Python objects
+(libyaml composes the nodes; the loader constructs plain documents itself, leaving anything
+unusual to PyYAML's safe constructor) and no node positions; positions are computed only for
+files that have problems
+(:func:`locate`), by composing the nodes once more. Damage of every kind (bad encoding, binary
+data, syntax errors, tags, duplicate keys, alias bombs, deep nesting, invalid dates) comes back
+as findings, never as an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from kpi_cli.core.i18n import N_, _
+from kpi_cli.core.problems import Finding, Problem
+from kpi_cli.io.paths import printable
+from kpi_cli.io.source import MAX_BYTES, Loaded, _decode, decode, read  # noqa: F401  (kpi_cli.loader.X)
+
+MAX_NODES = 200_000  # after alias expansion; a billion-laughs file is refused at this bound
+MAX_DEPTH = 64
+
+if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - wheels ship libyaml
+    raise ImportError("PyYAML was built without libyaml; reinstall it: pip install --force-reinstall PyYAML")
+
+
+class InvalidDate(str):
+    """A scalar that YAML resolves as a timestamp but is not a real date (2021-02-30)."""
+
+    reason: str = ""
+
+
+class _NotPlain(Exception):
+    """A node that _Loader's plain construction leaves to PyYAML."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ, _MERGE = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
+
+
+class _Loader(yaml.CSafeLoader):
+    """CSafeLoader that records duplicate keys and keeps invalid dates as values."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[object, yaml.Mark]] = []
+
+    def construct_mapping(self, node, deep=False):
+        pairs = node.value
+        if len(pairs) > 1 and isinstance(node, yaml.MappingNode):
+            # before merge keys (<<) are flattened: a key that overrides a merged one is no duplicate
+            keys = [k.value if isinstance(k, yaml.ScalarNode) else id(k) for k, _node in pairs]
+            if len(set(keys)) != len(keys):
+                seen = set()
+                for (key_node, _value), key in zip(pairs, keys):
+                    if key in seen and key != "<<":
+                        self.duplicates.append((key, key_node.start_mark))
+                    seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_document(self, node):
+        """PyYAML's construction without its generic dispatch, for the plain documents kpi reads
+        (mappings, sequences, and str, int, float, bool, null and timestamp scalars): about a
+        sixth of the parse. Anything else (merge keys, other tags, unhashable keys) is built
+        by PyYAML itself, from the start, so that its results and errors stay exactly PyYAML's."""
+        try:
+            return self._construct_plain(node)
+        except _NotPlain:
+            self.duplicates = []
+            return super().construct_document(node)
+
+    def _construct_plain(self, root):
+        scalars = {
+            _INT: self.construct_yaml_int, _FLOAT: self.construct_yaml_float, _BOOL: self.construct_yaml_bool,
+            _NULL: self.construct_yaml_null, _TIMESTAMP: self.construct_yaml_timestamp,
+        }
+        built: dict[int, object] = {}  # collections by node: an alias is the same node, and the same object
+        duplicates = self.duplicates
+
+        def build(node):
+            kind = node.__class__
+            if kind is yaml.ScalarNode:
+                if node.tag == _STR:
+                    return node.value
+                construct = scalars.get(node.tag)
+                if construct is None:
+                    raise _NotPlain
+                return construct(node)
+            done = built.get(id(node))
+            if done is not None:
+                return done
+            if kind is yaml.MappingNode and node.tag == _MAP:
+                out = built[id(node)] = {}
+                pairs = node.value
+                if len(pairs) > 1:  # the duplicate check of construct_mapping, as it is there
+                    keys = [k.value if isinstance(k, yaml.ScalarNode) else id(k) for k, _node in pairs]
+                    if len(set(keys)) != len(keys):
+                        seen = set()
+                        for (key_node, _value), key in zip(pairs, keys):
+                            if key in seen and key != "<<":
+                                duplicates.append((key, key_node.start_mark))
+                            seen.add(key)
+                for key_node, value_node in pairs:
+                    if key_node.tag == _MERGE:
+                        raise _NotPlain
+                    key = build(key_node)
+                    try:
+                        out[key] = build(value_node)
+                    except TypeError:  # an unhashable key: PyYAML says so in its own words
+                        raise _NotPlain from None
+                return out
+            if kind is yaml.SequenceNode and node.tag == _SEQ:
+                out = built[id(node)] = []
+                out.extend(build(item) for item in node.value)
+                return out
+            raise _NotPlain
+
+        return build(root)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            bad = InvalidDate(node.value)
+            bad.reason = str(exc)
+            return bad
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+
+
+def _too_big(data: object) -> str | None:
+    """Count nodes after alias expansion (memoised by identity) and the nesting depth.
+    Returns a message when a bound is passed."""
+    sizes: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+
+    def walk(obj, depth):
+        if depth > MAX_DEPTH:
+            raise OverflowError(_("nesting deeper than {limit} levels").format(limit=MAX_DEPTH))
+        key = id(obj)
+        if key in sizes and depth_of[key] >= depth:
+            return sizes[key]
+        if isinstance(obj, dict):
+            n = 1 + sum(walk(k, depth + 1) + walk(v, depth + 1) for k, v in obj.items())
+        elif isinstance(obj, list):
+            n = 1 + sum(walk(v, depth + 1) for v in obj)
+        else:
+            return 1
+        if n > MAX_NODES:
+            raise OverflowError(_("more than {limit:,} values once aliases are expanded").format(limit=MAX_NODES))
+        sizes[key] = n
+        depth_of[key] = depth
+        return n
+
+    try:
+        walk(data, 0)
+    except OverflowError as exc:
+        return str(exc)
+    return None
+
+
+_DEEP_BLOCK = re.compile(r"^[ \t\-?]{%d,}" % (2 * MAX_DEPTH), re.MULTILINE)
+
+
+def _nesting_depth(text: str) -> tuple[int, yaml.Mark | None]:
+    """The deepest nesting of collections, from libyaml's event stream (iterative, so a
+    100,000-deep file cannot overflow the C stack of the composer)."""
+    depth = deepest = 0
+    mark = None
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > deepest:
+                    deepest, mark = depth, event.start_mark
+                    if deepest > MAX_DEPTH:
+                        break
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):  # libyaml's own limit (PyYAML >= 6.0.4)
+            return MAX_DEPTH + 1, exc.problem_mark or exc.context_mark or mark
+        # anything else: the real parse reports it
+    except yaml.YAMLError:
+        pass
+    return deepest, mark
+
+
+def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
+    """Parse YAML text into Python objects; problems go to `findings`, never raise."""
+    if text.count("[") + text.count("{") > MAX_DEPTH or _DEEP_BLOCK.search(text):
+        deepest, mark = _nesting_depth(text)
+        if deepest > MAX_DEPTH:
+            findings.append(Finding(
+                "nesting-too-deep", _("refused: values nested more than {limit} levels deep").format(limit=MAX_DEPTH),
+                line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1,
+                fix=_("an indicator file is a few levels deep; check the brackets and indentation")))
+            return None
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or _("invalid YAML")
+        if "could not determine a constructor for the tag" in str(exc) or "tag" in (exc.problem or ""):
+            tag = re.search(r"'([^']*)'", exc.problem or "")
+            findings.append(Finding(
+                "yaml-tag",
+                _("YAML tag {tag} is not allowed: kpi loads data only, never objects").format(
+                    tag=tag.group(1) if tag else ""),
+                line=line, column=column, fix=_("remove the tag (the part starting with '!')")))
+        else:
+            message = _("{problem} ({context})").format(problem=_(problem), context=_(exc.context)) \
+                if exc.context else _(problem)
+            findings.append(Finding("yaml-syntax", message, line=line, column=column, fix=_syntax_fix(problem)))
+        return None
+    except yaml.YAMLError as exc:
+        findings.append(Finding("yaml-syntax", str(exc).splitlines()[0], line=1, column=1))
+        return None
+    except RecursionError:
+        findings.append(Finding("nesting-too-deep", _("the file nests deeper than Python can read "
+                                                      "(limit {limit} levels)").format(limit=MAX_DEPTH),
+                                line=1, column=1,
+                                fix=_("an indicator file is a few levels deep; check the indentation")))
+        return None
+    finally:
+        loader.dispose()
+    for key, mark in loader.duplicates:
+        findings.append(Finding("duplicate-key", _("key '{key}' appears twice in the same mapping; "
+                                                   "YAML keeps only the last one").format(key=key),
+                                line=mark.line + 1, column=mark.column + 1,
+                                fix=_("delete one of them or merge their values")))
+    if ("&" in text or "<<" in text) and isinstance(data, (dict, list)):
+        why = _too_big(data)
+        if why:
+            findings.append(Finding("alias-bomb", _("refused: {why}").format(why=why), line=1, column=1,
+                                    fix=_("write the values out instead of repeating them through aliases (*name)")))
+            return None
+    return data
+
+
+# libyaml's words for what went wrong, so that `_()` can translate them where they are shown
+LIBYAML_MESSAGES = (
+    N_("mapping values are not allowed in this context"),
+    N_("found character that cannot start any token"),
+    N_("while scanning for the next token"),
+    N_("did not find expected ',' or ']'"),
+    N_("while parsing a flow sequence"),
+    N_("did not find expected ',' or '}'"),
+    N_("while parsing a flow mapping"),
+    N_("found undefined alias"),
+    N_("did not find expected '-' indicator"),
+    N_("while parsing a block collection"),
+    N_("found unexpected end of stream"),
+    N_("while scanning a quoted scalar"),
+    N_("did not find expected key"),
+    N_("while parsing a block mapping"),
+    N_("could not find expected ':'"),
+    N_("while scanning a simple key"),
+)
+
+
+def _syntax_fix(problem: str) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return _("a value contains ': ' (colon and space); put the whole value in double quotes")
+    if "found character '\\t'" in problem or "tab" in problem:
+        return _("indent with spaces, not tabs")
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return _("check the indentation: keys of one mapping must start in the same column")
+    if "found undefined alias" in problem:
+        return _("define the anchor (&name) before using it (*name), or write the value out")
+    return None
+
+
+def load(path: Path, *, max_bytes: int = MAX_BYTES) -> Loaded:
+    """Read, decode and parse one file. Never raises for bad content."""
+    raw, result = read(path, max_bytes=max_bytes)
+    return result if raw is None else load_bytes(result, raw)
+
+
+def load_bytes(result: Loaded, raw: bytes) -> Loaded:
+    """Decode and parse the bytes `read` returned into `result`."""
+    findings = result.findings
+    text = _decode(raw, findings)
+    if text is None:
+        return result
+    result.text = text
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        findings.append(Finding("empty-file", _("the file is empty"), line=1, column=1,
+                                fix=_("write the indicator's fields, or start from `kpi new`")))
+        return result
+    data = parse_text(text, result.path, findings)
+    if data is None:
+        return result
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        names = {"list": _("a list"), "str": _("a single text"), "int": _("a number"), "float": _("a number")}
+        findings.append(Finding("top-level-mapping",
+                                _("the file holds {what}; an indicator file is a mapping of fields").format(
+                                    what=names.get(kind, kind)),
+                                line=1, column=1,
+                                fix=_("start with 'code: \"AAAA-NNNN\"' and the other fields, one per line")))
+        return result
+    result.data = data
+    return result
+
+
+# --- positions ------------------------------------------------------------------------
+
+def compose(text: str):
+    """The node tree of `text`, for positions. Only called for files with problems."""
+    try:
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def node_at(root, loc: tuple, *, key: bool = False):
+    """Walk `loc` from the root node as far as it goes: returns (node, consumed segments).
+    With key=True and a mapping key as last segment, returns the key's node."""
+    node = root
+    consumed = 0
+    for i, seg in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, yaml.MappingNode):
+            hit = None
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(seg):
+                    hit = (k, v)
+            if hit is None:
+                continue  # a union tag or a missing key: stay here
+            node = hit[0] if (last and key) else hit[1]
+            consumed = i + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(seg, int):
+            if 0 <= seg < len(node.value):
+                node = node.value[seg]
+                consumed = i + 1
+        else:
+            continue
+    return node, consumed
+
+
+def scalar_text(root, loc: tuple) -> str | None:
+    """The source text of the scalar at `loc` (e.g. '0406' before YAML read it as 262)."""
+    node, consumed = node_at(root, loc)
+    if consumed and isinstance(node, yaml.ScalarNode) and not node.style:
+        return node.value
+    return None
+
+
+def locate(path: Path, text: str | None, findings: list[Finding], display: str | None = None) -> list[Problem]:
+    """Turn findings into problems with line and column; compose nodes only if needed."""
+    shown = display or str(path)
+    root = None
+    if text is not None and any(f.line is None for f in findings):
+        root = compose(text)
+    problems = []
+    for f in findings:
+        line, column = f.line, f.column
+        if line is None:
+            if root is not None:
+                node, _consumed = node_at(root, f.loc, key=f.key)
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            else:
+                line, column = 1, 1
+        problems.append(Problem(printable(shown), line, column or 1, f.rule, f.level, printable(f.message),
+                                None if f.fix is None else printable(f.fix)))
+    return problems

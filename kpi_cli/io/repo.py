@@ -1,0 +1,100 @@
+"""Finding and loading one indicator by its code, for the commands that work on one
+(`kpi status`, `kpi advance`, `kpi score`, `kpi render`).
+
+Raises :class:`UnknownIndicator` (with close matches) and :class:`InvalidIndicator` (with the
+problems); the CLI turns them into messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_cli.core.i18n import _, ngettext
+from kpi_cli.core.problems import KpiError, Level, Problem
+from kpi_cli.core.facts import Catalogues
+
+
+class UnknownIndicator(KpiError):
+    def __init__(self, code: str, suggestions: list[str]):
+        self.code = code
+        self.suggestions = suggestions
+        self.fix = (_("did you mean {names}?").format(names=", ".join(suggestions)) if suggestions
+                    else _("see the files under indicators/ (kpi score --all lists them)"))
+        super().__init__(_("no indicator '{code}' under indicators/").format(code=code))
+
+
+class InvalidIndicator(KpiError):
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.fix = _("run `kpi validate {path}` and correct the errors first").format(path=path)
+        errors = sum(p.is_error for p in problems)
+        super().__init__(ngettext("{path} has {n} error", "{path} has {n} errors", errors).format(path=path, n=errors))
+
+
+@dataclass
+class Opened:
+    """One indicator, loaded and validated, with what it came from."""
+
+    path: Path
+    text: str
+    model: object  # model.Indicator
+    catalogues: Catalogues | None
+    warnings: list[Problem]
+
+
+_CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
+
+
+def indicator_files(root: Path) -> list[Path]:
+    """Every indicator file under an indicators/ folder (catalogues excluded), sorted."""
+    return sorted(p for p in root.glob("*/*.yaml") if _CODE_RE.match(p.stem) and not p.is_symlink())
+
+
+def all_codes(root: Path) -> list[str]:
+    return sorted({p.stem for p in indicator_files(root)})
+
+
+def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None = None) -> Path:
+    """The file of indicator `code`: the latest fiscal year unless one is given.
+
+    `code` may also be a path to the file itself.
+    """
+    from kpi_cli.io.paths import NoIndicators, find_indicators_dir
+
+    as_path = Path(code)
+    if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
+        return as_path
+    root = root or find_indicators_dir()
+    if root is None:
+        raise NoIndicators()
+    if not _CODE_RE.match(code):
+        # codes only: never let a code reach outside the folder (../../etc/passwd)
+        raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3))
+    matches = sorted(root.glob(f"*/{code}.yaml"))
+    matches = [m for m in matches if m.parent.name.isdigit() and m.resolve().is_relative_to(root.resolve())]
+    if fiscal_year is not None:
+        matches = [m for m in matches if m.parent.name == str(fiscal_year)]
+    if not matches:
+        raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3, cutoff=0.5))
+    return matches[-1]
+
+
+def open_indicator(path: Path) -> Opened:
+    """Load and validate one indicator file (through the cache of checked files); raise
+    InvalidIndicator when it has errors."""
+    from kpi_cli.check.checked import check, load_catalogues
+    from kpi_cli.io.paths import display_path, find_catalogue_dir
+    from kpi_cli.io.source import decode
+
+    catalogues, cat_problems = load_catalogues(find_catalogue_dir(path))
+    display = display_path(path)
+    problems, _summary, model, raw = check(path, catalogues, display, want_model=True)
+    problems = cat_problems + problems
+    errors = [p for p in problems if p.level is Level.error]
+    if errors or model is None:
+        raise InvalidIndicator(display, sorted(problems))
+    return Opened(path, decode(raw) or "", model, catalogues, [p for p in problems if p.level is Level.warning])

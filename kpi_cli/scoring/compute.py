@@ -1,0 +1,559 @@
+"""Quarterly scores: pure functions of (indicator, quarter).
+
+Each indicator file declares its scoring rule (``scoring:``); an accepted appeal may replace it
+from its ``effective`` date (``amendments[].scoring``). For every quarter 1..Q this module computes
+
+- the *computed performance*, from the records where it can be derived: stage points from the
+  stage events done by the quarter's end, ``counts.done / counts.total × 100``, the sum of a
+  composite's parts;
+- the *score* (0-100) of that performance (or the reported one, when nothing can be derived)
+  against the quarter's target, by the rule in force at the quarter's end;
+
+and sets them beside the official figures (assessed score, 2.1 / 2.2 sub-scores), saying where
+they differ and why. Nothing here reads files, prints or exits; see docs/scoring.md for the rules,
+their formulas and the JSON shape of ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from kpi_cli.core.i18n import _
+from kpi_cli.core.model import Amendment, Indicator, Part, PercentRule, Quarter
+from kpi_cli.core.thai import fiscal_position, format_number, quarter_bounds
+
+JSON_VERSION = 1
+SCORE_MAX = 100.0
+PRECISION = 2  # decimals of performance figures on the page (30.00)
+TOLERANCE = 0.005  # figures that agree to two decimals, as the page prints them, are equal
+
+
+# --- the formulas -------------------------------------------------------------------
+
+def ratio_score(performance: float, target: float, *, direction: str = "higher", cap: float = SCORE_MAX) -> float:
+    """Performance against target, in percent, within 0..cap.
+
+    higher is better: performance / target × 100 (a target of 0 or less is met by anything);
+    lower is better:  target / performance × 100 (a performance of 0 or less is the best there is).
+    """
+    if direction == "lower":
+        if performance <= 0:
+            return cap
+        raw = target / performance * 100
+    else:
+        if target <= 0:
+            return cap
+        raw = performance / target * 100
+    return min(cap, max(0.0, raw))
+
+
+def level_of(result: float, thresholds: list[float], direction: str = "higher") -> float:
+    """The success level (0..len(thresholds)) of a result, interpolated linearly between thresholds.
+
+    thresholds[i] is the result that reaches level i + 1 (60/70/80/90/100 for levels 1-5), so a
+    result of 85 reaches level 3.5, a threshold reaches its level exactly, anything at or beyond
+    the last threshold the top level, and anything short of the first threshold level 0 (no level
+    reached: the criteria of level 1 are not met). For lower-is-better rules the thresholds fall
+    (10/8/6/4/2 days) and the comparison is mirrored.
+    """
+    if direction == "lower":
+        result, thresholds = -result, [-t for t in thresholds]
+    if result < thresholds[0]:
+        return 0.0
+    for i, (low, high) in enumerate(zip(thresholds, thresholds[1:])):
+        if result < high:
+            return (i + 1) + (result - low) / (high - low)
+    return float(len(thresholds))
+
+
+def level_score(level: float, levels: int, target: float | None = None) -> float:
+    """A level as a score: level / target level × 100, capped at 100. Without a target (or with
+    an unusable one) the target is the top level, so level 3.5 of 5 scores 70."""
+    goal = target if target is not None and 0 < target <= levels else levels
+    return min(SCORE_MAX, max(0.0, level / goal * 100))
+
+
+def stage_points(points: list[float], stages: list[int]) -> float:
+    """The points of the stages done."""
+    return float(sum(points[s - 1] for s in stages if 1 <= s <= len(points)))
+
+
+# --- results ------------------------------------------------------------------------
+
+def _done_by(ind: Indicator, day: dt.date) -> list[int]:
+    return ind.innovation.stages_done_by(day) if ind.innovation else []
+
+
+def _r(value: float | None, digits: int = PRECISION) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
+class RuleRef:
+    """The rule a quarter is scored by: its method, and the accepted amendment in force by the
+    quarter's end (its letter, date, and whether it brought a new scoring rule)."""
+
+    method: str | None
+    amendment: str | None = None
+    effective: dt.date | None = None
+    changes_scoring: bool = False
+
+    def to_dict(self) -> dict:
+        amendment = None
+        if self.amendment is not None:
+            amendment = {"letter": self.amendment,
+                         "effective": self.effective.isoformat() if self.effective else None,
+                         "changes_scoring": self.changes_scoring}
+        return {"method": self.method, "amendment": amendment}
+
+    def label(self) -> str:
+        text = self.method or _("no rule")
+        if self.amendment is None:
+            return text
+        amended = _("{rule} (scoring amended by {letter} from {date})") if self.changes_scoring else \
+            _("{rule} (criteria amended by {letter} from {date})")
+        return amended.format(rule=text, letter=self.amendment, date=self.effective)
+
+
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
+class PartScore:
+    """One part of a composite rule in one quarter: its figure, score 0-100, and points earned."""
+
+    key: str
+    name: str
+    points: float
+    method: str
+    performance: float | None
+    target: float | None
+    score: float | None
+    level: float | None
+    earned: float | None
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "name": self.name, "points": _r(self.points), "method": self.method,
+                "performance": _r(self.performance), "target": _r(self.target), "score": _r(self.score),
+                "level": _r(self.level), "earned": _r(self.earned)}
+
+
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
+class QuarterScore:
+    """One quarter: the target, reported and computed performance, the computed score, and the
+    official figures beside it."""
+
+    quarter: int
+    start: dt.date
+    end: dt.date
+    target: float | None
+    reported: float | None
+    computed_performance: float | None
+    basis: str | None  # which performance the score uses: "computed", "reported" or None
+    score: float | None
+    level: float | None
+    assessed: float | None
+    sub_scores: tuple[float | None, ...] | None
+    not_assessed: bool
+    audited: bool
+    differs: bool
+    reason: str | None
+    reason_source: str | None  # "file" (difference_reason) or "generated"
+    no_score: str | None  # why there is no computed score; None when there is one
+    rule: RuleRef
+    parts: tuple[PartScore, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "quarter": self.quarter,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "target": _r(self.target),
+            "reported": _r(self.reported),
+            "computed_performance": _r(self.computed_performance),
+            "basis": self.basis,
+            "score": _r(self.score),
+            "level": _r(self.level),
+            "assessed": _r(self.assessed),
+            "sub_scores": None if self.sub_scores is None else [_r(s) for s in self.sub_scores],
+            "not_assessed": self.not_assessed,
+            "audited": self.audited,
+            "differs": self.differs,
+            "reason": self.reason,
+            "reason_source": self.reason_source,
+            "no_score": self.no_score,
+            "rule": self.rule.to_dict(),
+            "parts": [p.to_dict() for p in self.parts],
+        }
+
+
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
+class IndicatorScore:
+    """An indicator's quarters 1..Q and the score of quarter Q."""
+
+    code: str
+    fiscal_year: int
+    agency: str
+    title: str
+    unit: str
+    weight: float | None
+    example: bool
+    cumulative: bool | None  # percent rules: figures accumulate over the year; None for other rules
+    quarter: int
+    quarters: tuple[QuarterScore, ...]
+
+    @property
+    def current(self) -> QuarterScore:
+        return self.quarters[-1]
+
+    @property
+    def score(self) -> float | None:
+        """The asked quarter's computed score, 0-100 (None when it cannot be computed)."""
+        return self.current.score
+
+    @property
+    def level(self) -> float | None:
+        return self.current.level
+
+    def to_dict(self) -> dict:
+        return {
+            "version": JSON_VERSION,
+            "kind": "indicator",
+            **self.summary_dict(),
+            "quarters": [q.to_dict() for q in self.quarters],
+        }
+
+    def summary_dict(self) -> dict:
+        """The indicator's header and the asked quarter's figures (one row of `kpi score --all`)."""
+        cur = self.current
+        return {
+            "code": self.code,
+            "fiscal_year": self.fiscal_year,
+            "agency": self.agency,
+            "title": self.title,
+            "unit": self.unit,
+            "weight": _r(self.weight),
+            "example": self.example,
+            "cumulative": self.cumulative,
+            "quarter": self.quarter,
+            "rule": cur.rule.to_dict(),
+            "target": _r(cur.target),
+            "reported": _r(cur.reported),
+            "computed_performance": _r(cur.computed_performance),
+            "score": _r(cur.score),
+            "level": _r(cur.level),
+            "assessed": _r(cur.assessed),
+            "not_assessed": cur.not_assessed,
+            "differs": cur.differs,
+            "reason": cur.reason,
+        }
+
+
+# --- the rule in force --------------------------------------------------------------
+
+def _bounds(ind: Indicator, quarter: int) -> tuple[dt.date, dt.date] | None:
+    try:
+        return quarter_bounds(ind.fiscal_year, quarter)
+    except (ValueError, OverflowError):  # a fiscal year far outside the calendar: validate says so
+        return None
+
+
+def amendment_date(a: Amendment) -> dt.date | None:
+    return a.effective or a.decided
+
+
+def rule_in_force(ind: Indicator, quarter: int) -> tuple[object | None, RuleRef]:
+    """The scoring rule of `quarter`: the latest accepted amendment with a scoring rule whose
+    `effective` date falls on or before the quarter's end, else the file's own `scoring`."""
+    bounds = _bounds(ind, quarter)
+    end = bounds[1] if bounds else None
+    in_force = [] if end is None else sorted(
+        (a for a in ind.amendments
+         if a.outcome == "accepted" and amendment_date(a) is not None and amendment_date(a) <= end),
+        key=amendment_date)
+    scoring = [a for a in in_force if a.scoring is not None and a.effective is not None]
+    if scoring:
+        a = scoring[-1]
+        return a.scoring, RuleRef(a.scoring.method, a.letter, a.effective, True)
+    rule = ind.scoring
+    method = rule.method if rule is not None else None
+    if in_force:
+        a = in_force[-1]
+        return rule, RuleRef(method, a.letter, amendment_date(a), False)
+    return rule, RuleRef(method)
+
+
+# --- one quarter --------------------------------------------------------------------
+
+def _counts_percent(row: Quarter | None) -> float | None:
+    if row is None or row.counts is None or not row.counts.total:
+        return None
+    return row.counts.done / row.counts.total * 100
+
+
+def _part_scores(ind: Indicator, rule, row: Quarter | None, end: dt.date | None) -> tuple[PartScore, ...]:
+    figures = (row.parts if row is not None else None) or {}
+    out = []
+    for part in rule.parts:
+        perf = figures.get(part.key)
+        if part.rule.method == "stage-points" and ind.innovation is not None and end is not None:
+            perf = stage_points(part.rule.points, _done_by(ind, end))
+        score, level = (None, None) if perf is None else _part_score(part, perf)
+        earned = None if score is None else part.points * score / 100
+        out.append(PartScore(part.key, part.name, float(part.points), part.rule.method, perf, part.target,
+                             score, level, earned))
+    return tuple(out)
+
+
+def _part_score(part: Part, perf: float) -> tuple[float, float | None]:
+    rule = part.rule
+    if rule.method == "levels":
+        level = level_of(perf, rule.thresholds, rule.direction)
+        return level_score(level, len(rule.thresholds), part.target), level
+    target = part.target if part.target is not None else SCORE_MAX
+    if rule.method == "percent":
+        return ratio_score(perf, target, direction=rule.direction, cap=rule.cap), None
+    return ratio_score(perf, target), None
+
+
+def _computed(ind: Indicator, rule, row: Quarter | None, end: dt.date | None,
+              parts: tuple[PartScore, ...]) -> float | None:
+    """The performance derived from the records, where the rule allows it."""
+    if rule is None:
+        return None
+    if rule.method == "stage-points":
+        if ind.innovation is None or end is None:
+            return None
+        return stage_points(rule.points, _done_by(ind, end))
+    if rule.method == "composite":
+        if not parts or any(p.earned is None for p in parts):
+            return None
+        return sum(p.earned for p in parts)
+    return _counts_percent(row)
+
+
+def _score(rule, performance: float | None, target: float | None) -> tuple[float | None, float | None, str | None]:
+    """(score, level, why there is none) of a performance by a rule."""
+    if rule is None:
+        return None, None, _("the file declares no scoring rule (`scoring:`)")
+    if performance is None:
+        return None, None, _("no performance reported")
+    if rule.method == "levels":
+        level = level_of(performance, rule.thresholds, rule.direction)
+        return level_score(level, len(rule.thresholds), target), level, None
+    if target is None:
+        if rule.method == "composite":
+            return min(SCORE_MAX, max(0.0, performance)), None, None
+        return None, None, _("no target for this quarter")
+    if rule.method == "percent":
+        return ratio_score(performance, target, direction=rule.direction, cap=rule.cap), None, None
+    return ratio_score(performance, target), None, None
+
+
+def _not_assessed(row: Quarter | None) -> str | None:
+    """How the file says the quarter is not assessed: '0 / 0' on the page, or no official score."""
+    if row is None or row.assessed is None:
+        return _("not assessed yet (no official score)")
+    subs = row.sub_scores or []
+    if not row.assessed and len(subs) == 2 and not subs[0] and not subs[1]:
+        return _("not assessed (0 / 0)")
+    return None
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    return a is None or b is None or abs(round(a, PRECISION) - round(b, PRECISION)) < TOLERANCE
+
+
+def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
+    """One quarter of an indicator, computed and official side by side."""
+    bounds = _bounds(ind, quarter)
+    start, end = bounds or (dt.date.min, dt.date.min)
+    known_end = bounds[1] if bounds else None
+    row = ind.quarter(quarter)
+    rule, ref = rule_in_force(ind, quarter)
+    parts = _part_scores(ind, rule, row, known_end) if rule is not None and rule.method == "composite" else ()
+    reported = row.performance if row is not None else None
+    target = row.target if row is not None else None
+    computed = _computed(ind, rule, row, known_end, parts)
+    if computed is not None:  # to the page's precision (30.00), as the evaluators score it
+        computed = round(computed, PRECISION)
+    basis = "computed" if computed is not None else ("reported" if reported is not None else None)
+    score, level, no_score = _score(rule, computed if computed is not None else reported, target)
+    if row is None and score is None:
+        no_score = _("no row for quarter {quarter} in the file").format(quarter=quarter)
+    assessed = row.assessed if row is not None else None
+    not_assessed = _not_assessed(row)
+
+    notes = [n for n in (no_score, not_assessed) if n]
+    absent = [p.key for p in parts if p.performance is None]
+    if row is not None and absent:
+        notes.append(_("no figure for part(s) {parts}: the reported total is scored").format(parts=", ".join(absent)))
+    perf_differs = not _close(computed, reported)
+    if perf_differs:
+        notes.append(_("computed performance {computed} differs from the reported {reported}").format(
+            computed=format_number(computed), reported=format_number(reported)))
+    score_differs = assessed is not None and score is not None and not _close(score, assessed)
+    if score_differs and not not_assessed:
+        notes.append(_("computed score {score} differs from the official {official}").format(
+            score=format_number(score), official=format_number(assessed)))
+    reason, source = None, None
+    if row is not None and row.difference_reason:
+        reason, source = row.difference_reason, "file"
+    elif notes:
+        reason, source = "; ".join(notes), "generated"
+
+    return QuarterScore(
+        quarter=quarter, start=start, end=end, target=target, reported=reported,
+        computed_performance=computed, basis=basis, score=score, level=level,
+        assessed=assessed, sub_scores=tuple(row.sub_scores) if row is not None and row.sub_scores else None,
+        not_assessed=not_assessed is not None, audited=row.audited if row is not None else False,
+        differs=perf_differs or score_differs, reason=reason, reason_source=source, no_score=no_score,
+        rule=ref, parts=parts)
+
+
+def score_indicator(ind: Indicator, quarter: int) -> IndicatorScore:
+    """Quarters 1..`quarter` of an indicator; `.score` is the score of `quarter`."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1-4, not {quarter}")
+    rule, _ref = rule_in_force(ind, quarter)
+    cumulative = rule.cumulative if isinstance(rule, PercentRule) else None
+    return IndicatorScore(
+        code=ind.code, fiscal_year=ind.fiscal_year, agency=ind.agency, title=ind.title,
+        unit=ind.target.unit, weight=ind.weight.percent if ind.weight else None,
+        example=ind.example, cumulative=cumulative, quarter=quarter,
+        quarters=tuple(score_quarter(ind, q) for q in range(1, quarter + 1)))
+
+
+def _figures(values) -> str:
+    return " / ".join(f"{v:g}" for v in values)
+
+
+def describe_rule(rule) -> str:
+    """One line that says what a rule does: 'stage-points 30 / 10 / 10 / 30 / 20', …"""
+    if rule is None:
+        return _("no scoring rule")
+    if rule.method == "stage-points":
+        return _("stage-points {points} (stages 1-5)").format(points=_figures(rule.points))
+    if rule.method == "composite":
+        return _("composite: {parts}").format(parts=" + ".join(
+            _("{key} ({points:g} points)").format(key=p.key, points=p.points) for p in rule.parts))
+    better = _("higher is better") if rule.direction == "higher" else _("lower is better")
+    if rule.method == "percent":
+        kind = _("cumulative") if rule.cumulative else _("per quarter")
+        return _("percent of target, {better}, {kind}, cap {cap:g}").format(better=better, kind=kind, cap=rule.cap)
+    return _("levels 1-{top} at {thresholds}, {better}, interpolated").format(
+        top=len(rule.thresholds), thresholds=_figures(rule.thresholds), better=better)
+
+
+# --- an agency's weighted result ------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
+class AgencyItem:
+    """One indicator in an agency's result: its weight, score, and why it does not count."""
+
+    code: str
+    title: str
+    weight: float | None
+    score: float | None
+    assessed: float | None
+    not_assessed: bool
+    missing: str | None  # why the indicator has no part in the result; None when it counts
+
+    @property
+    def counts(self) -> bool:
+        return self.missing is None
+
+    @property
+    def weighted(self) -> float | None:
+        return None if not self.counts else self.weight * self.score / 100
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "title": self.title, "weight": _r(self.weight), "score": _r(self.score),
+                "weighted": _r(self.weighted), "assessed": _r(self.assessed),
+                "not_assessed": self.not_assessed, "missing": self.missing}
+
+
+@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
+class AgencyScore:
+    """Σ(weight × score) / Σ weight over the agency's indicators that have a score and a weight."""
+
+    agency: str
+    fiscal_year: int
+    quarter: int
+    items: tuple[AgencyItem, ...]
+    name: str | None = None  # from agencies.yaml
+
+    @property
+    def counted(self) -> tuple[AgencyItem, ...]:
+        return tuple(i for i in self.items if i.counts)
+
+    @property
+    def without_data(self) -> tuple[AgencyItem, ...]:
+        return tuple(i for i in self.items if not i.counts)
+
+    @property
+    def weights_total(self) -> float:
+        return float(sum(i.weight for i in self.counted))
+
+    @property
+    def score(self) -> float | None:
+        return weighted_mean((i.weight, i.score) for i in self.counted)
+
+    @property
+    def official_score(self) -> float | None:
+        """The same over the indicators with an official score (not-assessed quarters left out)."""
+        return weighted_mean((i.weight, i.assessed) for i in self.items
+                             if i.weight is not None and i.assessed is not None and not i.not_assessed)
+
+    def to_dict(self) -> dict:
+        return {"version": JSON_VERSION, "kind": "agency", "agency": self.agency, "name": self.name,
+                "fiscal_year": self.fiscal_year, "quarter": self.quarter, "score": _r(self.score),
+                "official_score": _r(self.official_score), "weights_total": _r(self.weights_total),
+                "indicators": [i.to_dict() for i in self.counted],
+                "without_data": [i.to_dict() for i in self.without_data]}
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    pairs = list(pairs)
+    total = sum(w for w, _score in pairs)
+    if not pairs or total <= 0:
+        return None
+    return sum(w * s for w, s in pairs) / total
+
+
+def agency_item(ind: Indicator, quarter: int) -> AgencyItem:
+    q = score_indicator(ind, quarter).current
+    weight = ind.weight.percent if ind.weight else None
+    missing = None
+    if q.score is None:
+        missing = q.no_score
+    elif weight is None:
+        missing = _("no weight (`weight: {{percent: …}}`)").format()  # {{ }}: braces of the YAML, not fields
+    return AgencyItem(ind.code, ind.title, weight, q.score, q.assessed, q.not_assessed, missing)
+
+
+def agency_score(indicators: Iterable[Indicator], agency: str, fiscal_year: int, quarter: int,
+                 unusable: Iterable[tuple[str, str]] = (), name: str | None = None) -> AgencyScore:
+    """The agency's weighted result at `quarter` over its indicators of `fiscal_year`.
+
+    `unusable` lists (code, why) of files that could not be read, so they show as without data.
+    """
+    items = [agency_item(ind, quarter) for ind in indicators
+             if ind.agency == agency and ind.fiscal_year == fiscal_year]
+    items += [AgencyItem(code, "", None, None, None, True, why) for code, why in unusable]
+    return AgencyScore(agency, fiscal_year, quarter, tuple(sorted(items, key=lambda i: i.code)), name)
+
+
+# --- which quarter ------------------------------------------------------------------------
+
+def default_quarter(fiscal_year: int, today: dt.date) -> tuple[int, str]:
+    """The quarter to show when none is asked: today's quarter in `fiscal_year`, quarter 4 of a
+    year that has ended, quarter 1 of one that has not begun. With the sentence that says so."""
+    fy, q = fiscal_position(today)
+    if fiscal_year == fy:
+        return q, _("no --quarter given: using quarter {quarter}, the current quarter of fiscal year {year} "
+                    "(today {today})").format(quarter=q, year=fy, today=today)
+    if fiscal_year < fy:
+        return 4, _("no --quarter given: fiscal year {year} has ended (today {today} is in {current}), "
+                    "using quarter 4").format(year=fiscal_year, today=today, current=fy)
+    return 1, _("no --quarter given: fiscal year {year} has not begun (today {today}), using quarter 1").format(
+        year=fiscal_year, today=today)
