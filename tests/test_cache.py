@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from kpi_cli.check import cache, pipeline as validate_mod
+from kpi_cli.check import cache, catalogues as catalogues_mod, check as check_mod
 from kpi_cli.cli import app
 from kpi_cli.core.model import AgencyCatalogue, Indicator, construct
-from kpi_cli.io.repo import open_indicator
+from kpi_cli.check.checked import open_indicator
 from kpi_cli.check.pipeline import validate
 
 HERE = Path(__file__).parent
@@ -49,8 +49,8 @@ def no_checking(monkeypatch):
         raise AssertionError("the file was checked again instead of read from the cache")
 
     def arm():
-        monkeypatch.setattr(validate_mod, "check_loaded", refuse)
-        monkeypatch.setattr(validate_mod, "read_catalogues", refuse)
+        monkeypatch.setattr(check_mod, "check_loaded", refuse)
+        monkeypatch.setattr(catalogues_mod, "read_catalogues", refuse)
     return arm
 
 

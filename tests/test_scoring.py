@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi_cli.core.model import Indicator
-from kpi_cli.io.repo import open_indicator
+from kpi_cli.check.checked import open_indicator
 from kpi_cli.check.rules import load_all
 from kpi_cli.scoring.compute import agency_score, default_quarter, level_of, level_score, ratio_score, rule_in_force, score_indicator, score_quarter
 from kpi_cli.check.pipeline import validate

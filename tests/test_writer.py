@@ -11,9 +11,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kpi_cli.io import yamledit as writer
+from kpi_cli.io import atomic, yamledit as writer
+from kpi_cli.write import transaction
 from kpi_cli.cli import app
-from kpi_cli.io.yamledit import Append, Set, edit_text
+from kpi_cli.core.edits import Append, Set
+from kpi_cli.io.yamledit import edit_text
 from test_stages import CODE, SEED, comments, make_repo, reset_seed
 
 REPO = Path(__file__).parent.parent
@@ -225,16 +227,16 @@ def _select(idea: int):
 
 def test_a_write_replaces_the_file_atomically_and_keeps_its_mode(seed_copy):
     os.chmod(seed_copy, 0o640)
-    outcome = writer.edit_indicator(seed_copy, _select(1))
+    outcome = transaction.edit_indicator(seed_copy, _select(1))
     assert not outcome.changed and not outcome.written
-    outcome = writer.edit_indicator(seed_copy, lambda o: [Set(("innovation", "decision", "note"), "ตามมติ")])
+    outcome = transaction.edit_indicator(seed_copy, lambda o: [Set(("innovation", "decision", "note"), "ตามมติ")])
     assert outcome.written and read(seed_copy.read_text(encoding="utf-8"))["innovation"]["decision"]["note"] == "ตามมติ"
     assert stat.S_IMODE(seed_copy.stat().st_mode) == 0o640
     assert sorted(p.name for p in seed_copy.parent.iterdir()) == [seed_copy.name]  # no temporary file left
 
 
 def test_dry_run_writes_nothing_and_shows_the_diff(seed_copy):
-    outcome = writer.edit_indicator(seed_copy, lambda o: [Set(("innovation", "decision", "note"), "ตามมติ")],
+    outcome = transaction.edit_indicator(seed_copy, lambda o: [Set(("innovation", "decision", "note"), "ตามมติ")],
                                     dry_run=True)
     assert not outcome.written and seed_copy.read_text(encoding="utf-8") == SEED_TEXT
     assert "+    note: ตามมติ" in outcome.diff()
@@ -247,30 +249,30 @@ def test_a_file_changed_on_disk_since_it_was_read_is_not_overwritten(seed_copy):
         seed_copy.write_text(theirs, encoding="utf-8")
         return [Set(("innovation", "decision", "note"), "ของเรา")]
 
-    with pytest.raises(writer.FileChanged, match="changed on disk since kpi read it"):
-        writer.edit_indicator(seed_copy, someone_else_writes_meanwhile)
+    with pytest.raises(atomic.FileChanged, match="changed on disk since kpi read it"):
+        transaction.edit_indicator(seed_copy, someone_else_writes_meanwhile)
     assert seed_copy.read_text(encoding="utf-8") == theirs  # their update is not lost
 
 
 def test_a_folder_locked_by_another_writer_is_refused(seed_copy, monkeypatch):
-    monkeypatch.setattr(writer, "LOCK_TIMEOUT", 0.2)
-    with writer.folder_lock(seed_copy.parent, "the other one"):
-        with pytest.raises(writer.FileBusy, match="another kpi command is writing"):
-            writer.edit_indicator(seed_copy, lambda o: [Set(("innovation", "decision", "note"), "x")])
+    monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.2)
+    with atomic.folder_lock(seed_copy.parent, "the other one"):
+        with pytest.raises(atomic.FileBusy, match="another kpi command is writing"):
+            transaction.edit_indicator(seed_copy, lambda o: [Set(("innovation", "decision", "note"), "x")])
     assert seed_copy.read_text(encoding="utf-8") == SEED_TEXT
 
 
 def test_a_change_that_would_make_the_file_invalid_is_refused(seed_copy):
     before = seed_copy.read_bytes()
-    with pytest.raises(writer.ChangeInvalid) as info:
-        writer.edit_indicator(seed_copy, lambda o: [Set(("innovation", "selected_idea"), 12)])
+    with pytest.raises(transaction.ChangeInvalid) as info:
+        transaction.edit_indicator(seed_copy, lambda o: [Set(("innovation", "selected_idea"), 12)])
     assert seed_copy.read_bytes() == before
     assert any(p.rule == "idea-selected" for p in info.value.problems)
 
 
 def test_comments_survive_an_edit_of_every_kind(seed_copy):
     before = comments(SEED_TEXT)
-    writer.edit_indicator(seed_copy, lambda o: [
+    transaction.edit_indicator(seed_copy, lambda o: [
         Set(("innovation", "selected_date"), dt.date(2021, 2, 1)),
         Append(("innovation", "activities"), {"title": "กิจกรรม"}),
         Set(("amendments", 0, "extends_to"), dt.date(2021, 9, 30)),

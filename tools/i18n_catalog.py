@@ -46,7 +46,7 @@ def _call_name(node: ast.Call) -> str | None:
 
 def rule_summary(doc: str) -> str | None:
     """What `Rule.summary` shows of a rule's docstring."""
-    from kpi_cli.check.rules import summary_of
+    from kpi_cli.check.rules.registry import summary_of
 
     return summary_of(doc) or None
 

@@ -1,21 +1,24 @@
-"""Checking files through the cache: the same answers as kpi_cli.validate, without doing the work
-twice for the same bytes.
+"""Checking files through the cache: the same answers as :mod:`kpi_cli.check.check`, without doing
+the work twice for the same bytes; and opening one indicator for the commands that work on one.
 
 A hit costs reading the file, hashing it and reading one small JSON file: no YAML, no rules, no
 pydantic validator (the model is rebuilt by :func:`kpi_cli.model.construct`). This module imports
 neither YAML nor pydantic itself, so `kpi score` on an unchanged file never loads them for its data.
-A miss runs the real checks (kpi_cli.validate) and records what they found.
+A miss runs the real checks (kpi_cli.check.check, imported on the miss path only) and records what
+they found.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_cli.check import cache
 from kpi_cli.io.paths import CATALOGUE_NAMES, display_path
-from kpi_cli.core.problems import Level, Problem
+from kpi_cli.core.i18n import _, ngettext
+from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.core.facts import Catalogues, Summary
 
 
@@ -50,7 +53,7 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
     if cached_only and not usable:
         return None
     if raw is None:  # too large or unreadable: nothing to remember
-        from kpi_cli.check.pipeline import check_loaded
+        from kpi_cli.check.check import check_loaded
 
         problems, summary, model = check_loaded(early, catalogues, display)
         return problems, summary, model, None
@@ -65,9 +68,9 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
                 return (*_from_entry(hit, display, want_model), raw)
         if cached_only:
             return None
-    from kpi_cli.io.loader import load_bytes
+    from kpi_cli.check.check import check_loaded
     from kpi_cli.check.rules import load_all
-    from kpi_cli.check.pipeline import check_loaded
+    from kpi_cli.io.loader import load_bytes
 
     load_all()
     problems, summary, model = check_loaded(load_bytes(early, raw), catalogues, display)
@@ -94,8 +97,8 @@ def _from_entry(hit: tuple[dict, bytes], display: str, want_model: bool):
 
 
 def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
-    """agencies.yaml and strategies.yaml of `folder`, with their problems (kpi_cli.validate does
-    the reading on a miss). The catalogues' `key` names their content in the keys of the files
+    """agencies.yaml and strategies.yaml of `folder`, with their problems (kpi_cli.check.catalogues
+    does the reading on a miss). The catalogues' `key` names their content in the keys of the files
     checked against them."""
     if folder is None:
         return None, []
@@ -119,7 +122,7 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
                 return _catalogues_from_entry(hit[0], folder, k.hex())
             except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError):
                 pass
-    from kpi_cli.check.pipeline import read_catalogues
+    from kpi_cli.check.catalogues import read_catalogues
 
     catalogues, problems = read_catalogues(folder)
     if catalogues is not None:
@@ -143,3 +146,39 @@ def _catalogues_from_entry(head: dict, folder: Path, k: str) -> tuple[Catalogues
         if dump is not None:
             cat.use(construct(CATALOGUES[name], dump))
     return cat, problems
+
+
+class InvalidIndicator(KpiError):
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.fix = _("run `kpi validate {path}` and correct the errors first").format(path=path)
+        errors = sum(p.is_error for p in problems)
+        super().__init__(ngettext("{path} has {n} error", "{path} has {n} errors", errors).format(path=path, n=errors))
+
+
+@dataclass
+class Opened:
+    """One indicator, loaded and validated, with what it came from."""
+
+    path: Path
+    text: str
+    model: object  # model.Indicator
+    catalogues: Catalogues | None
+    warnings: list[Problem]
+
+
+def open_indicator(path: Path) -> Opened:
+    """Load and validate one indicator file (through the cache of checked files); raise
+    InvalidIndicator when it has errors."""
+    from kpi_cli.io.paths import find_catalogue_dir
+    from kpi_cli.io.source import decode
+
+    catalogues, cat_problems = load_catalogues(find_catalogue_dir(path))
+    display = display_path(path)
+    problems, _summary, model, raw = check(path, catalogues, display, want_model=True)
+    problems = cat_problems + problems
+    errors = [p for p in problems if p.level is Level.error]
+    if errors or model is None:
+        raise InvalidIndicator(display, sorted(problems))
+    return Opened(path, decode(raw) or "", model, catalogues, [p for p in problems if p.level is Level.warning])

@@ -265,7 +265,7 @@ def _working_files(root: Path, top: Path) -> dict[str, Path]:
 def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
     """Compare the indicators at git revision `base` with `head` (None: the working tree)."""
     from kpi_cli.io.git import GitError, blobs, in_repository, require_revision, toplevel, tree_entries
-    from kpi_cli.check.pipeline import find_indicators_dir
+    from kpi_cli.io.paths import find_indicators_dir
 
     top = toplevel(cwd)
     for rev in (base, head):
@@ -273,7 +273,7 @@ def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
             require_revision(rev, cwd)
     root = find_indicators_dir(cwd)
     if root is None:
-        from kpi_cli.check.pipeline import NoIndicators
+        from kpi_cli.io.paths import NoIndicators
 
         raise NoIndicators()
     root_rel = in_repository(root, top)

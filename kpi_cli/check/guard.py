@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Problem
-from kpi_cli.check.rules import describe
+from kpi_cli.check.rules.registry import describe
 
 describe("audited-change", "error", """Changing an assessed quarter's official figures (assessed score, 2.1 / 2.2), or the
 reported performance of an audited quarter, needs a new amendment that names the quarter

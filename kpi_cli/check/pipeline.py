@@ -1,24 +1,24 @@
-"""`kpi validate`, the core: files -> problems. Nothing here prints or exits.
-
-Flow per file: read and parse (loader) -> shape (schema) -> file rules -> positions. Then the tree
-rules run over small per-file summaries, so that 10,000 files never sit in memory at once.
+"""`kpi validate` over a tree: collect the files, check each (:mod:`kpi_cli.check.checked`: the
+cache in front of :mod:`kpi_cli.check.check`), on every core for large trees, then run the rules
+across files over small per-file summaries, so that 10,000 files never sit in memory at once.
+Nothing here prints or exits.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi_cli.core.i18n import _
-from kpi_cli.io.loader import Loaded, load, locate, scalar_text, compose
-from kpi_cli.core.problems import Finding, Level, Problem
-from kpi_cli.check.rules import Catalogues, FileContext, Summary, load_all, run_file_rules, tree_rules
-from kpi_cli.check.rules.dates import date_locs
-from kpi_cli.check.rules.schema import check_schema
+from kpi_cli.check import cache
+from kpi_cli.check.checked import check, load_catalogues
+from kpi_cli.check.rules import load_all, tree_rules
+from kpi_cli.core.facts import Catalogues, Summary
+from kpi_cli.core.i18n import _, language, set_language
+from kpi_cli.core.problems import Level, Problem
+from kpi_cli.io.loader import load, locate
 from kpi_cli.io.paths import CATALOGUE_NAMES, YEAR_DIR, NoIndicators, display_path, find_catalogue_dir, find_indicators_dir
 
 
@@ -94,128 +94,13 @@ def real_path(path: Path, folders: dict[Path, Path]) -> Path:
     return real / path.name
 
 
-def _lazy_source(text: str | None):
-    cache: dict = {}
-
-    def source(loc: tuple) -> str | None:
-        if text is None:
-            return None
-        if "root" not in cache:
-            cache["root"] = compose(text)
-        return scalar_text(cache["root"], loc) if cache["root"] is not None else None
-
-    return source
-
-
-def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
-    """agencies.yaml and strategies.yaml of `folder`, with their own problems (through the cache)."""
-    from kpi_cli.check.checked import load_catalogues as cached
-
-    return cached(folder)
-
-
-def read_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Problem]]:
-    """Read agencies.yaml and strategies.yaml of `folder`, with their own problems."""
-    from kpi_cli.core.model import AgencyCatalogue, StrategyCatalogue
-
-    if folder is None:
-        return None, []
-    cat = Catalogues(folder=folder)
-    problems: list[Problem] = []
-    for name, model_cls in (("agencies.yaml", AgencyCatalogue), ("strategies.yaml", StrategyCatalogue)):
-        path = folder / name
-        if not path.exists():
-            problems.append(Problem(display_path(path), 1, 1, "catalogue", Level.error,
-                                    _("the catalogue {name} is missing").format(name=name),
-                                    _("create {path}").format(path=display_path(path))))
-            continue
-        loaded = load(path)
-        findings = loaded.findings
-        model = None
-        if loaded.data is not None:
-            model, schema_findings = check_schema(loaded.data, model_cls, _lazy_source(loaded.text))
-            findings += schema_findings
-        if model is not None:
-            findings += _catalogue_rules(model)
-            cat.use(model)
-        problems += locate(path, loaded.text, findings, display_path(path))
-    return cat, problems
-
-
-def _catalogue_rules(model) -> list[Finding]:
-    from kpi_cli.core.model import AgencyCatalogue
-
-    out: list[Finding] = []
-    if isinstance(model, AgencyCatalogue):
-        seen = set()
-        for i, a in enumerate(model.agencies):
-            if not re.fullmatch(r"[0-9]{4}", a.code):
-                out.append(Finding("catalogue", _("agency code '{code}' is not 4 digits").format(code=a.code),
-                                   ("agencies", i, "code"), fix=_('write it as 4 digits in quotes, e.g. "0406"')))
-            if a.code in seen:
-                out.append(Finding("catalogue", _("agency code '{code}' is listed twice").format(code=a.code),
-                                   ("agencies", i, "code")))
-            seen.add(a.code)
-        kinds = {k.kind for k in model.kinds}
-        for i, a in enumerate(model.agencies):
-            if a.kind not in kinds:
-                out.append(Finding("catalogue", _("agency kind '{kind}' has no entry under kinds:").format(
-                                       kind=a.kind.value),
-                                   ("agencies", i, "kind"), fix=_("add the kind with its minimum_ideas")))
-    else:
-        codes = {s.code for s in model.strategies}
-        for i, s in enumerate(model.strategies):
-            if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", s.code):
-                out.append(Finding("catalogue", _("strategy code '{code}' is not of the form 7.5.1.1").format(
-                                       code=s.code),
-                                   ("strategies", i, "code"), fix=_("Arabic digits separated by dots")))
-            parent = s.code.rpartition(".")[0]
-            if parent and parent not in codes:
-                out.append(Finding("catalogue", _("strategy '{code}' has no parent '{parent}' in the catalogue").format(
-                                       code=s.code, parent=parent),
-                                   ("strategies", i, "code"), fix=_("add strategy '{parent}'").format(parent=parent)))
-    return out
-
-
-def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) -> tuple[list[Problem], Summary, object]:
-    """All file rules for one loaded file: (problems, summary, model or None)."""
-    from kpi_cli.core.model import Indicator
-
-    findings = loaded.findings
-    data = loaded.data
-    model = None
-    if data is not None:
-        parent = loaded.path.parent.name
-        ctx = FileContext(loaded.path, display, data, None, catalogues,
-                          int(parent) if YEAR_DIR.match(parent) else None)
-        model, schema_findings = check_schema(data, Indicator, _lazy_source(loaded.text), frozenset())
-        if schema_findings:
-            skip = set(date_locs(ctx.leaves))
-            schema_findings = [f for f in schema_findings if f.loc not in skip]
-        ctx.model = model
-        findings += schema_findings
-        findings += run_file_rules(ctx)
-    problems = locate(loaded.path, loaded.text, findings, display) if findings else []
-    if isinstance(data, dict):
-        code, fy, agency = data.get("code"), data.get("fiscal_year"), data.get("agency")
-        summary = Summary(display, code if isinstance(code, str) else None,
-                          fy if isinstance(fy, int) else None, agency if isinstance(agency, str) else None)
-    else:
-        summary = Summary(display, None, None, None)
-    return problems, summary, model
-
-
 def check_file(path: Path, catalogues: Catalogues | None, display: str | None = None):
     """(problems, summary, model) of one indicator file, through the cache of checked files; the
     model only when the file is valid and was checked now (not remembered)."""
-    from kpi_cli.check.checked import check
-
     return check(path, catalogues, display)[:3]
 
 
 def _remembered(path: Path, catalogues: Catalogues | None) -> tuple[list[Problem], Summary] | None:
-    from kpi_cli.check.checked import check
-
     got = check(path, catalogues, cached_only=True)
     return None if got is None else got[:2]
 
@@ -238,10 +123,6 @@ _WORKER: dict = {}
 
 
 def _worker_init(catalogues: dict, lang: str) -> None:
-    from kpi_cli.core.i18n import set_language
-
-    from kpi_cli.check import cache
-
     gc.disable()  # short-lived worker: the collector would only scan what we are about to drop
     cache.take_pending()  # the parent's entries are the parent's to write
     set_language(lang)  # a spawned worker does not see the parent's --lang
@@ -249,8 +130,6 @@ def _worker_init(catalogues: dict, lang: str) -> None:
 
 
 def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary, list]:
-    from kpi_cli.check import cache
-
     path, folder = item
     problems, summary, _model = check_file(path, _WORKER["catalogues"].get(folder))
     return problems, summary, cache.take_pending()  # the parent writes the cache's entries
@@ -328,14 +207,10 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
 
             gc.freeze()  # keep the parent's objects out of the workers' copy-on-write pages
             ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            from kpi_cli.core.i18n import language
-
             pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs, language()))
             items = [work[i] for i in todo]
             checked = zip(todo, pool.imap(_worker_check, items,
                                           chunksize=max(1, min(64, len(items) // (n_jobs * 8)))))
-        from kpi_cli.check import cache
-
         try:
             for i, outcome in checked:
                 if len(outcome) == 3:  # from a worker, with its cache entries

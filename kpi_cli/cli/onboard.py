@@ -29,7 +29,7 @@ def _root(output: Optional[Path]):
 
 
 def _show(path: Path) -> str:
-    from kpi_cli.check.pipeline import display_path
+    from kpi_cli.io.paths import display_path
 
     return display_path(path)
 

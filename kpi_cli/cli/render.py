@@ -108,7 +108,7 @@ def _pick_format(format: Optional[Format], output: Optional[Path], all_: bool) -
 
 
 def _indicators_root() -> Path:
-    from kpi_cli.check.pipeline import NoIndicators, find_indicators_dir
+    from kpi_cli.io.paths import NoIndicators, find_indicators_dir
 
     root = find_indicators_dir()
     if root is None:
@@ -128,8 +128,9 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
     from kpi_cli.render.engine import agency_summary, indicator_line, site_index, source_name, tree_agencies, tree_reports
 
     if code is not None:
-        from kpi_cli.io.repo import find_indicator, open_indicator
-        from kpi_cli.check.pipeline import find_catalogue_dir
+        from kpi_cli.io.repo import find_indicator
+        from kpi_cli.check.checked import open_indicator
+        from kpi_cli.io.paths import find_catalogue_dir
 
         path = find_indicator(code, fiscal_year=year)
         opened = open_indicator(path)

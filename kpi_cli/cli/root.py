@@ -5,7 +5,6 @@ them. The command modules (and kpi_cli/core/model.py) do not use `from __future_
 annotations`: typer and pydantic would evaluate every annotation string at start-up.
 """
 
-import os
 import sys
 from enum import Enum
 from typing import Optional

@@ -81,7 +81,8 @@ def _pick_quarter(quarter: int | None, fiscal_year: int) -> tuple[int, str]:
 
 
 def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) -> None:
-    from kpi_cli.io.repo import UnknownIndicator, find_indicator, open_indicator
+    from kpi_cli.io.repo import UnknownIndicator, find_indicator
+    from kpi_cli.check.checked import open_indicator
     from kpi_cli.scoring.compute import score_indicator
 
     try:
@@ -213,7 +214,7 @@ def _last_line(result) -> str:
 
 def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
     from kpi_cli.io.repo import indicator_files
-    from kpi_cli.check.pipeline import NoIndicators, find_indicators_dir
+    from kpi_cli.io.paths import NoIndicators, find_indicators_dir
 
     root = find_indicators_dir()
     if root is None:
@@ -241,7 +242,7 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
 
 def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]], list]:
     """(indicators, [(code, path, why)] of files that cannot be scored, the problems of those files)."""
-    from kpi_cli.io.repo import InvalidIndicator, open_indicator
+    from kpi_cli.check.checked import InvalidIndicator, open_indicator
 
     opened, unusable, problems = [], [], []
     for f in files:

@@ -48,7 +48,7 @@ def _date(text: str | None, option: str = "--date"):
 
 def _run(code: str, year: int | None, dry_run: bool, build: Callable) -> None:
     """Open the indicator, let `build(opened)` make the change, write it (or show it), report."""
-    from kpi_cli.io import yamledit as writer
+    from kpi_cli.write.transaction import edit_indicator
     from kpi_cli.io.repo import find_indicator
     from kpi_cli.core.stages import key_order
 
@@ -61,7 +61,7 @@ def _run(code: str, year: int | None, dry_run: bool, build: Callable) -> None:
 
     with errors_as_messages():
         path = find_indicator(code, fiscal_year=year)
-        outcome = writer.edit_indicator(path, make, order=key_order, dry_run=dry_run)
+        outcome = edit_indicator(path, make, order=key_order, dry_run=dry_run)
     if not outcome.changed:
         typer.echo(_("{path}: nothing to change (already recorded)").format(path=outcome.display), err=True)
     elif dry_run:
@@ -88,7 +88,8 @@ def status(code: Code, year: Year = None,
            format: Annotated[Format, typer.Option("--format", "-f", help=_("text for people, json for machines."))]
            = Format.text) -> None:
     from kpi_cli.core import stages as core
-    from kpi_cli.io.repo import find_indicator, open_indicator
+    from kpi_cli.io.repo import find_indicator
+    from kpi_cli.check.checked import open_indicator
 
     with errors_as_messages():
         opened = open_indicator(find_indicator(code, fiscal_year=year))
@@ -233,7 +234,8 @@ def idea_select(
     help=_("List the recorded ideas, the selected one marked with *."),
     epilog=examples("kpi idea list 0406-0772"))
 def idea_list(code: Code, year: Year = None) -> None:
-    from kpi_cli.io.repo import find_indicator, open_indicator
+    from kpi_cli.io.repo import find_indicator
+    from kpi_cli.check.checked import open_indicator
     from kpi_cli.core.stages import require_innovation
 
     with errors_as_messages():

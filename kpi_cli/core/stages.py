@@ -23,27 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kpi_cli.core.i18n import N_, _, ngettext
 from kpi_cli.core.model import Activity, Amendment, Decision, Idea, Indicator, Innovation, Proposal, StageEvent, Submission, Survey
+from kpi_cli.core.edits import Append, Edit, Set
 from kpi_cli.core.problems import KpiError
-
-if TYPE_CHECKING:
-    from kpi_cli.io.yamledit import Edit
-
-
-def Set(path: tuple, value):  # noqa: N802  writer.Set, imported when a change is made (not by kpi score)
-    from kpi_cli.io.yamledit import Set as _Set
-
-    return _Set(path, value)
-
-
-def Append(path: tuple, value):  # noqa: N802  writer.Append, likewise
-    from kpi_cli.io.yamledit import Append as _Append
-
-    return _Append(path, value)
-
 
 @dataclass(frozen=True)
 class StageInfo:

@@ -7,20 +7,47 @@ points to and keeps the link. A device, a FIFO or a socket (``-o /dev/stdout``) 
 written in place: it is never replaced by a regular file.
 
 Nothing here prints or exits: an ``OSError`` becomes :class:`CannotWrite`, which names the path,
-gives the system's reason and says what to do. It imports only the standard library (and
-:mod:`kpi_cli.writer`'s folder fsync when asked to be durable), so every command may use it.
+gives the system's reason and says what to do. It imports only the standard library, so every command may use it.
+
+This is the one way kpi writes a file: reports and the site (:func:`write_bytes`), new indicator
+files (under :func:`folder_lock`), and changes to an indicator (:func:`replace_if_unchanged`).
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import time
+from contextlib import contextmanager
 import stat
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError
+
+
+LOCK_TIMEOUT = 10.0  # seconds to wait for another kpi process writing in the same folder
+
+
+class WriteRefused(KpiError):
+    """The file was left as it was."""
+
+
+class FileChanged(WriteRefused):
+    def __init__(self, display: str):
+        self.fix = _("run the command again: it will start from the file as it is now")
+        super().__init__(_("{path} changed on disk since kpi read it (another kpi command or an editor "
+                           "wrote it); nothing was written").format(path=display))
+
+
+class FileBusy(WriteRefused):
+    def __init__(self, display: str):
+        self.fix = _("wait for the other kpi command to finish, then run this one again")
+        super().__init__(_("another kpi command is writing in the folder of {path}; nothing was written").format(
+            path=display))
 
 
 class CannotWrite(KpiError):
@@ -146,9 +173,7 @@ def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False) -> b
         Path(tmp).unlink(missing_ok=True)
         raise
     if durable:
-        from kpi_cli.io.yamledit import _fsync_folder
-
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     return True
 
 
@@ -157,3 +182,68 @@ def _write_in_place(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+
+
+@contextmanager
+def folder_lock(folder: Path, display: str, timeout: float | None = None) -> Iterator[None]:
+    """One writer at a time in `folder` (flock on the folder itself: no lock files left behind;
+    an O_EXCL lock file where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
+    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
+    if fcntl is not None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise FileBusy(display) from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+        return
+    lock = folder / ".kpi-write.lock"  # pragma: no cover - Windows
+    while True:  # pragma: no cover
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            if time.monotonic() > deadline:
+                raise FileBusy(display) from None
+            time.sleep(0.02)
+    try:  # pragma: no cover
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def replace_if_unchanged(path: Path, data: bytes, digest: str, display: str) -> None:
+    """Write `data` over the file `path` (atomic, durable, one kpi writer at a time in its folder),
+    unless its bytes no longer hash to `digest` (SHA-256, hex): someone wrote it since it was read."""
+    with folder_lock(path.parent, display):
+        try:
+            current = path.read_bytes()
+        except FileNotFoundError:
+            raise FileChanged(display) from None
+        if hashlib.sha256(current).hexdigest() != digest:
+            raise FileChanged(display)
+        _write(path, data, durable=True)

@@ -1,20 +1,17 @@
-"""Finding and loading one indicator by its code, for the commands that work on one
-(`kpi status`, `kpi advance`, `kpi score`, `kpi render`).
+"""Finding indicator files in a repository: by code (`kpi status`, `kpi advance`, `kpi score`,
+`kpi render`), or all of them. :func:`kpi_cli.check.checked.open_indicator` loads and validates one.
 
-Raises :class:`UnknownIndicator` (with close matches) and :class:`InvalidIndicator` (with the
-problems); the CLI turns them into messages.
+Raises :class:`UnknownIndicator` (with close matches); the CLI turns it into a message.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from kpi_cli.core.i18n import _, ngettext
-from kpi_cli.core.problems import KpiError, Level, Problem
-from kpi_cli.core.facts import Catalogues
+from kpi_cli.core.i18n import _
+from kpi_cli.core.problems import KpiError
 
 
 class UnknownIndicator(KpiError):
@@ -24,26 +21,6 @@ class UnknownIndicator(KpiError):
         self.fix = (_("did you mean {names}?").format(names=", ".join(suggestions)) if suggestions
                     else _("see the files under indicators/ (kpi score --all lists them)"))
         super().__init__(_("no indicator '{code}' under indicators/").format(code=code))
-
-
-class InvalidIndicator(KpiError):
-    def __init__(self, path: str, problems: list[Problem]):
-        self.path = path
-        self.problems = problems
-        self.fix = _("run `kpi validate {path}` and correct the errors first").format(path=path)
-        errors = sum(p.is_error for p in problems)
-        super().__init__(ngettext("{path} has {n} error", "{path} has {n} errors", errors).format(path=path, n=errors))
-
-
-@dataclass
-class Opened:
-    """One indicator, loaded and validated, with what it came from."""
-
-    path: Path
-    text: str
-    model: object  # model.Indicator
-    catalogues: Catalogues | None
-    warnings: list[Problem]
 
 
 _CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
@@ -81,20 +58,3 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
     if not matches:
         raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3, cutoff=0.5))
     return matches[-1]
-
-
-def open_indicator(path: Path) -> Opened:
-    """Load and validate one indicator file (through the cache of checked files); raise
-    InvalidIndicator when it has errors."""
-    from kpi_cli.check.checked import check, load_catalogues
-    from kpi_cli.io.paths import display_path, find_catalogue_dir
-    from kpi_cli.io.source import decode
-
-    catalogues, cat_problems = load_catalogues(find_catalogue_dir(path))
-    display = display_path(path)
-    problems, _summary, model, raw = check(path, catalogues, display, want_model=True)
-    problems = cat_problems + problems
-    errors = [p for p in problems if p.level is Level.error]
-    if errors or model is None:
-        raise InvalidIndicator(display, sorted(problems))
-    return Opened(path, decode(raw) or "", model, catalogues, [p for p in problems if p.level is Level.warning])

@@ -17,21 +17,18 @@ Nothing here prints or exits; refusals are :class:`KpiError` subclasses.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import io
-import os
 import re
-import tempfile
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, Union
+from typing import Sequence
 
+from kpi_cli.core.edits import Append, Edit, KeyOrder, Set, apply_plain, no_order, position
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError, Problem
+from kpi_cli.io.atomic import WriteRefused
 
 WIDTH = 1_000_000  # never re-wrap long Thai lines
 FLOW_WIDTH = 80  # a new list of scalars longer than this is written one item a line
@@ -41,99 +38,12 @@ LOCK_TIMEOUT = 10.0  # seconds to wait for another kpi process writing in the sa
 
 # --- refusals ---------------------------------------------------------------------------
 
-class WriteRefused(KpiError):
-    """The file was left as it was."""
-
-
-class FileChanged(WriteRefused):
-    def __init__(self, display: str):
-        self.fix = _("run the command again: it will start from the file as it is now")
-        super().__init__(_("{path} changed on disk since kpi read it (another kpi command or an editor "
-                           "wrote it); nothing was written").format(path=display))
-
-
-class FileBusy(WriteRefused):
-    def __init__(self, display: str):
-        self.fix = _("wait for the other kpi command to finish, then run this one again")
-        super().__init__(_("another kpi command is writing in the folder of {path}; nothing was written").format(
-            path=display))
-
-
-class ChangeInvalid(WriteRefused):
-    def __init__(self, display: str, problems: list[Problem]):
-        self.problems = problems
-        self.fix = _("the lines above are those of the file as it would be after the change "
-                     "(see it with --dry-run); record the missing facts first")
-        super().__init__(_("the change would make {path} invalid; nothing was written").format(path=display))
-
-
-class WriteFailed(WriteRefused):
-    def __init__(self, display: str, exc: OSError):
-        self.fix = _("check that the file and its folder exist and that you may write them")
-        super().__init__(_("cannot read or write {path}: {reason}").format(path=display, reason=exc.strerror or exc))
-
-
 class CannotEditInPlace(WriteRefused):
     def __init__(self, display: str, why: str):
         self.fix = _("make this change by hand in an editor, then run `kpi validate`")
         super().__init__(_("kpi cannot write this change to {path} without disturbing the rest of "
                            "the file ({why}); nothing was written").format(path=display, why=why))
 
-
-# --- edits ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Set:
-    """Put `value` at `path` (mapping keys and sequence indexes); the last segment is a key."""
-    path: tuple
-    value: object
-
-
-@dataclass(frozen=True)
-class Append:
-    """Add `value` as the last item of the sequence at `path` (created when missing)."""
-    path: tuple
-    value: object
-
-
-Edit = Union[Set, Append]
-KeyOrder = Callable[[tuple], Sequence[str]]  # the path of a mapping -> its canonical key order
-
-
-def _no_order(_path: tuple) -> Sequence[str]:
-    return ()
-
-
-def _position(keys: Sequence[str], key: str, order: Sequence[str]) -> int:
-    """Where a new `key` goes among `keys`: before the first key that follows it in `order`."""
-    if key in order:
-        later = set(order[order.index(key) + 1:])
-        for i, k in enumerate(keys):
-            if k in later:
-                return i
-    return len(keys)
-
-
-def apply_plain(data: dict, edits: Sequence[Edit], order: KeyOrder = _no_order) -> dict:
-    """The edits applied to plain data (a deep copy): what the written file must read back as."""
-    data = copy.deepcopy(data)
-    for edit in edits:
-        node = data
-        for seg in edit.path[:-1]:
-            if isinstance(seg, str) and node.get(seg) is None:
-                node[seg] = {}
-            node = node[seg]
-        last = edit.path[-1]
-        if isinstance(edit, Append):
-            if not isinstance(node.get(last), list):
-                node[last] = []
-            node[last].append(copy.deepcopy(edit.value))
-        else:
-            node[last] = copy.deepcopy(edit.value)
-    return data
-
-
-# --- ruamel.yaml ------------------------------------------------------------------------
 
 def _yaml(indent: tuple[int, int, int]):
     from ruamel.yaml import YAML  # lazy: 60 ms
@@ -261,7 +171,7 @@ def _child(m, path: tuple, key: str, make, order: KeyOrder, anchors: list[_Ancho
         m[key] = make()
         return m[key], True
     keys = list(m)
-    pos = _position(keys, key, order(path))
+    pos = position(keys, key, order(path))
     if not fresh:
         anchors.append(_Anchor(path, before=tuple(reversed(keys[:pos])), after=tuple(keys[pos:])))
     m.insert(pos, key, make())
@@ -409,7 +319,7 @@ def splice(old: str, new: str, regions: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = _no_order, display: str = "the file") -> str:
+def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, display: str = "the file") -> str:
     """`text` with `edits` applied; untouched lines are kept byte for byte.
 
     Raises CannotEditInPlace when the result would not read back as the edited data.
@@ -503,145 +413,3 @@ def read(path: Path) -> Snapshot:
     first = next((e for e in endings if e), "\n")
     newline = "\r\n" if crlf > lf else "\n" if lf > crlf else first
     return Snapshot(path, raw, decoded.replace("\r\n", "\n"), bom, newline, endings)
-
-
-@contextmanager
-def folder_lock(folder: Path, display: str, timeout: float | None = None) -> Iterator[None]:
-    """One writer at a time in `folder` (flock on the folder itself: no lock files left behind;
-    an O_EXCL lock file where flock is missing)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        fcntl = None
-    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
-    if fcntl is not None:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise FileBusy(display) from None
-                    time.sleep(0.02)
-            yield
-        finally:
-            os.close(fd)  # releases the lock
-        return
-    lock = folder / ".kpi-write.lock"  # pragma: no cover - Windows
-    while True:  # pragma: no cover
-        try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            break
-        except FileExistsError:
-            if time.monotonic() > deadline:
-                raise FileBusy(display) from None
-            time.sleep(0.02)
-    try:  # pragma: no cover
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def replace_file(snapshot: Snapshot, text: str, display: str) -> None:
-    """Write `text` over the file atomically, unless it changed since `snapshot` was read."""
-    path = snapshot.path
-    folder = path.parent
-    data = snapshot.encode(text)
-    with folder_lock(folder, display):
-        try:
-            current = path.read_bytes()
-        except FileNotFoundError:
-            raise FileChanged(display) from None
-        if hashlib.sha256(current).hexdigest() != snapshot.digest:
-            raise FileChanged(display)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_folder(folder)
-
-
-def check_text(path: Path, text: str, catalogues, display: str) -> list[Problem]:
-    """The errors `kpi validate` would report for `text` as the content of `path`."""
-    from kpi_cli.io.loader import Loaded, parse_text
-    from kpi_cli.core.problems import Level
-    from kpi_cli.check.pipeline import check_loaded
-
-    loaded = Loaded(path, text=text)
-    data = parse_text(text, path, loaded.findings)
-    loaded.data = data if isinstance(data, dict) else None
-    problems, _summary, _model = check_loaded(loaded, catalogues, display)
-    return sorted(p for p in problems if p.level is Level.error)
-
-
-@dataclass
-class Outcome:
-    """What an edit did (or, in a dry run, would do) to one file."""
-    path: Path
-    display: str
-    old: str
-    new: str
-    written: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return self.old != self.new
-
-    def diff(self) -> str:
-        return unified_diff(self.old, self.new, self.display)
-
-
-def edit_indicator(path: Path, make_edits: Callable[[object], Sequence[Edit]], *,
-                   order: KeyOrder = _no_order, dry_run: bool = False) -> Outcome:
-    """Open the indicator at `path`, compute the edits from it (`make_edits(opened)` may refuse
-    by raising a KpiError), validate the result and write it, or only show it (`dry_run`)."""
-    from kpi_cli.io.repo import open_indicator
-    from kpi_cli.check.pipeline import display_path
-
-    display = display_path(path)
-    opened = open_indicator(path)
-    try:
-        snapshot = read(path)
-    except UnicodeDecodeError:  # it was UTF-8 a moment ago
-        raise FileChanged(display) from None
-    except OSError as exc:
-        raise WriteFailed(display, exc) from None
-    if opened.text != snapshot.decoded:
-        raise FileChanged(display)
-    edits = make_edits(opened)
-    new = edit_text(snapshot.text, edits, order, display)
-    outcome = Outcome(path, display, snapshot.text, new)
-    if not outcome.changed:
-        return outcome
-    errors = check_text(path, snapshot.encode(new).decode("utf-8-sig"), opened.catalogues, display)
-    if errors:
-        raise ChangeInvalid(display, errors)
-    if not dry_run:
-        try:
-            replace_file(snapshot, new, display)
-        except OSError as exc:
-            raise WriteFailed(display, exc) from None
-        outcome.written = True
-    return outcome

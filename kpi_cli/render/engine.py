@@ -1093,7 +1093,7 @@ def tree_agencies(root: Path, lines: Iterable[IndicatorLine], output: Output) ->
     Only agencies whose code is 4 ASCII digits: any other code is a catalogue error (reported by
     the loading of the tree) and must never become a file name (`../../x` would leave the site).
     """
-    from kpi_cli.check.pipeline import load_catalogues
+    from kpi_cli.check.checked import load_catalogues
 
     catalogues, _problems = load_catalogues(root)
     codes = list(catalogues.agencies) if catalogues else []
@@ -1215,7 +1215,7 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
 
     from kpi_cli.check import cache
     from kpi_cli.core.problems import Level
-    from kpi_cli.check.pipeline import load_catalogues
+    from kpi_cli.check.checked import load_catalogues
 
     _catalogues, cat_problems = load_catalogues(root)
     if any(p.level is Level.error for p in cat_problems):

@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from kpi_cli.core.i18n import _
+from kpi_cli.check.check import check_text
 from kpi_cli.core.problems import KpiError, Level, Problem
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../kpi_cli/data/indicator.schema.json"
@@ -360,18 +361,6 @@ def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None 
 
 # --- writing ------------------------------------------------------------------------------------
 
-def check(path: Path, text: str, catalogues, display: str) -> list[Problem]:
-    """What `kpi validate` reports for `text` as the content of `path` (errors and warnings)."""
-    from kpi_cli.io.loader import Loaded, parse_text
-    from kpi_cli.check.pipeline import check_loaded
-
-    loaded = Loaded(path, text=text)
-    data = parse_text(text, path, loaded.findings)
-    loaded.data = data if isinstance(data, dict) else None
-    problems, _loaded, _model = check_loaded(loaded, catalogues, display)
-    return sorted(problems)
-
-
 def same_indicator(folder: Path, code: str) -> Path | None:
     """A file in `folder` that holds `code` under another spelling (0406-772 = 0406-0772)."""
     from kpi_cli.check.rules.codes import code_key
@@ -392,7 +381,7 @@ def create(path: Path, text: str, catalogues, *, force: bool = False, dry_run: b
         raise FileExists(display, str(other))
     if path.exists() and not force:
         raise FileExists(display)
-    problems = check(path, text, catalogues, display)
+    problems = check_text(path, text, catalogues, display)
     errors = [p for p in problems if p.level is Level.error]
     if errors:
         raise WouldBeInvalid(display, errors)
@@ -404,8 +393,7 @@ def create(path: Path, text: str, catalogues, *, force: bool = False, dry_run: b
 def write_atomic(path: Path, text: str, *, force: bool, display: str) -> None:
     """Create (or, with `force`, replace) `path` atomically, one kpi writer at a time in its folder.
     A folder that cannot be made or written is a CannotWrite with the reason and the fix."""
-    from kpi_cli.io.atomic import cannot_write, make_folder
-    from kpi_cli.io.yamledit import folder_lock
+    from kpi_cli.io.atomic import cannot_write, folder_lock, make_folder
 
     make_folder(path.parent, display=str(path.parent))
     try:
@@ -419,7 +407,7 @@ def write_atomic(path: Path, text: str, *, force: bool, display: str) -> None:
 
 def _replace(path: Path, text: str, display: str | None = None) -> None:
     """Temporary file in the same folder, fsync, os.replace, fsync the folder; the permissions of
-    the file replaced, or those open() gives a new file (see kpi_cli.fsutil)."""
+    the file replaced, or those open() gives a new file (see kpi_cli.io.atomic)."""
     from kpi_cli.io.atomic import write_bytes
 
     write_bytes(path, text.encode("utf-8"), display=display, durable=True)
@@ -441,7 +429,8 @@ def target(output: Path | None) -> tuple[Path, object]:
     """The indicators/ folder to write into (`output`, or the repository's) and its catalogues:
     those beside it, or else the repository's."""
     from kpi_cli.check.rules import load_all
-    from kpi_cli.check.pipeline import NoIndicators, display_path, find_catalogue_dir, find_indicators_dir, load_catalogues
+    from kpi_cli.check.checked import load_catalogues
+    from kpi_cli.io.paths import NoIndicators, display_path, find_catalogue_dir, find_indicators_dir
 
     load_all()
     root = output or find_indicators_dir()
@@ -573,7 +562,7 @@ class CatalogueRefused(KpiError):
 def append_strategies(path: Path, new: list[dict], source: str, display: str) -> None:
     """Add strategies at the end of strategies.yaml, the rest of the file untouched."""
     from kpi_cli.core.model import StrategyCatalogue
-    from kpi_cli.io.yamledit import folder_lock
+    from kpi_cli.io.atomic import folder_lock
 
     with folder_lock(path.parent, display):
         old = path.read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import re
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Level
-from kpi_cli.check.rules import FileContext, Summary, rule
+from kpi_cli.check.rules.registry import FileContext, Summary, rule
 
 CODE_RE = re.compile(r"^([0-9]{4})-([0-9]{3,4})$")  # ASCII digits: Thai digits are refused
 

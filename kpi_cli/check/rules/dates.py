@@ -8,7 +8,7 @@ from kpi_cli.core.i18n import N_, _
 from kpi_cli.io.loader import InvalidDate
 from kpi_cli.core.problems import Finding
 from kpi_cli.core.thai import fiscal_year_bounds, looks_like_be_year
-from kpi_cli.check.rules import FileContext, fmt_loc, is_date, rule
+from kpi_cli.check.rules.registry import FileContext, fmt_loc, is_date, rule
 
 # "near" the fiscal year: a multi-year project may start a year early; audits and appeals
 # may come up to a year after the year ends.

@@ -6,7 +6,7 @@ import re
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding
-from kpi_cli.check.rules import FileContext, rule
+from kpi_cli.check.rules.registry import FileContext, rule
 
 _SEG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]*\])*)")
 _IDX = re.compile(r"\[([^\]]*)\]")

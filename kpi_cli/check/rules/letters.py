@@ -6,7 +6,7 @@ import re
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding
-from kpi_cli.check.rules import FileContext, fmt_loc, rule
+from kpi_cli.check.rules.registry import FileContext, fmt_loc, rule
 
 # prefix: Thai/Latin letters and dots (กท, ฝบ., สปท.), optionally 'คำสั่ง'/'ประกาศ' before and 'ที่' after;
 # then a running number, a slash, and a number (office code, or year).

@@ -1,6 +1,6 @@
 """Rules the loader reports while reading a file (documented here; checked in loader.py)."""
 
-from kpi_cli.check.rules import describe
+from kpi_cli.check.rules.registry import describe
 
 describe("encoding", "error", """The file must be UTF-8.
 

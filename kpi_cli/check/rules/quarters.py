@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Level
-from kpi_cli.check.rules import FileContext, rule
+from kpi_cli.check.rules.registry import FileContext, rule
 
 
 @rule("quarter-rows", needs_model=True)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from kpi_cli.core.i18n import N_, _
 from kpi_cli.core.problems import Finding
-from kpi_cli.check.rules import describe, fmt_loc
+from kpi_cli.check.rules.registry import describe, fmt_loc
 
 describe("unknown-field", "error", """Every field must be one the format knows; typos get a suggestion.
 

@@ -6,7 +6,7 @@ import math
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Level
-from kpi_cli.check.rules import FileContext, rule
+from kpi_cli.check.rules.registry import FileContext, rule
 
 
 def _finite(value) -> bool:

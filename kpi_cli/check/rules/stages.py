@@ -6,7 +6,7 @@ from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding
 from kpi_cli.core.stages import LAST_STAGE, fiscal_window, gate, gate_facts
 from kpi_cli.core.thai import looks_like_be_year
-from kpi_cli.check.rules import FileContext, describe, rule
+from kpi_cli.check.rules.registry import FileContext, describe, rule
 
 describe("idea-minimum", "error", """Stage 1 is done only with at least the minimum of ideas for the agency's kind:
 20 for a department (สำนัก), 15 for a district office (สำนักงานเขต), 10 for units under the

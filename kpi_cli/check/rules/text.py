@@ -5,7 +5,7 @@ from __future__ import annotations
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.core.thai import text_issues
-from kpi_cli.check.rules import FileContext, fmt_loc, rule
+from kpi_cli.check.rules.registry import FileContext, fmt_loc, rule
 
 
 @rule("thai-text", "warning")

@@ -1,0 +1,71 @@
+"""Checking one indicator text: a loaded document -> its problems, a summary for the rules
+across files, and the validated model. Pure: nothing here reads a tree, prints, or uses the cache
+(:mod:`kpi_cli.check.checked` puts the cache in front of it; :mod:`kpi_cli.check.pipeline` runs it
+over a tree).
+
+Flow: parse (loader) -> shape (schema) -> file rules -> positions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpi_cli.check.rules import FileContext, load_all, run_file_rules
+from kpi_cli.check.rules.dates import date_locs
+from kpi_cli.check.rules.schema import check_schema
+from kpi_cli.core.facts import Catalogues, Summary
+from kpi_cli.core.problems import Problem
+from kpi_cli.io.loader import Loaded, compose, locate, parse_text, scalar_text
+from kpi_cli.io.paths import YEAR_DIR
+
+
+def lazy_source(text: str | None):
+    cache: dict = {}
+
+    def source(loc: tuple) -> str | None:
+        if text is None:
+            return None
+        if "root" not in cache:
+            cache["root"] = compose(text)
+        return scalar_text(cache["root"], loc) if cache["root"] is not None else None
+
+    return source
+
+
+def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) -> tuple[list[Problem], Summary, object]:
+    """All file rules for one loaded file: (problems, summary, model or None)."""
+    from kpi_cli.core.model import Indicator  # pydantic: on the miss path only
+
+    findings = loaded.findings
+    data = loaded.data
+    model = None
+    if data is not None:
+        parent = loaded.path.parent.name
+        ctx = FileContext(loaded.path, display, data, None, catalogues,
+                          int(parent) if YEAR_DIR.match(parent) else None)
+        model, schema_findings = check_schema(data, Indicator, lazy_source(loaded.text), frozenset())
+        if schema_findings:
+            skip = set(date_locs(ctx.leaves))
+            schema_findings = [f for f in schema_findings if f.loc not in skip]
+        ctx.model = model
+        findings += schema_findings
+        findings += run_file_rules(ctx)
+    problems = locate(loaded.path, loaded.text, findings, display) if findings else []
+    if isinstance(data, dict):
+        code, fy, agency = data.get("code"), data.get("fiscal_year"), data.get("agency")
+        summary = Summary(display, code if isinstance(code, str) else None,
+                          fy if isinstance(fy, int) else None, agency if isinstance(agency, str) else None)
+    else:
+        summary = Summary(display, None, None, None)
+    return problems, summary, model
+
+
+def check_text(path: Path, text: str, catalogues: Catalogues | None, display: str) -> list[Problem]:
+    """What `kpi validate` reports for `text` as the content of `path` (errors and warnings, sorted):
+    a change or a new file is checked with this before it is written."""
+    load_all()
+    loaded = Loaded(path, text=text)
+    data = parse_text(text, path, loaded.findings)
+    loaded.data = data if isinstance(data, dict) else None
+    problems, _summary, _model = check_loaded(loaded, catalogues, display)
+    return sorted(problems)
