@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from kpi_cli.core.edits import Append, Edit, KeyOrder, Set, apply_plain, no_order, position
+from kpi_cli.core.edits import Append, Edit, KeyOrder, apply_plain, no_order, position
 from kpi_cli.core.i18n import _
-from kpi_cli.core.problems import KpiError, Problem
 from kpi_cli.io.atomic import WriteRefused
 
 WIDTH = 1_000_000  # never re-wrap long Thai lines
