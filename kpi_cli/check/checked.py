@@ -14,12 +14,16 @@ import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpi_cli.check import cache
 from kpi_cli.io.paths import CATALOGUE_NAMES, display_path
 from kpi_cli.core.i18n import _, ngettext
 from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.core.facts import Catalogues, Summary
+
+if TYPE_CHECKING:  # pydantic is imported on the cache-miss path only
+    from kpi_cli.core.model import Indicator
 
 
 def _problems_out(problems: list[Problem]) -> list[list]:
@@ -163,7 +167,7 @@ class Opened:
 
     path: Path
     text: str
-    model: object  # model.Indicator
+    model: Indicator
     catalogues: Catalogues | None
     warnings: list[Problem]
 

@@ -5,7 +5,6 @@ render, review, onboard) that registers on it when imported. Commands import the
 (pydantic, jinja2, rich tables, ruamel.yaml) inside their bodies, so `kpi --help` stays fast.
 """
 
-import os
 import sys
 
 from kpi_cli.cli.root import app
@@ -21,7 +20,6 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     try:
         app()
     except KeyboardInterrupt:

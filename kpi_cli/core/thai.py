@@ -1,8 +1,6 @@
 """Thai conventions: Buddhist-Era dates, the fiscal calendar, Thai digits, text hygiene.
 
 Pure functions, no heavy imports: `kpi validate` uses this module on every file.
-pythainlp is used only where it does the job better (normalisation of pasted
-text) and is imported lazily there.
 """
 
 from __future__ import annotations
@@ -80,12 +78,6 @@ def fiscal_position(day: _dt.date) -> tuple[int, int]:
     return fy, quarter
 
 
-def quarter_of(day: _dt.date, fiscal_year_be: int) -> int | None:
-    """The quarter of `fiscal_year_be` that `day` falls in, or None outside the year."""
-    fy, q = fiscal_position(day)
-    return q if fy == fiscal_year_be else None
-
-
 # --- formatting ---------------------------------------------------------------------
 
 def thai_date(day: _dt.date, *, abbr: bool = False, thai_digits: bool = False) -> str:
@@ -149,19 +141,3 @@ def text_issues(text: str) -> list[tuple[int, str, str]]:
     if not unicodedata.is_normalized("NFC", text):
         issues.append((0, _("text is not in Unicode NFC form"), _("normalise it to NFC")))
     return issues
-
-
-def clean_text(text: str) -> str:
-    """The fix for `text_issues`: NFC, sara am composed, zero-width characters removed."""
-    text = _ZW_RE.sub("", text)
-    text = _DECOMPOSED_SARA_AM.sub("\u0e33", text)
-    import os
-
-    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
-    try:
-        from pythainlp.util import normalize  # lazy: 50 ms import
-    except ImportError:  # pragma: no cover - pythainlp is a dependency
-        normalize = None
-    if normalize is not None:
-        text = normalize(text)
-    return unicodedata.normalize("NFC", text)

@@ -173,10 +173,3 @@ def files_at(rev: str, paths: list[Path], cwd: Path) -> dict[Path, bytes]:
     entries = [e for e in tree_entries(rev, folders, top) if e.path in wanted and not e.is_link]
     contents = blobs(entries, top)
     return {wanted[e.path]: contents[e.blob] for e in entries}
-
-
-def show(rev: str, path: Path, cwd: Path) -> str | None:
-    """The text of `path` at `rev` (undecodable bytes replaced); None when it had no past there
-    (see `files_at`). GitError when git fails."""
-    raw = files_at(rev, [path], cwd).get(path)
-    return None if raw is None else raw.decode("utf-8", errors="replace")

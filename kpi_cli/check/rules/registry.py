@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.facts import Catalogues, Summary  # noqa: F401  (the rules' context types)
 from kpi_cli.core.problems import Finding, Level
+
+if TYPE_CHECKING:
+    from kpi_cli.core.model import Indicator
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class FileContext:
     path: Path
     display: str
     data: dict
-    model: object | None  # model.Indicator when the schema check passed
+    model: Indicator | None  # when the schema check passed
     catalogues: Catalogues | None
     folder_year: int | None  # the fiscal-year folder the file sits in, if any
 
