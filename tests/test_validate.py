@@ -160,13 +160,44 @@ def test_unknown_option_is_a_usage_error():
     assert runner.invoke(app, ["validate", "--bogus"]).exit_code == 2
 
 
-def test_symlink_outside_the_tree_is_not_followed(tmp_path):
+def test_links_are_never_followed_inside_or_outside_the_tree(tmp_path):
     tree = valid_tree(tmp_path)
     secret = tmp_path / "outside.yaml"
     secret.write_text("code: 1\n")
     (tree / "2564" / "link.yaml").symlink_to(secret)
+    (tree / ".drafts").mkdir()
+    (tree / ".drafts" / "0406-0009.yaml").write_text("code: 1\n")
+    (tree / "2564" / "0406-0009.yaml").symlink_to(tree / ".drafts" / "0406-0009.yaml")  # inside: still a link
+    (tree / "2565").symlink_to(tree / "2564", target_is_directory=True)  # a linked year folder
     problems = validate([tree]).problems
-    assert [p.rule for p in problems] == ["symlink-outside"]
+    assert sorted((Path(p.path).name, p.rule, p.level.value) for p in problems) == [
+        ("0406-0009.yaml", "symlink", "error"), ("2565", "symlink", "error"), ("link.yaml", "symlink", "error")]
+
+
+def test_a_file_named_in_upper_case_is_reported_not_dropped(tmp_path):
+    tree = valid_tree(tmp_path)
+    (tree / "2564" / "0406-0001.yaml").rename(tree / "2564" / "0406-0001.YAML")
+    (problem,) = validate([tree]).problems
+    assert (problem.rule, problem.fix) == ("file-name", "rename it to 0406-0001.yaml")
+
+
+def test_an_unreadable_folder_is_an_error_not_a_clean_run(tmp_path, monkeypatch):
+    import os
+
+    tree = valid_tree(tmp_path)
+    (tree / "2565").mkdir()
+    (tree / "2565" / "0406-0001.yaml").write_text("code: 1\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # as `chmod 000` does for a user who is not root
+        if Path(path).name == "2565":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    problems = validate([tree]).problems
+    assert [(Path(p.path).name, p.rule) for p in problems] == [("2565", "unreadable")]
+    assert "Permission denied" in problems[0].message
 
 
 def test_the_seed_changes_flow_into_problems(tmp_path):

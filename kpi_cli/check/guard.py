@@ -1,107 +1,319 @@
-"""Guard the audited past: official figures, and the performance of audited quarters, change
-only together with an amendment record (`kpi validate --against BASE`)."""
+"""Guard the audited past (`kpi validate --against BASE`): once สยป. has audited or assessed a
+quarter, its figures, and everything its computed score is made of, change only together with
+an accepted amendment on record; and an audited indicator cannot leave the repository unseen.
+
+Threat model (docs/pull-requests.md): the guard compares the working tree with the git revision
+BASE. Indicators are matched by identity (code and fiscal year), not by path, so renaming,
+moving, re-coding or deleting a file is seen. Recorded amendments are part of the record: an old
+amendment edited or removed is a finding, and only an amendment that is new in this change,
+accepted, dated after the quarter's end and naming the quarter opens that quarter. Links are
+never followed: a link in place of a file is an absent file. What the guard cannot judge is the
+amendment itself: the reviewer who merges it is trusted.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from kpi_cli.core.i18n import _
-from kpi_cli.core.problems import Finding, Problem
+from kpi_cli.check.rules.codes import code_key
 from kpi_cli.check.rules.registry import describe
+from kpi_cli.core.i18n import _
+from kpi_cli.core.model import Indicator, Quarter
+from kpi_cli.core.problems import Finding, Level, Problem
+from kpi_cli.core.thai import quarter_bounds
+from kpi_cli.io.git import blobs, changed_names, toplevel, tree_entries
+from kpi_cli.io.loader import load, locate, parse_text
+from kpi_cli.io.paths import CATALOGUE_NAMES
 
-describe("audited-change", "error", """Changing an assessed quarter's official figures (assessed score, 2.1 / 2.2), or the
-reported performance of an audited quarter, needs a new amendment that names the quarter
-(`amendments[].quarters`). Checked by `kpi validate --against BASE`.
+RULE = "audited-change"
+
+describe(RULE, "error", """An audited or assessed quarter (สยป. ตรวจประเมินแล้ว) keeps its figures, and what its computed
+score is made of, unless this change adds an accepted amendment that names the quarter and is
+dated after the quarter's end. An indicator with such a quarter cannot be deleted, moved to
+another code or year, or replaced by a link; recorded amendments cannot be edited or removed.
+Checked by `kpi validate --against BASE`.
 
 Bad:  quarter 1 `assessed: 100` becomes `assessed: 95` in a pull request, with no new amendment
-Good: the same change, with an amendment `{kind: amendment, letter: …, date: …, outcome: accepted, quarters: [1]}`""",
+Good: the same change, with a new amendment `{kind: amendment, letter: …, date: 2021-02-15, outcome: accepted, quarters: [1]}`""",
          scope="git")
 
+# the fields of a quarter's row that are part of the official record once it is audited or assessed
+# (`difference_reason` is kpi's own note on a difference, not a figure)
+RECORD_FIELDS = ("performance", "target", "counts", "parts", "assessed", "sub_scores", "audited", "report")
 
-def _assessed(row) -> bool:
-    """The quarter carries an actual assessment (not 'not assessed': missing, or 0 with 0 / 0)."""
+
+def on_record(row: Quarter) -> bool:
+    """The quarter was audited, or carries an actual assessment (not 'not assessed': no figures,
+    or 0 with 0 / 0)."""
+    if row.audited:
+        return True
     if row.assessed is None and not row.sub_scores:
         return False
     subs = row.sub_scores or []
     return not (not row.assessed and all(not s for s in subs))
 
 
-def _fmt(v) -> str:
-    if isinstance(v, list):
-        return " / ".join(_fmt(x) for x in v)
-    return _("nothing") if v is None else f"{v:g}"
+def _fmt(value) -> str:
+    if value is None:
+        return _("nothing")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return " / ".join(_fmt(x) for x in value)
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return repr(text if len(text) <= 40 else text[:39] + "…")
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json", exclude_none=True)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _amendment_key(a) -> tuple:
-    return (a.kind, a.letter, a.date)
+def _dump(model) -> str:
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
-def audited_changes(old, new) -> list[Finding]:
-    """Findings for changes to the audited past of `new` (an Indicator) relative to `old`."""
-    known = {_amendment_key(a) for a in old.amendments}
-    covered = {q for a in new.amendments if _amendment_key(a) not in known for q in a.quarters}
-    findings = []
-    kept = {row.quarter for row in new.quarters}
-    for before in old.quarters:
-        if before.quarter in kept or before.quarter in covered:
+def quarter_end(ind: Indicator, quarter: int) -> dt.date:
+    return quarter_bounds(ind.fiscal_year, quarter)[1]
+
+
+@dataclass
+class Amendments:
+    """The amendments of HEAD against those of BASE, compared by their whole content."""
+    new: list = field(default_factory=list)  # in HEAD, not in BASE
+    lost: list = field(default_factory=list)  # (index in BASE, amendment): in BASE, not in HEAD as it was
+
+
+def compare_amendments(old: Indicator, new: Indicator) -> Amendments:
+    remaining: dict[str, int] = {}
+    for a in new.amendments:
+        remaining[_dump(a)] = remaining.get(_dump(a), 0) + 1
+    out = Amendments()
+    for i, a in enumerate(old.amendments):
+        key = _dump(a)
+        if remaining.get(key):
+            remaining[key] -= 1
+        else:
+            out.lost.append((i, a))
+    seen: dict[str, int] = {}
+    for a in old.amendments:
+        seen[_dump(a)] = seen.get(_dump(a), 0) + 1
+    unmatched: list[tuple[int, object]] = []
+    for j, a in enumerate(new.amendments):
+        key = _dump(a)
+        if seen.get(key):
+            seen[key] -= 1
+        else:
+            unmatched.append((j, a))
+    # an old amendment edited is not a new one: pair each lost amendment with the unmatched one at
+    # its place, else with the same letter, else the same kind; what is left over is new
+    for i, lost in out.lost:
+        for same in (lambda j, a: j == i, lambda j, a: a.letter == lost.letter, lambda j, a: a.kind == lost.kind):
+            pair = next((item for item in unmatched if same(*item)), None)
+            if pair is not None:
+                unmatched.remove(pair)
+                break
+    out.new = [a for _j, a in unmatched]
+    return out
+
+
+def _opens(amendment, ind: Indicator, quarter: int) -> bool:
+    """Whether a new amendment allows changing the audited `quarter`."""
+    when = amendment.decided or amendment.date
+    return (amendment.outcome == "accepted" and quarter in amendment.quarters
+            and when > quarter_end(ind, quarter))
+
+
+def _allow(quarter: int, end: dt.date) -> str:
+    return _("add, in the same change, an amendment with `outcome: accepted`, `quarters: [{quarter}]` and a date "
+             "after {end} (the letter that allows it), or restore the figures").format(quarter=quarter, end=end)
+
+
+def _why_not(amendments: list, ind: Indicator, quarter: int) -> str:
+    """What is wrong with the new amendments that name `quarter` (none of them opens it)."""
+    naming = [a for a in amendments if quarter in a.quarters]
+    if not naming:
+        return ""
+    a = naming[0]
+    if a.outcome != "accepted":
+        return _(" (the new amendment {letter} names it, but its outcome is {outcome}, not accepted)").format(
+            letter=a.letter, outcome=a.outcome)
+    return _(" (the new amendment {letter} names it, but is dated {date}, not after the quarter's end {end})").format(
+        letter=a.letter, date=a.decided or a.date, end=quarter_end(ind, quarter))
+
+
+def _stage_dates(ind: Indicator, end: dt.date) -> list[tuple[int, str]]:
+    inn = ind.innovation
+    return sorted((e.stage, e.completed.isoformat()) for e in (inn.stages if inn else []) if e.completed <= end)
+
+
+def _score_inputs(old: Indicator, new: Indicator, quarter: int) -> list[str]:
+    """What, outside the quarter's row, changed among the inputs of its computed score."""
+    from kpi_cli.scoring.compute import rule_in_force
+
+    end = quarter_end(new, quarter)
+    out = []
+    if _stage_dates(old, end) != _stage_dates(new, end):
+        out.append(_("the stages completed by {end}").format(end=end))
+    rule_old, rule_new = rule_in_force(old, quarter)[0], rule_in_force(new, quarter)[0]
+    if (rule_old and _dump(rule_old)) != (rule_new and _dump(rule_new)):
+        out.append(_("the scoring rule in force"))
+    if old.target != new.target:
+        out.append(_("the annual target"))
+    return out
+
+
+def _computed(ind: Indicator, quarter: int):
+    from kpi_cli.scoring.compute import score_quarter
+
+    q = score_quarter(ind, quarter)
+    return q.computed_performance, q.score
+
+
+def audited_changes(old: Indicator, new: Indicator) -> list[Finding]:
+    """Findings for changes to the audited past of `new` relative to `old` (the same indicator)."""
+    findings: list[Finding] = []
+    record = [row for row in old.quarters if on_record(row)]
+    if not record:
+        return findings
+    amendments = compare_amendments(old, new)
+    for i, a in amendments.lost:
+        findings.append(Finding(
+            RULE, _("amendment {n} ({kind} {letter}, {date}) was changed or removed: recorded amendments are part "
+                    "of the audited record").format(n=i + 1, kind=a.kind, letter=a.letter, date=a.date),
+            ("amendments",), key=True,
+            fix=_("restore it as it was; to change the record, add a new amendment")))
+    rows = {row.quarter: (i, row) for i, row in enumerate(new.quarters)}
+    for before in record:
+        q = before.quarter
+        if any(_opens(a, new, q) for a in amendments.new):
             continue
-        if _assessed(before) or before.audited:
-            message = _("quarter {quarter} was assessed: its row was removed without an amendment") \
-                if _assessed(before) else _("quarter {quarter} is audited: its row was removed without an amendment")
+        end = quarter_end(new, q)
+        why = _why_not(amendments.new, new, q)
+        if q not in rows:
             findings.append(Finding(
-                "audited-change", message.format(quarter=before.quarter), ("quarters",), key=True,
-                fix=_("record the amendment with `quarters: [{quarter}]`, or restore the quarter").format(
-                    quarter=before.quarter)))
-    for i, row in enumerate(new.quarters):
-        before = old.quarter(row.quarter)
-        if before is None or row.quarter in covered:
+                RULE, _("quarter {quarter} is on the audited record: its row was removed without an "
+                        "amendment{why}").format(quarter=q, why=why), ("quarters",), key=True,
+                fix=_allow(q, end)))
             continue
-        loc = ("quarters", i)
-        if _assessed(before):
-            for name in ("assessed", "sub_scores"):
-                was, now = getattr(before, name), getattr(row, name)
-                if was != now:
-                    findings.append(Finding(
-                        "audited-change",
-                        _("quarter {quarter}: the official {field} changed from {before} to {after} "
-                          "without an amendment").format(quarter=row.quarter, field=name.replace("_", "-"),
-                                                         before=_fmt(was), after=_fmt(now)), loc + (name,),
-                        fix=_("record the amendment (letter, date, outcome) with `quarters: [{quarter}]`, "
-                              "or restore the official figures").format(quarter=row.quarter)))
-        if before.audited and before.performance != row.performance:
+        i, row = rows[q]
+        for name in RECORD_FIELDS:
+            was, now = getattr(before, name), getattr(row, name)
+            if was == now:
+                continue
             findings.append(Finding(
-                "audited-change",
-                _("quarter {quarter} is audited: its performance changed from {before} to {after} "
-                  "without an amendment").format(quarter=row.quarter, before=_fmt(before.performance),
-                                                 after=_fmt(row.performance)), loc + ("performance",),
-                fix=_("record the amendment with `quarters: [{quarter}]`, or restore the figure").format(
-                    quarter=row.quarter)))
+                RULE, _("quarter {quarter} is on the audited record: {field} changed from {before} to {after} "
+                        "without an amendment{why}").format(quarter=q, field=name.replace("_", "-"),
+                                                           before=_fmt(was), after=_fmt(now), why=why),
+                ("quarters", i, name) if name != "audited" or row.audited else ("quarters", i),
+                key=name == "audited" and not row.audited, fix=_allow(q, end)))
+        inputs = _score_inputs(old, new, q)
+        was, now = _computed(old, q), _computed(new, q)
+        if inputs and was != now:
+            findings.append(Finding(
+                RULE, _("quarter {quarter} is on the audited record: its computed score changes from {before} to "
+                        "{after} because {inputs} changed, without an amendment{why}").format(
+                    quarter=q, before=_fmt(was[1]), after=_fmt(now[1]), inputs=_(" and ").join(inputs), why=why),
+                ("quarters", i), fix=_allow(q, end)))
     return findings
 
 
-def check_against(base: str, files: list[Path], cwd: Path, display) -> list[Problem]:
-    """Compare each indicator file with its version at `base`."""
-    from kpi_cli.io.git import files_at, require_revision
-    from kpi_cli.io.loader import load, locate, parse_text
-    from kpi_cli.core.model import Indicator
+# --- matching BASE and HEAD ---------------------------------------------------------------
+
+def _identity(ind: Indicator) -> tuple:
+    return (code_key(ind.code) or ind.code, ind.fiscal_year)
+
+
+def _indicator(text: str, path: Path) -> Indicator | None:
+    try:
+        data = parse_text(text, path, [])
+        return Indicator.model_validate(data) if isinstance(data, dict) else None
+    except ValueError:  # pydantic's ValidationError: `kpi validate` reports the file itself
+        return None
+
+
+def _is_indicator_name(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return name.lower().endswith((".yaml", ".yml")) and name not in CATALOGUE_NAMES
+
+
+def _read_by_validate(path: Path, root: Path) -> bool:
+    """Whether `kpi validate` reads `path` as an indicator: a regular file, named in lower case,
+    under no hidden folder and no link (what validate does not read cannot stand in for a file)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if any(part.startswith(".") for part in parts) or not path.name.endswith((".yaml", ".yml")):
+        return False
+    here = root
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return path.is_file()
+
+
+def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], str]) -> list[Problem]:
+    """Compare every indicator under `root` (an indicators/ folder) that changed since `base` with
+    its past, matched by code and fiscal year; a past with an audited quarter must survive."""
+    from kpi_cli.io.git import in_repository, require_revision
 
     require_revision(base, cwd)  # a misspelt BASE must not pass as "every file is new"
-    past = files_at(base, files, cwd)  # GitError when git fails
+    top = toplevel(cwd)
+    rel_root = in_repository(root, top)
+    if rel_root is None:
+        return []
+    changed = set(changed_names(base, top, rel_root))  # modified, deleted, re-typed, added, untracked
+    past_entries = [e for e in tree_entries(base, [rel_root], top)
+                    if e.path in changed and not e.is_link and _is_indicator_name(e.path)]
+    contents = blobs(past_entries, top)
+    past: list[tuple[str, Indicator]] = []
+    for e in past_entries:
+        ind = _indicator(contents[e.blob].decode("utf-8", errors="replace"), top / e.path)
+        if ind is not None and any(on_record(row) for row in ind.quarters):
+            past.append((e.path, ind))
+    if not past:
+        return []
+    present: dict[tuple, tuple[Path, Indicator, str | None]] = {}
+    for rel in sorted(changed):
+        path = top / rel
+        if not _is_indicator_name(rel) or not _read_by_validate(path, top / rel_root):
+            continue
+        loaded = load(path)
+        ind = _indicator(loaded.text, path) if loaded.ok and loaded.text is not None else None
+        if ind is not None:
+            present.setdefault(_identity(ind), (path, ind, loaded.text))
     problems: list[Problem] = []
-    for path in files:
-        if path not in past:
-            continue  # a new file, or one outside the repository, has no past
-        old_text = past[path].decode("utf-8", errors="replace")
-        try:
-            old_data = parse_text(old_text, path, [])
-            old = Indicator.model_validate(old_data) if isinstance(old_data, dict) else None
-            loaded = load(path)
-            new = Indicator.model_validate(loaded.data) if loaded.ok and isinstance(loaded.data, dict) else None
-        except ValueError:  # pydantic's ValidationError: `kpi validate` reports the file itself
+    for rel, old in past:
+        found = present.get(_identity(old))
+        old_path = top / rel
+        if found is None:
+            problems.append(_gone(old_path, old, display(old_path)))
             continue
-        if old is None or new is None:
-            continue
+        path, new, text = found
         findings = audited_changes(old, new)
         if findings:
-            problems += locate(path, loaded.text, findings, display(path))
+            problems += locate(path, text, findings, display(path))
     return problems
+
+
+def _gone(path: Path, old: Indicator, shown: str) -> Problem:
+    audited = [str(row.quarter) for row in old.quarters if on_record(row)]
+    if path.is_symlink():
+        how = _("it is now a link, and links are never followed")
+    elif path.exists():
+        how = _("the file now holds another indicator")
+    else:
+        how = _("the file was deleted, renamed or moved, and no file holds it now")
+    return Problem(shown, 1, 1, RULE, Level.error,
+                   _("indicator {code} of fiscal year {year} has audited quarters ({quarters}) and is gone from "
+                     "the repository: {how}").format(code=old.code, year=old.fiscal_year,
+                                                     quarters=", ".join(audited), how=how),
+                   _("restore {path} as a regular file with the same code and fiscal year; an audited indicator "
+                     "stays, and corrections to it go through an amendment").format(path=shown))

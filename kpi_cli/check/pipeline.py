@@ -41,9 +41,13 @@ class Result:
 
 
 def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> list[Path]:
-    """The YAML files under `paths`, sorted; links that lead outside their root are skipped."""
+    """The YAML files under `paths`, sorted. Links are never followed, by this or any command: a
+    linked file or folder is a `symlink` problem, an unreadable folder an `unreadable` one."""
     files: list[Path] = []
     for root in paths:
+        if root.is_symlink():
+            problems.append(_link_problem(root))
+            continue
         if not root.exists():
             problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
                                     _("no such file or folder"), _("check the path")))
@@ -55,21 +59,33 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
             problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
                                     _("not a file or a folder"), _("check the path")))
             continue
-        real_root = root.resolve()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+
+        def unreadable(exc: OSError) -> None:
+            problems.append(Problem(display_path(Path(exc.filename or root)), 1, 1, "unreadable", Level.error,
+                                    _("the folder cannot be read ({reason}): its files were not checked").format(
+                                        reason=exc.strerror or exc),
+                                    _("give yourself read permission on it (chmod u+rx), or move it out of "
+                                      "indicators/")))
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+            here = Path(dirpath)
+            for d in sorted(dirnames):
+                if not d.startswith(".") and (here / d).is_symlink():
+                    problems.append(_link_problem(here / d))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
             for name in sorted(filenames):
-                if not name.endswith((".yaml", ".yml")):
+                if not name.lower().endswith((".yaml", ".yml")):
                     continue
-                p = Path(dirpath) / name
+                p = here / name
                 if p.is_symlink():
-                    target = p.resolve()
-                    if not target.is_relative_to(real_root):
-                        problems.append(Problem(display_path(p), 1, 1, "symlink-outside", Level.warning,
-                                                _("not followed: the link leads outside {folder}").format(
-                                                    folder=display_path(root)),
-                                                _("copy the file into the repository instead of linking it")))
-                        continue
+                    problems.append(_link_problem(p))
+                    continue
+                if not name.endswith((".yaml", ".yml")):
+                    problems.append(Problem(display_path(p), 1, 1, "file-name", Level.error,
+                                            _("not read: indicator files end in .yaml (lower case)"),
+                                            _("rename it to {name}").format(
+                                                name=p.stem + p.suffix.lower())))
+                    continue
                 files.append(p)
     seen: set[Path] = set()
     unique = []
@@ -80,6 +96,12 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def _link_problem(path: Path) -> Problem:
+    return Problem(display_path(path), 1, 1, "symlink", Level.error,
+                   _("not followed: it is a link, and kpi reads only the files and folders themselves"),
+                   _("put the file (or folder) itself here instead of a link to it"))
 
 
 def real_path(path: Path, folders: dict[Path, Path]) -> Path:
@@ -248,12 +270,21 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         light = []
     result.problems += _run_tree_rules(light + result.summaries)
     if against is not None:
-        from kpi_cli.check.guard import check_against
-
-        result.problems += check_against(against, [f for f, _folder in work], Path.cwd(),
-                                         lambda p: display_path(p))
+        result.problems += guard(against)
     result.problems.sort()
     return result
+
+
+def guard(base: str, cwd: Path | None = None) -> list[Problem]:
+    """The audited past of the repository's whole indicators/ tree against the git revision `base`
+    (whatever files were checked: a deleted or moved file is never among them)."""
+    from kpi_cli.check.guard import check_against
+
+    cwd = cwd or Path.cwd()
+    root = find_indicators_dir(cwd)
+    if root is None:
+        raise NoIndicators()
+    return check_against(base, root, cwd, display_path)
 
 
 def changed_since(base: str, cwd: Path | None = None) -> tuple[list[Path], list[Path]]:

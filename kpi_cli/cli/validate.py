@@ -52,7 +52,10 @@ def validate(
                                                  "git revision BASE need an amendment record.")),
 ) -> None:
     from kpi_cli.cli.formats import FORMATTERS, pick_format
-    from kpi_cli.check.pipeline import validate as run
+    from kpi_cli.check.pipeline import Result, guard, validate as run
+
+    def guard_only(base: str) -> Result:  # nothing changed to check, but something may have been deleted
+        return Result(problems=sorted(guard(base)))
 
     progress = Progress(_("validating"))
     try:
@@ -62,8 +65,10 @@ def validate(
                 targets, context = _changed_targets(targets)
                 if not targets:
                     typer.echo(_("no indicator files changed"), err=True)
-                    raise typer.Exit(0)
-            result = run(targets, progress=progress, jobs=jobs, context=context, against=against)
+                    if against is None:
+                        raise typer.Exit(0)
+            result = run(targets, progress=progress, jobs=jobs, context=context, against=against) if targets \
+                or not changed else guard_only(against)
     finally:
         progress.stop()
     name = pick_format(format.value)

@@ -99,6 +99,14 @@ def changed_files(base: str, cwd: Path, head: str | None = None) -> list[Path]:
     return sorted({(top / n) for n in names})
 
 
+def changed_names(base: str, top: Path, under: str) -> list[str]:
+    """Every path under `under` (relative to the top) that differs between `base` and the working
+    tree: modified, deleted, re-typed (a file become a link), added, and untracked files."""
+    names = _names(["diff", "-z", "--name-only", "--no-renames", base, "--", under], top)
+    names += _names(["ls-files", "-z", "--others", "--exclude-standard", "--", under], top)
+    return sorted(set(names))
+
+
 def in_repository(path: Path, top: Path) -> str | None:
     """`path` relative to the repository's top as git names it (a/b/c.yaml), or None when it lies
     outside. The file itself is not resolved: a link is named where it is, not where it leads."""

@@ -23,12 +23,29 @@ class UnknownIndicator(KpiError):
         super().__init__(_("no indicator '{code}' under indicators/").format(code=code))
 
 
+class LinkNotFollowed(KpiError):
+    def __init__(self, shown: str):
+        self.fix = _("name the file itself, not a link to it")
+        super().__init__(_("{path} is a link: kpi never follows links (kpi validate reports them)").format(
+            path=shown))
+
+
 _CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
 
 
+def _year_folders(root: Path) -> list[Path]:
+    """The fiscal-year folders of an indicators/ folder: folders themselves, never links."""
+    try:
+        return sorted(d for d in root.iterdir() if d.name.isdigit() and not d.is_symlink() and d.is_dir())
+    except OSError:
+        return []
+
+
 def indicator_files(root: Path) -> list[Path]:
-    """Every indicator file under an indicators/ folder (catalogues excluded), sorted."""
-    return sorted(p for p in root.glob("*/*.yaml") if _CODE_RE.match(p.stem) and not p.is_symlink())
+    """Every indicator file under an indicators/ folder (catalogues excluded), sorted; links to files
+    or folders are not followed (the same policy as `kpi validate`)."""
+    return sorted(p for folder in _year_folders(root) for p in folder.glob("*.yaml")
+                  if _CODE_RE.match(p.stem) and not p.is_symlink())
 
 
 def all_codes(root: Path) -> list[str]:
@@ -43,6 +60,8 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
     from kpi_cli.io.paths import NoIndicators, find_indicators_dir
 
     as_path = Path(code)
+    if as_path.suffix in (".yaml", ".yml") and as_path.is_symlink():
+        raise LinkNotFollowed(code)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
         return as_path
     root = root or find_indicators_dir()
@@ -51,8 +70,8 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
     if not _CODE_RE.match(code):
         # codes only: never let a code reach outside the folder (../../etc/passwd)
         raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3))
-    matches = sorted(root.glob(f"*/{code}.yaml"))
-    matches = [m for m in matches if m.parent.name.isdigit() and m.resolve().is_relative_to(root.resolve())]
+    matches = [folder / f"{code}.yaml" for folder in _year_folders(root)]
+    matches = [m for m in matches if not m.is_symlink() and m.is_file()]
     if fiscal_year is not None:
         matches = [m for m in matches if m.parent.name == str(fiscal_year)]
     if not matches:

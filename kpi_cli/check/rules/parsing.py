@@ -54,10 +54,18 @@ describe("top-level-mapping", "error", """The file's top level must be a mapping
 Bad:  `- code: "0406-0772"` (a list)
 Good: `code: "0406-0772"`""")
 
-describe("symlink-outside", "warning", """Links that lead outside the folder being checked are not followed.
+describe("symlink", "error", """Links (symbolic links) under indicators/ are never followed, by any command: a file
+behind a link could change what the reviewers and the audited-record guard see. The file or folder
+itself belongs there.
 
-Bad:  indicators/2564/x.yaml -> /etc/passwd
-Good: the file itself, inside the repository.""")
+Bad:  indicators/2564/0406-0772.yaml -> ../.drafts/0406-0772.yaml
+Good: indicators/2564/0406-0772.yaml, a regular file""")
+
+describe("file-name", "error", """Indicator files end in `.yaml` (or `.yml`), in lower case; kpi does not read a file
+named `.YAML` or `.Yml`, so it would silently drop out of every check.
+
+Bad:  indicators/2564/0406-0772.YAML
+Good: indicators/2564/0406-0772.yaml""")
 
 describe("catalogue", "error", """The catalogues (agencies.yaml, strategies.yaml) are complete and consistent:
 4-digit agency codes listed once, each agency's kind under `kinds:`, each strategy's parent present.

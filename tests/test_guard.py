@@ -1,0 +1,168 @@
+"""The audited-record guard (`kpi validate --against BASE`): each way round it that a reviewer's
+adversary tried, refused with a finding that names the indicator, the quarter, the old and new
+figure and what would allow it; and the legitimate, amended change still passes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from kpi_cli.cli import app
+from test_review import edit, git, make_repo
+
+runner = CliRunner()
+AMEND_Q1 = ("amendments:\n", "amendments:\n  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
+                             "    outcome: accepted\n    quarters: [1]\n")
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    root = make_repo(tmp_path / "r")
+    monkeypatch.chdir(root)
+    return root
+
+
+def guard(*extra: str) -> tuple[int, list[dict]]:
+    result = runner.invoke(app, ["validate", *extra, "--against", "main", "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    problems = json.loads(result.stdout)["problems"] if result.stdout.strip() else []
+    return result.exit_code, problems
+
+
+def guarded(problems: list[dict]) -> list[dict]:
+    return [p for p in problems if p["rule"] == "audited-change"]
+
+
+def seed(repo):
+    return repo / "indicators" / "2564" / "0406-0772.yaml"
+
+
+def test_an_amended_change_passes_and_the_same_change_alone_does_not(repo):
+    edit(repo, "    assessed: 100\n    sub_scores: [100, 100]\n    audited: true",
+         "    assessed: 95\n    sub_scores: [95, 100]\n    audited: true")
+    code, problems = guard()
+    assert code == 1
+    (first, second) = guarded(problems)
+    assert "quarter 1 is on the audited record: assessed changed from 100 to 95" in first["message"]
+    assert "sub-scores changed from 100 / 100 to 95 / 100" in second["message"]
+    assert "outcome: accepted" in first["fix"] and "quarters: [1]" in first["fix"] and "2020-12-31" in first["fix"]
+    edit(repo, *AMEND_Q1)
+    assert guard() == (0, [])
+
+
+@pytest.mark.parametrize("new_name", ["2564/0406-0999.yaml", "2565/0406-0772.yaml", "2564/0406-0772.yml"])
+def test_renaming_or_moving_the_file_does_not_escape_the_guard(repo, new_name):
+    target = repo / "indicators" / new_name
+    target.parent.mkdir(exist_ok=True)
+    seed(repo).rename(target)
+    text = target.read_text(encoding="utf-8").replace("    performance: 30.00", "    performance: 35.00", 1)
+    target.write_text(text, encoding="utf-8")
+    code, problems = guard()
+    assert code == 1
+    messages = [p["message"] for p in guarded(problems)]
+    assert any("quarter 1 is on the audited record: performance changed from 30 to 35" in m for m in messages), \
+        messages
+
+
+def test_changing_the_code_inside_the_file_is_a_gone_indicator(repo):
+    edit(repo, 'code: "0406-0772"', 'code: "0406-0779"')
+    seed(repo).rename(seed(repo).with_name("0406-0779.yaml"))
+    code, problems = guard()
+    (gone,) = guarded(problems)
+    assert code == 1 and gone["path"].endswith("2564/0406-0772.yaml")
+    assert "indicator 0406-0772 of fiscal year 2564 has audited quarters (1, 3, 4) and is gone" in gone["message"]
+
+
+def test_deleting_an_audited_indicator_is_a_finding(repo):
+    seed(repo).unlink()
+    code, problems = guard()
+    (gone,) = guarded(problems)
+    assert code == 1 and "deleted, renamed or moved" in gone["message"] and "restore" in gone["fix"]
+
+
+def test_a_name_in_upper_case_drops_out_of_no_check(repo):
+    seed(repo).rename(seed(repo).with_suffix(".YAML"))
+    code, problems = guard()
+    assert code == 1 and {p["rule"] for p in problems} == {"file-name", "audited-change"}
+
+
+@pytest.mark.parametrize("outcome", ["rejected", "pending"])
+def test_an_amendment_that_was_not_accepted_opens_nothing(repo, outcome):
+    edit(repo, "    performance: 30.00", "    performance: 35.00")
+    edit(repo, *(AMEND_Q1[0], AMEND_Q1[1].replace("outcome: accepted", f"outcome: {outcome}")))
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and f"its outcome is {outcome}, not accepted" in finding["message"]
+
+
+def test_an_amendment_dated_before_the_quarter_ended_opens_nothing(repo):
+    edit(repo, "    performance: 30.00", "    performance: 35.00")
+    edit(repo, *(AMEND_Q1[0], AMEND_Q1[1].replace("date: 2021-09-01", "date: 2020-12-01")))
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and "is dated 2020-12-01, not after the quarter's end 2020-12-31" in finding["message"]
+
+
+def test_an_old_amendment_edited_to_look_new_is_a_finding_and_opens_nothing(repo):
+    text = seed(repo).read_text(encoding="utf-8")
+    assert "    date: 2021-07-07\n" in text
+    edit(repo, "    date: 2021-07-07\n", "    date: 2021-07-08\n")  # the recorded appeal, re-dated
+    edit(repo, "    outcome: accepted\n", "    outcome: accepted\n    quarters: [1]\n")
+    edit(repo, "    performance: 30.00", "    performance: 35.00")
+    code, problems = guard()
+    messages = [p["message"] for p in guarded(problems)]
+    assert code == 1
+    assert any("amendment 1 (appeal" in m and "was changed or removed" in m for m in messages), messages
+    assert any("performance changed from 30 to 35" in m for m in messages), messages
+
+
+def test_un_auditing_is_guarded_so_two_steps_do_not_escape(repo):
+    edit(repo, "    sub_scores: [100, 100]\n    audited: true", "    sub_scores: [100, 100]\n    audited: false")
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and "audited changed from true to false" in finding["message"]
+
+
+def test_what_feeds_the_computed_score_of_an_audited_quarter_is_guarded(repo):
+    edit(repo, "    - stage: 1\n      completed: 2020-12-31", "    - stage: 1\n      completed: 2021-01-04")
+    code, problems = guard()
+    messages = [p["message"] for p in guarded(problems)]
+    assert code == 1
+    assert any("quarter 1 is on the audited record: its computed score changes from 100 to 0 because the "
+               "stages completed by 2020-12-31 changed" in m for m in messages), messages
+
+
+def test_changed_cannot_check_less_than_the_full_run_for_a_file_behind_a_link(repo):
+    hidden = repo / "indicators" / ".drafts"
+    hidden.mkdir()
+    shutil.copy(seed(repo), hidden / "0406-0772.yaml")
+    draft = hidden / "0406-0772.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("    performance: 30.00", "    performance: 35.00", 1),
+                     encoding="utf-8")
+    seed(repo).unlink()
+    seed(repo).symlink_to(draft)
+    for extra in ((), ("--changed", "main")):
+        code, problems = guard(*extra)
+        assert code == 1 and {p["rule"] for p in problems} >= {"symlink", "audited-change"}, (extra, problems)
+        assert any("it is now a link" in p["message"] for p in guarded(problems))
+
+
+def test_a_deleted_file_is_guarded_even_when_nothing_is_left_to_check(repo):
+    seed(repo).unlink()
+    result = runner.invoke(app, ["validate", "--changed", "main", "--against", "main"])
+    assert result.exit_code == 1 and "is gone from the repository" in result.output
+
+
+def test_filling_in_a_quarter_never_assessed_needs_no_amendment(repo):
+    edit(repo, "    assessed: 0\n    sub_scores: [0, 0]", "    assessed: 100\n    sub_scores: [100, 100]")
+    assert guard() == (0, [])
+
+
+def test_a_committed_change_is_compared_with_the_base_too(repo):
+    edit(repo, "    performance: 30.00", "    performance: 35.00")
+    git(repo, "commit", "-qam", "quietly")
+    code, problems = guard()
+    assert code == 1 and len(guarded(problems)) == 1
