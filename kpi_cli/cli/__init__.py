@@ -10,6 +10,7 @@ import sys
 from kpi_cli.cli.root import app
 from kpi_cli.cli import validate as _validate_cmds  # noqa: F401  (registers commands)
 from kpi_cli.cli import stages as _stage_cmds  # noqa: F401
+from kpi_cli.cli import corrections as _correction_cmds  # noqa: F401
 from kpi_cli.cli import score as _score_cmds  # noqa: F401
 from kpi_cli.cli import render as _render_cmds  # noqa: F401
 from kpi_cli.cli import review as _review_cmds  # noqa: F401

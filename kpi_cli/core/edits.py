@@ -1,5 +1,5 @@
 """What a command changes in an indicator file, as values: :class:`Set` puts a value under a
-key, :class:`Append` adds an item to a sequence. :mod:`kpi_cli.core.stages` decides the edits;
+key, :class:`Append` adds an item to a sequence, :class:`Remove` takes one out. :mod:`kpi_cli.core.stages` decides the edits;
 :mod:`kpi_cli.io.yamledit` writes them into the file's text; :func:`apply_plain` says what the
 file must read back as. Pure: standard library only.
 """
@@ -25,7 +25,13 @@ class Append:
     value: object
 
 
-Edit = Union[Set, Append]
+@dataclass(frozen=True)
+class Remove:
+    """Take out the item at `path` (the last segment is the index of a sequence item)."""
+    path: tuple
+
+
+Edit = Union[Set, Append, Remove]
 KeyOrder = Callable[[tuple], Sequence[str]]  # the path of a mapping -> its canonical key order
 
 
@@ -53,7 +59,9 @@ def apply_plain(data: dict, edits: Sequence[Edit], order: KeyOrder = no_order) -
                 node[seg] = {}
             node = node[seg]
         last = edit.path[-1]
-        if isinstance(edit, Append):
+        if isinstance(edit, Remove):
+            del node[last]
+        elif isinstance(edit, Append):
             if not isinstance(node.get(last), list):
                 node[last] = []
             node[last].append(copy.deepcopy(edit.value))

@@ -221,23 +221,59 @@ def gate(stage: int, ind: Indicator, agency_kind_minimum: int | None = None,
 def gate_facts(stage: int, inn: Innovation) -> list[tuple[str, dt.date]]:
     """The dated facts the gate of `stage` relies on, as (what, date): the stage cannot be completed
     on a date before any of them, and none of them can be dated after the stage's completion."""
+    return [(what, when) for what, when, _command in dated_facts(stage, inn)]
+
+
+def dated_facts(stage: int, inn: Innovation) -> list[tuple[str, dt.date, str]]:
+    """:func:`gate_facts` with, for each, the command that corrects its date ({code}: the indicator)."""
     if stage == 1:  # the latest dated idea stands for them all
         dated = [i for i in inn.ideas if i.date]
         latest = max(dated, key=lambda i: i.date, default=None)
-        return [(_("the date of idea {id}").format(id=latest.id), latest.date)] if latest else []
+        return [(_("the date of idea {id}").format(id=latest.id), latest.date,
+                 f"kpi idea edit {{code}} {latest.id} --date YYYY-MM-DD")] if latest else []
     if stage == 2:
-        return [(_("the selection date (แบบฟอร์ม 2)"), inn.selected_date)] if inn.selected_date else []
+        return [(_("the selection date (แบบฟอร์ม 2)"), inn.selected_date,
+                 f"kpi idea select {{code}} {inn.selected_idea} --date YYYY-MM-DD")] if inn.selected_date else []
     if stage == 3:
         p = inn.proposal
-        return [(_("the date the proposal was submitted"), p.submitted)] if p and p.submitted else []
+        return [(_("the date the proposal was submitted"), p.submitted,
+                 "kpi propose {code} --submitted YYYY-MM-DD")] if p and p.submitted else []
     if stage == 4:
+        out = []
         d = inn.decision
-        return [(_("the date of the committee's decision"), d.date)] if d and d.date else []
+        if d and d.date:
+            out.append((_("the date of the committee's decision"), d.date, "kpi decide {code} --date YYYY-MM-DD"))
+        ends = [(a.end or a.date, i) for i, a in enumerate(inn.activities) if a.end or a.date]
+        if ends:
+            latest, i = max(ends)
+            out.append((_("the date of activity {n}").format(n=i + 1), latest,
+                        f"kpi edit activity {{code}} {i + 1} --date YYYY-MM-DD --end YYYY-MM-DD"))
+        sent = [(e.date, i) for i, e in enumerate(inn.evidence_sent) if e.date]
+        if sent:
+            latest, i = max(sent)
+            out.append((_("the date evidence {n} was sent").format(n=i + 1), latest,
+                        f"kpi edit evidence {{code}} {i + 1} --date YYYY-MM-DD"))
+        return out
     s = inn.survey
     if s is None:
         return []
-    return [(_("the date of the survey (แบบฟอร์ม 5)"), s.date)] + \
-        ([(_("the date the survey was approved"), s.approved_date)] if s.approved_date else [])
+    return [(_("the date of the survey (แบบฟอร์ม 5)"), s.date, "kpi survey {code} --date YYYY-MM-DD")] + \
+        ([(_("the date the survey was approved"), s.approved_date, "kpi survey {code} --approved-date YYYY-MM-DD")]
+         if s.approved_date else [])
+
+
+def earliest_completion(stage: int, inn: Innovation) -> tuple[dt.date, str, str] | None:
+    """The first day `stage` can be completed on, with the fact that sets it and its correcting
+    command: the latest of its gate's facts and of the previous stage's completion."""
+    facts = list(dated_facts(stage, inn))
+    previous = next((e for e in inn.stages if e.stage == stage - 1), None)
+    if previous is not None:
+        facts.append((_("the completion of stage {n}").format(n=previous.stage), previous.completed,
+                      f"kpi edit stage {{code}} {previous.stage} --date YYYY-MM-DD"))
+    if not facts:
+        return None
+    what, when, command = max(facts, key=lambda f: f[1])
+    return when, what, command
 
 
 def _facts_after(stage: int, inn: Innovation, day: dt.date) -> list[str]:
@@ -256,9 +292,28 @@ def _not_after_stage(inn: Innovation, stage: int, fact: str, day: dt.date | None
                          "relies on it").format(fact=fact, date=day, stage=stage_label(stage),
                                                 completed=event.completed),
                        fix=_("give the date it happened, on or before {completed} ({option} {completed} at the "
-                             "latest); if the date of stage {n} is what is wrong, correct `innovation.stages` by "
-                             "hand, then run `kpi validate`").format(completed=event.completed, option=option,
-                                                                     n=stage))
+                             "latest); if the date of stage {n} is what is wrong, correct it first with "
+                             "`kpi edit stage CODE {n} --date YYYY-MM-DD`").format(completed=event.completed,
+                                                                                    option=option, n=stage))
+
+
+def check_fact_date(ind: Indicator, stage: int, fact: str, day: dt.date | None, option: str) -> None:
+    """A fact of the gate of `stage` is dated inside the fiscal year and not after the stage."""
+    in_window(ind, fact, day, option)
+    _not_after_stage(ind.innovation or Innovation(), stage, fact, day, option)
+
+
+def in_window(ind: Indicator, fact: str, day: dt.date | None, option: str) -> None:
+    """Refuse a fact dated outside the fiscal year (or the extension an accepted appeal gave it)."""
+    if day is None:
+        return
+    start, end = fiscal_window(ind)
+    if start <= day <= end:
+        return
+    raise StageRefused(_("{fact} cannot be {date}: it is outside fiscal year {year} ({start} to {end})").format(
+                           fact=fact, date=day, year=ind.fiscal_year, start=start, end=end),
+                       fix=_("give the date it happened ({option} between {start} and {end}); a fact of another "
+                             "fiscal year belongs to that year's file").format(option=option, start=start, end=end))
 
 
 def fiscal_window(ind: Indicator) -> tuple[dt.date, dt.date]:
@@ -327,7 +382,14 @@ def status(ind: Indicator, catalogues=None) -> Status:
     rows = [StageStatus(info, "done" if info.number in events else "current" if info.number == current else "pending",
                         events.get(info.number)) for info in STAGES]
     checks = gate_checks(current, ind, *agency_minimum(ind, catalogues)) if current else []
-    return Status(ind, rows, current, checks, fiscal_window(ind))
+    window = fiscal_window(ind)
+    earliest = earliest_completion(current, inn) if current else None
+    if earliest is not None and earliest[0] > window[1]:
+        when, what, command = earliest
+        checks.append(Check(False, _("no date can complete {stage}: {fact} is {date}, after the fiscal year ends "
+                                     "({end}); correct it: {command}").format(
+            stage=stage_label(current), fact=what, date=when, end=window[1], command=command.format(code=ind.code))))
+    return Status(ind, rows, current, checks, window)
 
 
 # --- recording progress ---------------------------------------------------------------
@@ -440,7 +502,7 @@ def add_idea(ind: Indicator, title: str, *, date: dt.date | None = None, by: str
     if same is not None:
         raise StageRefused(_("idea {id} already has this title; nothing was added").format(id=same.id),
                            fix=_("give each idea its own title"))
-    _not_after_stage(inn, 1, _("the date of a stage-1 idea"), date, "--date")
+    check_fact_date(ind, 1, _("the date of a stage-1 idea"), date, "--date")
     number = max((i.id for i in inn.ideas), default=0) + 1
     idea = _fields(Idea, {"id": number, "title": title, "date": date, "by": by, "note": note})
     edits = [Append(("innovation", "ideas"), idea)]
@@ -475,7 +537,7 @@ def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) ->
         raise StageRefused(_("stage 2 was completed on {date} with idea {id} selected; "
                              "the selection cannot change now").format(date=done[2].completed, id=inn.selected_idea),
                            fix=_("the selection is part of the record"))
-    _not_after_stage(inn, 2, _("the selection date (แบบฟอร์ม 2)"), date, "--date")
+    check_fact_date(ind, 2, _("the selection date (แบบฟอร์ม 2)"), date, "--date")
     edits: list[Edit] = [Set(("innovation", "selected_idea"), idea_id)]
     if date is not None:
         edits.append(Set(("innovation", "selected_date"), date))
@@ -486,7 +548,7 @@ def select_idea(ind: Indicator, idea_id: int, *, date: dt.date | None = None) ->
 def propose(ind: Indicator, **values) -> Change:
     """แบบฟอร์ม 3 and 4: the project and its proposal to the committee (given fields only)."""
     inn = require_innovation(ind)
-    _not_after_stage(inn, 3, _("the date the proposal was submitted"), values.get("submitted"), "--submitted")
+    check_fact_date(ind, 3, _("the date the proposal was submitted"), values.get("submitted"), "--submitted")
     if values.get("submitted") and not values.get("submitted_to") and not (inn.proposal and inn.proposal.submitted_to):
         values["submitted_to"] = COMMITTEE
     edits = _record(ind, ("innovation", "proposal"), Proposal, inn.proposal, values, ("title", "kind"),
@@ -503,7 +565,7 @@ def decide(ind: Indicator, **values) -> Change:
     if inn.proposal is None:
         raise StageRefused(_("no proposal is recorded for the committee to decide on"),
                            fix=_("record it first: `kpi propose CODE --title … --kind service --submitted DATE`"))
-    _not_after_stage(inn, 4, _("the date of the committee's decision"), values.get("date"), "--date")
+    check_fact_date(ind, 4, _("the date of the committee's decision"), values.get("date"), "--date")
     edits = _record(ind, ("innovation", "decision"), Decision, inn.decision, values, ("result",), "kpi decide")
     return Change(edits, _("the committee's decision recorded: {result}").format(
         result=value_name(values.get("result") or inn.decision.result)))
@@ -514,6 +576,12 @@ def add_activity(ind: Indicator, title: str, **values) -> Change:
     inn = require_innovation(ind)
     if not title.strip():
         raise StageRefused(_("the activity has no title"), fix=_('e.g. kpi activity CODE "ประชาสัมพันธ์โครงการ"'))
+    check_fact_date(ind, 4, _("the date of an activity"), values.get("date"), "--date")
+    check_fact_date(ind, 4, _("the end of an activity"), values.get("end"), "--end")
+    if values.get("date") and values.get("end") and values["end"] < values["date"]:
+        raise StageRefused(_("the activity ends ({end}) before it starts ({date})").format(
+                               end=values["end"], date=values["date"]),
+                           fix=_("swap --date and --end"))
     activity = _fields(Activity, {"title": title.strip(), **values})
     return Change([Append(("innovation", "activities"), activity)],
                   _("activity {n} recorded").format(n=len(inn.activities) + 1))
@@ -522,6 +590,7 @@ def add_activity(ind: Indicator, title: str, **values) -> Change:
 def add_evidence(ind: Indicator, **values) -> Change:
     """Evidence of the project sent to สำนักงาน ก.ก."""
     inn = require_innovation(ind)
+    check_fact_date(ind, 4, _("the date evidence was sent"), values.get("date"), "--date")
     sent = _fields(Submission, {"to": EVIDENCE_TO, **{k: v for k, v in values.items() if v is not None}})
     return Change([Append(("innovation", "evidence_sent"), sent)],
                   _("evidence sent to {to} recorded ({n} in all)").format(to=sent["to"], n=len(inn.evidence_sent) + 1))
@@ -530,8 +599,8 @@ def add_evidence(ind: Indicator, **values) -> Change:
 def record_survey(ind: Indicator, **values) -> Change:
     """แบบฟอร์ม 5: the survey of use, and its approval by the agency head."""
     inn = require_innovation(ind)
-    _not_after_stage(inn, 5, _("the date of the survey (แบบฟอร์ม 5)"), values.get("date"), "--date")
-    _not_after_stage(inn, 5, _("the date the survey was approved"), values.get("approved_date"), "--approved-date")
+    check_fact_date(ind, 5, _("the date of the survey (แบบฟอร์ม 5)"), values.get("date"), "--date")
+    check_fact_date(ind, 5, _("the date the survey was approved"), values.get("approved_date"), "--approved-date")
     edits = _record(ind, ("innovation", "survey"), Survey, inn.survey, values, ("date",), "kpi survey")
     approved = values["approved"] if values.get("approved") is not None else \
         inn.survey is not None and inn.survey.approved
@@ -608,7 +677,7 @@ def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = 
                                stage=target, current=stage_label(current)),
                            fix=_("complete stage {stage} first: kpi advance {code} --date YYYY-MM-DD "
                                  "(`kpi status {code}` shows what its gate needs)").format(stage=current, code=code))
-    reasons = []
+    reasons, fixes = [], []
     start, end = fiscal_window(ind)
     if not start <= date <= end:
         extended = end > fiscal_year_bounds(ind.fiscal_year)[1]
@@ -621,11 +690,25 @@ def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = 
                          "stage dates never go backwards").format(date=date, stage=previous.stage,
                                                                   previous=previous.completed))
     reasons += _facts_after(target, inn, date)
-    reasons += gate(target, ind, *agency_minimum(ind, catalogues))
+    earliest = earliest_completion(target, inn)
+    if earliest is not None and (date < earliest[0] or not start <= date <= end):
+        when, what, command = earliest
+        if when <= end:
+            fixes.append(_("complete it on or after {date}: kpi advance {code} --date {date}").format(
+                date=max(when, start), code=code))
+        if when > end or date < when:
+            fixes.append(_("if {fact} ({date}) is what is wrong, correct it: {command}").format(
+                fact=what, date=when, command=command.format(code=code)))
+    elif not start <= date <= end:
+        fixes.append(_("give a date from {start} to {end}").format(start=start, end=end))
+    missing = gate(target, ind, *agency_minimum(ind, catalogues))
+    reasons += missing
+    if missing:
+        fixes.append(_("record what is missing (each line names its command), then run kpi advance again; "
+                       "`kpi status {code}` shows the gate").format(code=code))
     if reasons:
         raise StageRefused(_("cannot complete {stage} of {code}:").format(stage=stage_label(target), code=code),
-                           fix=_("record what is missing, then run kpi advance again; `kpi status {code}` "
-                                 "shows the gate").format(code=code), reasons=reasons)
+                           fix="; ".join(fixes) or None, reasons=reasons)
     event = _fields(StageEvent, {"stage": target, "completed": date, "evidence": list(evidence), "note": note})
     done = _("{stage} completed on {date}; the current stage is {next}") if target < LAST_STAGE else \
         _("{stage} completed on {date}; all five stages are done")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from kpi_cli.core.edits import Append, Edit, KeyOrder, apply_plain, no_order, position
+from kpi_cli.core.edits import Append, Edit, KeyOrder, Remove, apply_plain, no_order, position
 from kpi_cli.core.i18n import _
 from kpi_cli.io.atomic import WriteRefused
 
@@ -190,7 +190,12 @@ def _apply_rt(doc, edits: Sequence[Edit], order: KeyOrder) -> list[_Anchor]:
                 node, fresh = _child(node, path, seg, lambda: _block(CommentedMap()), order, anchors, fresh)
             path += (seg,)
         last = edit.path[-1]
-        if isinstance(edit, Append):
+        if isinstance(edit, Remove):
+            # the whole sequence is the region: its other items come out of the dump unchanged
+            if not fresh:
+                anchors.append(_Anchor(path[:-1], key=path[-1]))
+            del node[last]
+        elif isinstance(edit, Append):
             seq, fresh = _child(node, path, last, lambda: _block(CommentedSeq()), order, anchors, fresh)
             if not fresh:
                 anchors.append(_Anchor(path, key=last))
@@ -328,10 +333,13 @@ def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, disp
     if not edits:
         return text
     expected = apply_plain(yaml.load(text, Loader=yaml.CSafeLoader), edits, order)
-    y, doc = _load(text)
-    anchors = _apply_rt(doc, edits, order)
-    candidate = _dump(y, doc)
-    result = splice(text, candidate, _regions(text, anchors))
+    if all(isinstance(e, Remove) for e in edits):
+        result = _remove_lines(text, [e.path for e in edits])
+    else:
+        y, doc = _load(text)
+        anchors = _apply_rt(doc, edits, order)
+        candidate = _dump(y, doc)
+        result = splice(text, candidate, _regions(text, anchors))
     try:
         reread = yaml.load(result, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:  # pragma: no cover - a bug, never a broken file on disk
@@ -343,6 +351,25 @@ def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, disp
         raise CannotEditInPlace(display, _("a comment would be lost: {comment}").format(
             comment=next(iter(lost)).strip()))
     return result
+
+
+def _remove_lines(text: str, paths: list[tuple]) -> str:
+    """`text` without the lines of the sequence items at `paths`; the blank lines and comments that
+    follow the last item introduce what comes next, and stay."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    lines = text.splitlines(keepends=True)
+    drop: set[int] = set()
+    for path in paths:
+        found = _entry_spans(root, path, len(lines))
+        if found is None:
+            continue
+        _node, start, end = found
+        while end > start + 1 and _trivia(lines[end - 1]):
+            end -= 1
+        drop.update(range(start, end))
+    return "".join(line for i, line in enumerate(lines) if i not in drop)
 
 
 def _comments(text: str):

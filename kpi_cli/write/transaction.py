@@ -24,8 +24,8 @@ from kpi_cli.io.yamledit import edit_text, read, unified_diff
 class ChangeInvalid(WriteRefused):
     def __init__(self, display: str, problems: list[Problem]):
         self.problems = problems
-        self.fix = _("the lines above are those of the file as it would be after the change "
-                     "(see it with --dry-run); record the missing facts first")
+        self.fix = _("the lines above are the problems the file would have after the change (--dry-run shows "
+                     "the change); correct what they name first, or leave the record as it is")
         super().__init__(_("the change would make {path} invalid; nothing was written").format(path=display))
 
 

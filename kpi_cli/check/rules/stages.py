@@ -6,7 +6,7 @@ from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding
 from kpi_cli.core.stages import LAST_STAGE, fiscal_window, gate, gate_facts
 from kpi_cli.core.thai import looks_like_be_year
-from kpi_cli.check.rules.registry import FileContext, describe, rule
+from kpi_cli.check.rules.registry import FileContext, describe, fmt_loc, rule
 
 describe("idea-minimum", "error", """Stage 1 is done only with at least the minimum of ideas for the agency's kind:
 20 for a department (สำนัก), 15 for a district office (สำนักงานเขต), 10 for units under the
@@ -140,3 +140,45 @@ def stage_date_facts(ctx: FileContext):
                               ("innovation", "stages", i, "completed"),
                               fix=_("correct whichever date is wrong: the stage is completed on or after {fact_date}")
                               .format(fact_date=when))
+
+
+def innovation_facts(inn) -> list[tuple[tuple, object]]:
+    """Every dated fact of the innovation record, with its place in the file."""
+    out = []
+    base = ("innovation",)
+    for i, idea in enumerate(inn.ideas):
+        out.append((base + ("ideas", i, "date"), idea.date))
+    out.append((base + ("selected_date",), inn.selected_date))
+    if inn.proposal is not None:
+        out.append((base + ("proposal", "submitted"), inn.proposal.submitted))
+    if inn.decision is not None:
+        out.append((base + ("decision", "date"), inn.decision.date))
+    for i, a in enumerate(inn.activities):
+        out += [(base + ("activities", i, "date"), a.date), (base + ("activities", i, "end"), a.end)]
+    for i, e in enumerate(inn.evidence_sent):
+        out.append((base + ("evidence_sent", i, "date"), e.date))
+    if inn.survey is not None:
+        out += [(base + ("survey", "date"), inn.survey.date), (base + ("survey", "approved_date"), inn.survey.approved_date)]
+    return [(loc, day) for loc, day in out if day is not None]
+
+
+@rule("fact-out-of-year", needs_model=True)
+def fact_out_of_year(ctx: FileContext):
+    """The facts of the innovation project (ideas, the selection, the proposal, the decision,
+    activities, evidence sent, the survey) are dated inside the fiscal year, or the extension an
+    accepted appeal gave it: a fact of another year cannot complete a stage of this one.
+
+    Bad:  an idea `date: 2021-12-01` in an indicator of fiscal year 2564 (1 Oct 2020 - 30 Sep 2021)
+    Good: `date: 2020-12-01`
+    """
+    ind = ctx.model
+    if ind.innovation is None or not 2400 <= ind.fiscal_year <= 2700:
+        return
+    start, end = fiscal_window(ind)
+    for loc, day in innovation_facts(ind.innovation):
+        if not start <= day <= end and not looks_like_be_year(day.year):
+            yield Finding("fact-out-of-year",
+                          _("{where}: {date} is outside fiscal year {year} ({start} to {end})").format(
+                              where=fmt_loc(loc), date=day, year=ind.fiscal_year, start=start, end=end), loc,
+                          fix=_("give the date it happened, from {start} to {end}; a fact of another fiscal year "
+                                "belongs to that year's file").format(start=start, end=end))
