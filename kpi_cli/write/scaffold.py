@@ -465,7 +465,7 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
                 dry_run: bool = False, add_strategies: bool = False, display=str) -> Outcome:
     """Import the page saved at `page` into the indicators/ folder `root`: parse, check the
     catalogues, lay out, validate in place, write. `display` shows paths to people."""
-    from kpi_cli.importer.page import ImportRefused, MissingStrategies, decode, parse_page
+    from kpi_cli.importer import ImportRefused, MissingStrategies, decode, parse_page
 
     try:
         raw = page.read_bytes()
