@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from kpi_cli.importer.page import dates_in, figure, items, letters_in, terms
+from kpi_cli.importer import dates_in, figure, items, letters_in, terms
 from kpi_cli.check.pipeline import validate
 
 HERE = Path(__file__).parent

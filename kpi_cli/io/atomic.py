@@ -10,7 +10,8 @@ Nothing here prints or exits: an ``OSError`` becomes :class:`CannotWrite`, which
 gives the system's reason and says what to do. It imports only the standard library, so every command may use it.
 
 This is the one way kpi writes a file: reports and the site (:func:`write_bytes`), new indicator
-files (under :func:`folder_lock`), and changes to an indicator (:func:`replace_if_unchanged`).
+files (:func:`write_new`), the strategies `kpi import` appends (:func:`write_bytes` under
+:func:`folder_lock`), and changes to an indicator (:func:`replace_if_unchanged`).
 """
 
 from __future__ import annotations
@@ -234,6 +235,22 @@ def fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_new(path: Path, data: bytes, display: str, *, replace: bool = False) -> bool:
+    """Create the file `path` holding `data` (atomic, durable, one kpi writer at a time in its
+    folder, which is made as needed). False, and nothing written, when the file exists (made
+    meanwhile by someone else) and `replace` is not given."""
+    path = Path(path)
+    make_folder(path.parent, display=str(path.parent))
+    try:
+        with folder_lock(path.parent, display):
+            if path.exists() and not replace:
+                return False
+            write_bytes(path, data, display=display, durable=True)
+    except OSError as exc:  # the lock on the folder
+        raise cannot_write(path, exc, display) from None
+    return True
 
 
 def replace_if_unchanged(path: Path, data: bytes, digest: str, display: str) -> None:

@@ -7,10 +7,17 @@ quoting and blank lines kept), then *splices*: only the lines of the regions the
 taken from ruamel's output; every other line stays exactly as it was. The result is checked
 against the same edits applied to the plain data, so a faithful write is proven, not hoped for.
 
-:func:`edit_indicator` is the whole transaction for one file: read (bytes and hash), open and
-validate, compute the edits, refuse a change that would make the file invalid, then (unless it is
-a dry run) lock the folder, refuse if the file changed on disk since it was read, write a
-temporary file beside it, fsync, ``os.replace`` and fsync the folder.
+New values are laid out by ruamel.yaml in the file's own indentation, not by
+:mod:`kpi_cli.io.yamlemit` (which writes new files): the two differ where ruamel chooses single
+quotes ('a: b', '#1', '0o17'), an empty value for None, a literal block with an indentation
+indicator or a kept final line break, or flow and block lists by another measure, and the files
+changed so far were written that way. The rule both follow is :func:`kpi_cli.io.yamlemit.misread`:
+a string YAML 1.1 would read as another type is double-quoted.
+
+:func:`read` takes a file as a :class:`Snapshot` (bytes, hash, line ends) and
+:meth:`Snapshot.encode` gives the edited text back its line ends. The whole transaction for one
+file (validate, refuse a change that would make the file invalid, write atomically unless the file
+changed on disk meanwhile) is :func:`kpi_cli.write.transaction.edit_indicator`.
 
 Nothing here prints or exits; refusals are :class:`KpiError` subclasses.
 """
@@ -28,11 +35,11 @@ from typing import Sequence
 from kpi_cli.core.edits import Append, Edit, KeyOrder, Remove, apply_plain, no_order, position
 from kpi_cli.core.i18n import _
 from kpi_cli.io.atomic import WriteRefused
+from kpi_cli.io.yamlemit import misread
 
 WIDTH = 1_000_000  # never re-wrap long Thai lines
 FLOW_WIDTH = 80  # a new list of scalars longer than this is written one item a line
 INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 2, 2))  # (mapping, sequence, offset)
-LOCK_TIMEOUT = 10.0  # seconds to wait for another kpi process writing in the same folder
 
 
 # --- refusals ---------------------------------------------------------------------------
@@ -98,14 +105,6 @@ def roundtrip(text: str) -> str:
     return _dump(*_load(text))
 
 
-def _pyyaml_would_misread(text: str) -> bool:
-    """True when a plain scalar would not read back as this string with YAML 1.1 (PyYAML):
-    yes/no/on/off, 1_000, 1:20 and friends."""
-    import yaml
-
-    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
-
-
 def _to_rt(value):
     """Plain data as ruamel nodes: mappings in block style, short lists of scalars in flow style
     ([a, b], as the files write evidence), texts with line breaks as literal blocks."""
@@ -126,7 +125,7 @@ def _to_rt(value):
     if isinstance(value, str):
         if "\n" in value:
             return LiteralScalarString(value)
-        if _pyyaml_would_misread(value):
+        if misread(value):  # the rule of kpi_cli.io.yamlemit, which writes new files
             return DoubleQuotedScalarString(value)
     return value
 

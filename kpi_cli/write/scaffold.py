@@ -1,13 +1,12 @@
-"""New indicator files: the layout they are written in, the `kpi new` templates, and the write.
+"""New indicator files: the `kpi new` templates, `kpi import` of a page, and the write.
 
-* :func:`emit` writes an indicator held as plain data (from :mod:`kpi_cli.importer`) in the
-  layout of the hand-made seed: the ``$schema`` line and a comment header, quoted codes, long
-  text as ``|-`` blocks, short lists in brackets, comments beside fields. Every scalar is proven
-  to read back as itself, and so is the whole document.
+* :func:`import_file` imports a page (:mod:`kpi_cli.importer`) and writes the indicator with
+  :func:`kpi_cli.io.yamlemit.emit`, in the layout of the hand-made seed.
 * :func:`new_indicator` is the text of a fresh file of one kind (innovation, percent, levels,
   composite), with comments in Thai and English on every field. It validates as it is.
-* :func:`create` validates a new file's text in its place and writes it atomically; it never
-  replaces an existing file unless told to.
+* :func:`create` validates a new file's text in its place (:func:`kpi_cli.check.check.check_text`)
+  and writes it atomically (:func:`kpi_cli.io.atomic.write_new`); it never replaces an existing
+  file unless told to.
 
 Nothing here prints or exits; refusals are :class:`~kpi_cli.problems.KpiError` subclasses.
 """
@@ -15,9 +14,7 @@ Nothing here prints or exits; refusals are :class:`~kpi_cli.problems.KpiError` s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +23,10 @@ import yaml
 from kpi_cli.core.i18n import _
 from kpi_cli.check.check import check_text
 from kpi_cli.core.problems import KpiError, Level, Problem
+from kpi_cli.io.atomic import folder_lock, write_bytes, write_new
+from kpi_cli.io.yamlemit import SCHEMA_LINE, emit, quoted, scalar
+from kpi_cli.io.yamlemit import beside as _c  # a line with its comment, as the templates below write them
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../../kpi_cli/data/indicator.schema.json"
-COMMENT_COLUMN = 33  # comments beside fields start here, as in the seed
 KINDS = ("innovation", "percent", "levels", "composite")
 
 
@@ -57,149 +55,6 @@ class BadRequest(KpiError):
     def __init__(self, message: str, fix: str | None = None):
         self.fix = fix
         super().__init__(message)
-
-
-# --- scalars ----------------------------------------------------------------------------------
-
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _reads_as(text: str, value) -> bool:
-    try:
-        return yaml.load(text, Loader=yaml.CSafeLoader) == value
-    except yaml.YAMLError:
-        return False
-
-
-def quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes, plus YAML's non-printable characters)."""
-    out = json.dumps(text, ensure_ascii=False)
-    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000
-                              else f"\\U{ord(m.group()):08x}", out)
-
-
-def scalar(value, *, flow: bool = False, key: bool = False, quote: bool = False) -> str:
-    """One value as YAML: plain where it reads back as itself, else double-quoted."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return getattr(value, "text", None) or repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if quote or not text or text != text.strip() or "\n" in text:
-        return quoted(text)
-    probe = f"{text}: x" if key else (f"k: [{text}]" if flow else f"k: {text}")
-    want = {text: "x"} if key else ({"k": [text]} if flow else {"k": text})
-    return text if _reads_as(probe, want) else quoted(text)
-
-
-# --- the document -------------------------------------------------------------------------------
-
-BLOCK_KEYS = {"report", "text", "method", "summary", "data_collection"}  # long text as |- blocks
-BLOCK_LISTS = {"strategies", "projects", "conditions"}  # lists written one item a line
-QUOTED_KEYS = {"code", "agency"}  # codes: always in quotes ("0406")
-BLANK_BEFORE = {"target", "quarters", "summary", "definition", "method", "data_collection", "strategies",
-                "projects", "scoring", "innovation", "amendments", "timeline", "inferred"}
-
-
-def _path(base: str, key) -> str:
-    return f"{base}[{key}]" if isinstance(key, int) else (f"{base}.{key}" if base else str(key))
-
-
-def _c(text: str, note: str) -> str:
-    """A line with a comment beside it, aligned as in the seed (Thai vowel and tone marks take
-    no column of their own)."""
-    width = sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
-    return f"{text}{' ' * (COMMENT_COLUMN - 1 - width)} # {note}" if width < COMMENT_COLUMN - 1 else f"{text}  # {note}"
-
-
-@dataclass
-class _Writer:
-    comments: dict[str, str]
-    lines: list[str]
-
-    def put(self, text: str, path: str) -> None:
-        note = self.comments.get(path)
-        self.lines.append(_c(text, note) if note else text)
-
-    def mapping(self, m: dict, indent: int, path: str, first: str | None = None) -> None:
-        for i, (key, value) in enumerate(m.items()):
-            lead = first if (first is not None and i == 0) else " " * indent
-            self.entry(f"{lead}{scalar(key, key=True)}:", value, indent, _path(path, key), key)
-
-    def entry(self, head: str, value, indent: int, path: str, key) -> None:
-        if isinstance(value, dict):
-            if not value:
-                self.put(f"{head} {{}}", path)
-                return
-            self.put(head, path)
-            self.mapping(value, indent + 2, path)
-        elif isinstance(value, list):
-            self.sequence(head, value, indent, path, key)
-        elif isinstance(value, str) and value and (("\n" in value) or (key in BLOCK_KEYS and len(value) > 100)) \
-                and _block_ok(value):
-            self.put(f"{head} |-", path)
-            pad = " " * (indent + 2)
-            self.lines.extend(f"{pad}{line}" if line else "" for line in value.split("\n"))
-        else:
-            self.put(f"{head} {scalar(value, quote=key in QUOTED_KEYS)}", path)
-
-    def sequence(self, head: str, items: list, indent: int, path: str, key) -> None:
-        if not items:
-            self.put(f"{head} []", path)
-            return
-        scalars = all(not isinstance(v, (dict, list)) for v in items)
-        if scalars and key not in BLOCK_LISTS:
-            flow = "[" + ", ".join(scalar(v, flow=True) for v in items) + "]"
-            if len(head) + len(flow) <= 100:
-                self.put(f"{head} {flow}", path)
-                return
-        self.put(head, path)
-        pad = " " * (indent + 2)
-        for i, item in enumerate(items):
-            here = _path(path, i)
-            if isinstance(item, dict) and item:
-                self.mapping(item, indent + 4, here, first=f"{pad}- ")
-            elif isinstance(item, (dict, list)):
-                self.entry(f"{pad}-", item, indent + 2, here, None)
-            else:
-                self.put(f"{pad}- {scalar(item, quote=key == 'strategies')}", here)
-
-
-def _block_ok(text: str) -> bool:
-    """A literal block keeps the text exactly (no leading space on line 1, no odd whitespace)."""
-    body = "\n".join(f"  {line}" if line else "" for line in text.split("\n"))
-    return not text[:1].isspace() and _reads_as(f"k: |-\n{body}\n", {"k": text})
-
-
-class EmitError(KpiError):
-    def __init__(self, message: str):
-        self.fix = _("this is a bug in kpi: please report it with the page")
-        super().__init__(message)
-
-
-def emit(data: dict, *, comments: dict[str, str] | None = None, above: dict[str, str] | None = None,
-         header: str = "") -> str:
-    """The indicator `data` as YAML text in the seed's layout; reads back exactly as `data`."""
-    out = _Writer(comments or {}, [SCHEMA_LINE])
-    if header:
-        out.lines.append("#")
-        out.lines.extend(f"# {line}".rstrip() for line in header.split("\n"))
-    out.lines.append("")
-    above = above or {}
-    for key, value in data.items():
-        if (key in BLANK_BEFORE or key in above) and out.lines[-1] != "":
-            out.lines.append("")
-        for line in above.get(key, "").split("\n") if key in above else ():
-            out.lines.append(f"# {line}".rstrip())
-        out.entry(f"{scalar(key, key=True)}:", value, 0, key, key)
-    text = "\n".join(out.lines) + "\n"
-    if not _reads_as(text, data):
-        raise EmitError(_("internal error: the written YAML does not read back as the imported data"))
-    return text
 
 
 # --- kpi new --------------------------------------------------------------------------------------
@@ -386,31 +241,14 @@ def create(path: Path, text: str, catalogues, *, force: bool = False, dry_run: b
     if errors:
         raise WouldBeInvalid(display, errors)
     if not dry_run:
-        write_atomic(path, text, force=force, display=display)
+        _write_new(path, text, force=force, display=display)
     return problems
 
 
-def write_atomic(path: Path, text: str, *, force: bool, display: str) -> None:
-    """Create (or, with `force`, replace) `path` atomically, one kpi writer at a time in its folder.
-    A folder that cannot be made or written is a CannotWrite with the reason and the fix."""
-    from kpi_cli.io.atomic import cannot_write, folder_lock, make_folder
-
-    make_folder(path.parent, display=str(path.parent))
-    try:
-        with folder_lock(path.parent, display):
-            if path.exists() and not force:  # written meanwhile by someone else
-                raise FileExists(display)
-            _replace(path, text, display)
-    except OSError as exc:  # the lock on the folder
-        raise cannot_write(path, exc, display) from None
-
-
-def _replace(path: Path, text: str, display: str | None = None) -> None:
-    """Temporary file in the same folder, fsync, os.replace, fsync the folder; the permissions of
-    the file replaced, or those open() gives a new file (see kpi_cli.io.atomic)."""
-    from kpi_cli.io.atomic import write_bytes
-
-    write_bytes(path, text.encode("utf-8"), display=display, durable=True)
+def _write_new(path: Path, text: str, *, force: bool, display: str) -> None:
+    """kpi_cli.io.atomic.write_new; FileExists when someone made the file meanwhile (and not `force`)."""
+    if not write_new(path, text.encode("utf-8"), display, replace=force):
+        raise FileExists(display)
 
 
 # --- where new files go ---------------------------------------------------------------------
@@ -465,7 +303,7 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
                 dry_run: bool = False, add_strategies: bool = False, display=str) -> Outcome:
     """Import the page saved at `page` into the indicators/ folder `root`: parse, check the
     catalogues, lay out, validate in place, write. `display` shows paths to people."""
-    from kpi_cli.importer.page import ImportRefused, MissingStrategies, decode, parse_page
+    from kpi_cli.importer import ImportRefused, MissingStrategies, decode, parse_page
 
     try:
         raw = page.read_bytes()
@@ -494,7 +332,7 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
     if not dry_run:
         if added:
             append_strategies(strategies_file, added, page.name, display(strategies_file))
-        write_atomic(path, body, force=force, display=shown)
+        _write_new(path, body, force=force, display=shown)
         outcome.written = True
     return outcome
 
@@ -562,7 +400,6 @@ class CatalogueRefused(KpiError):
 def append_strategies(path: Path, new: list[dict], source: str, display: str) -> None:
     """Add strategies at the end of strategies.yaml, the rest of the file untouched."""
     from kpi_cli.core.model import StrategyCatalogue
-    from kpi_cli.io.atomic import folder_lock
 
     with folder_lock(path.parent, display):
         old = path.read_text(encoding="utf-8")
@@ -586,4 +423,4 @@ def append_strategies(path: Path, new: list[dict], source: str, display: str) ->
                 error=type(exc).__name__)) from None
         if [x["code"] for x in new_data["strategies"][-len(new):]] != [s["code"] for s in new]:
             raise CatalogueRefused(display, _("the added entries would not land in `strategies:`"))
-        _replace(path, text, display)
+        write_bytes(path, text.encode("utf-8"), display=display, durable=True)

@@ -1,0 +1,136 @@
+"""`kpi import`: the quarters: the table ผลงานเทียบกับเป้าหมายรายไตรมาส (one cell a line), the audit
+line (สยป. ตรวจประเมินตัวชี้วัด) and the quarter reports, as the rows of `quarters:`."""
+
+from __future__ import annotations
+
+import re
+
+from kpi_cli.core.i18n import N_, _, ngettext
+from kpi_cli.core.thai import to_arabic_digits
+from kpi_cli.importer.phrases import Report, figure_or_note, items
+from kpi_cli.importer.result import Reason
+from kpi_cli.importer.sections import EMPTY, section_text
+
+
+def read_table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | None]:
+    """Rows of ผลงานเทียบกับเป้าหมายรายไตรมาส: one cell a line, blank cells as empty lines."""
+    unit = None
+    body = list(lines)
+    for i, line in enumerate(body):
+        if "ผลงาน" in line and i + 1 < len(body) and body[i + 1].startswith("("):
+            unit = body[i + 1].strip("()* ").strip() or None
+        if "2.1" in line and "2.2" in line and not re.match(r"^[\d.\s/]+$", line):
+            body = body[i + 1:]
+            break
+    cells = [to_arabic_digits(c) for c in body]
+    while cells and not cells[0]:
+        cells.pop(0)
+    while cells and not cells[-1]:
+        cells.pop()
+    rows: list[dict] = []
+    quarters = [c for c in cells[0::4]]
+    if cells and quarters == [str(q) for q in range(1, len(quarters) + 1)] and len(quarters) <= 4:
+        for k in range(len(quarters)):
+            rows.append(_row(k + 1, (cells[4 * k + 1: 4 * k + 4] + ["", "", ""])[:3], notes))
+        return rows, unit
+    # cells dropped rather than left blank: read a row up to its "2.1 / 2.2" cell
+    i, q = 0, 1
+    while i < len(cells) and q <= 4:
+        while i < len(cells) and not cells[i]:
+            i += 1
+        if i >= len(cells) or cells[i] != str(q):
+            notes.append(_("quarterly table: could not read the rows from quarter {quarter} on: '{cells}'; "
+                           "left out").format(quarter=q, cells=" | ".join(cells[i:i + 4])))
+            break
+        i += 1
+        got: list[str] = []
+        while i < len(cells) and len(got) < 3:
+            if cells[i] == str(q + 1) and "/" not in "".join(got) and len(got) >= 1 and \
+                    any("/" in c for c in cells[i + 1:i + 4]):
+                break
+            got.append(cells[i])
+            i += 1
+            if "/" in got[-1]:
+                break
+        sub = [c for c in got if "/" in c]
+        figures = [c for c in got if "/" not in c]
+        if len(figures) == 1:
+            notes.append(_("quarter {quarter}: one figure before the 2.1 / 2.2 cell; read as the performance").format(
+                quarter=q))
+        rows.append(_row(q, (figures + ["", ""])[:2] + (sub or [""]), notes))
+        q += 1
+    return rows, unit
+
+
+def _row(q: int, cells: list[str], notes: list[str]) -> dict:
+    perf, assessed, subs = cells
+    row: dict = {"quarter": q}
+    value = figure_or_note(perf, _("quarter {quarter} performance").format(quarter=q), notes)
+    if value is not None:
+        row["performance"] = value
+    value = figure_or_note(assessed, _("quarter {quarter} assessed score").format(quarter=q), notes)
+    if value is not None:
+        row["assessed"] = value
+    if "/" in subs:
+        a, _slash, b = subs.partition("/")
+        pair = [figure_or_note(a, _("quarter {quarter} sub-score {part}").format(quarter=q, part="2.1"), notes),
+                figure_or_note(b, _("quarter {quarter} sub-score {part}").format(quarter=q, part="2.2"), notes)]
+        if pair != [None, None]:
+            row["sub_scores"] = pair
+    elif subs.strip() not in EMPTY:
+        notes.append(_("quarter {quarter}: '{cell}' is not a '2.1 / 2.2' pair; left out").format(quarter=q, cell=subs))
+    return row
+
+
+def read_quarters(sec: dict[str, list[str]], rows: list[dict], notes: list[str], inferred: dict,
+                  comments: dict[str, str]) -> tuple[list[dict], list[Report], str]:
+    """The rows of `quarters:` from the table's `rows`, the audit line and the reports of the
+    sections `sec`; the reports read; what was read, in a few words."""
+    audit_line = (sec.get("audit") or [""])[0]
+    printed = dict(re.findall(r"ไตรมาสที่\s*([1-4])\s*:?\s*([\d.,]+)", to_arabic_digits(audit_line)))
+    audits = {int(q): figure_or_note(v, _("audit of quarter {quarter}").format(quarter=q), notes)
+              for q, v in printed.items()}
+    reports: list[Report] = []
+    by_q = {row["quarter"]: row for row in rows}
+    for q in range(1, 5):
+        report = section_text(sec.get(f"report{q}"), f"รายงานผลฯ ไตรมาสที่ {q}", notes)
+        if report:
+            by_q.setdefault(q, {"quarter": q})
+            reports.append(Report(q, report, items(report)))
+        if q in audits:
+            row = by_q.setdefault(q, {"quarter": q})
+            if row.get("assessed") is None and audits[q] is not None:
+                row["assessed"] = audits[q]
+                notes.append(_("quarter {quarter}: the table has no assessed score; the audit line's {score} is "
+                               "used").format(quarter=q, score=f"{audits[q]:g}"))
+            elif audits[q] is not None and row["assessed"] != audits[q]:
+                notes.append(_("quarter {quarter}: the audit line says {audit}, the table {table}; the table's figure "
+                               "is kept").format(quarter=q, audit=f"{audits[q]:g}", table=f"{row['assessed']:g}"))
+            if row.get("sub_scores") == [0, 0] and not row.get("assessed"):
+                notes.append(_("quarter {quarter}: the audit line lists it but the table shows 0 / 0 (not assessed); "
+                               "not marked audited").format(quarter=q))
+            elif row.get("assessed") is None:
+                notes.append(_("quarter {quarter}: the audit line lists it without a score and the table has none; "
+                               "not marked audited").format(quarter=q))
+            else:
+                row["audited"] = True
+        if report:
+            by_q[q]["report"] = report
+    quarters = [by_q[q] for q in sorted(by_q)]
+    for i, row in enumerate(quarters):
+        q = row["quarter"]
+        if row.get("sub_scores") == [0, 0] and not row.get("assessed"):
+            comments[f"quarters[{i}].sub_scores"] = "0 / 0: not assessed (yet)"
+            row["difference_reason"] = f"สยป. ยังไม่ได้ตรวจประเมินไตรมาสที่ {q} (0 / 0 = ยังไม่ประเมิน)"
+            inferred[f"quarters[{i}].difference_reason"] = Reason(
+                N_("the page shows 0 and 0 / 0 for quarter {quarter}, which on BMA pages means not assessed yet"),
+                quarter=q)
+        if row.get("audited"):
+            comments[f"quarters[{i}].audited"] = f"*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ {q}: {printed[str(q)]}"
+        order = ("quarter", "performance", "assessed", "sub_scores", "audited", "difference_reason", "report")
+        quarters[i] = {k: row[k] for k in order if k in row}
+    said = ngettext("{n} table row", "{n} table rows", len(rows)).format(n=len(rows)) + ", " + \
+        ngettext("{n} quarter report", "{n} quarter reports", len(reports)).format(n=len(reports))
+    if audits:
+        said += ", " + _("audit of quarter {quarter}").format(quarter=", ".join(map(str, sorted(audits))))
+    return quarters, reports, said

@@ -1,0 +1,39 @@
+"""`kpi import`: the refusals. A page that is refused writes nothing; each refusal says why and
+how to fix it."""
+
+from __future__ import annotations
+
+from kpi_cli.core.i18n import _
+from kpi_cli.core.problems import KpiError
+
+
+class ImportRefused(KpiError):
+    """The page was not imported; nothing was written."""
+
+    def __init__(self, message: str, fix: str | None = None):
+        self.fix = fix
+        super().__init__(message)
+
+
+class NotAPage(ImportRefused):
+    pass
+
+
+class NoFiscalYear(ImportRefused):
+    exit_code = 2  # the page is fine; the command needs --year
+
+
+class UnknownAgency(ImportRefused):
+    pass
+
+
+class MissingStrategies(ImportRefused):
+    def __init__(self, missing: list[dict], catalogue: str):
+        self.missing = missing
+        lines = "".join(f'\n    - code: "{s["code"]}"\n      label: {s["label"]}'
+                        + ("\n      truncated: true" if s.get("truncated") else "") for s in missing)
+        super().__init__(
+            _("the page supports strategies that are not in {catalogue}: {codes}").format(
+                catalogue=catalogue, codes=", ".join(s["code"] for s in missing)),
+            _("run again with --add-strategies to add them from the page, or add them by hand:{entries}").format(
+                entries=lines))
