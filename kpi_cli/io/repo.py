@@ -33,10 +33,12 @@ class LinkNotFollowed(KpiError):
 _CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
 
 
-def _year_folders(root: Path) -> list[Path]:
-    """The fiscal-year folders of an indicators/ folder: folders themselves, never links."""
+def _folders(root: Path, years_only: bool = False) -> list[Path]:
+    """The folders of an indicators/ folder (fiscal years, or all): folders themselves, never links
+    or hidden ones (the same policy as `kpi validate`)."""
     try:
-        return sorted(d for d in root.iterdir() if d.name.isdigit() and not d.is_symlink() and d.is_dir())
+        return sorted(d for d in root.iterdir() if not d.name.startswith(".") and (d.name.isdigit() or not years_only)
+                      and not d.is_symlink() and d.is_dir())
     except OSError:
         return []
 
@@ -44,7 +46,7 @@ def _year_folders(root: Path) -> list[Path]:
 def indicator_files(root: Path) -> list[Path]:
     """Every indicator file under an indicators/ folder (catalogues excluded), sorted; links to files
     or folders are not followed (the same policy as `kpi validate`)."""
-    return sorted(p for folder in _year_folders(root) for p in folder.glob("*.yaml")
+    return sorted(p for folder in _folders(root) for p in folder.glob("*.yaml")
                   if _CODE_RE.match(p.stem) and not p.is_symlink())
 
 
@@ -70,7 +72,7 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
     if not _CODE_RE.match(code):
         # codes only: never let a code reach outside the folder (../../etc/passwd)
         raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3))
-    matches = [folder / f"{code}.yaml" for folder in _year_folders(root)]
+    matches = [folder / f"{code}.yaml" for folder in _folders(root, years_only=True)]
     matches = [m for m in matches if not m.is_symlink() and m.is_file()]
     if fiscal_year is not None:
         matches = [m for m in matches if m.parent.name == str(fiscal_year)]
