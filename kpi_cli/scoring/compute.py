@@ -209,11 +209,6 @@ def rule_in_force(ind: Indicator, quarter: int) -> tuple[object | None, RuleRef]
 
 # --- one quarter --------------------------------------------------------------------
 
-def _facts(ind: Indicator, row: Quarter | None, end: dt.date | None) -> QuarterFacts:
-    stages = ind.innovation.stages_done_by(end) if ind.innovation is not None and end is not None else None
-    return QuarterFacts(row, stages)
-
-
 def _score(rule, performance: float | None, target: float | None) -> tuple[float | None, float | None, str | None]:
     """(score, level, why there is none) of a performance by a rule."""
     if rule is None:
@@ -244,7 +239,7 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     known_end = bounds[1] if bounds else None
     row = ind.quarter(quarter)
     rule, ref = rule_in_force(ind, quarter)
-    computed, parts = rule.perform(_facts(ind, row, known_end)) if rule is not None else (None, ())
+    computed, parts = rule.perform(QuarterFacts(row, ind.innovation, known_end)) if rule is not None else (None, ())
     reported = row.performance if row is not None else None
     target = row.target if row is not None else None
     if computed is not None:  # to the page's precision (30.00), as the evaluators score it

@@ -38,8 +38,14 @@ class QuarterFacts:
     """The records of one quarter that a rule computes its performance from."""
 
     row: object | None  # the quarter's row of `quarters:` (kpi_cli.core.model.Quarter), or None
-    stages_done: list[int] | None  # innovation stages done by the quarter's end; None without
-    #                                `innovation:` or a known end
+    innovation: object | None  # the file's `innovation:` record (kpi_cli.core.model.Innovation), or None
+    end: object | None  # the quarter's last day (a date), or None when the calendar does not know it
+
+    def stages_done(self) -> list[int] | None:
+        """The innovation stages done by the quarter's end; None without `innovation:` or an end."""
+        if self.innovation is None or self.end is None:
+            return None
+        return self.innovation.stages_done_by(self.end)
 
 
 def figures(values) -> str:

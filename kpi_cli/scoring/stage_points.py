@@ -26,7 +26,8 @@ class StagePointsRule(RuleModel):
         return self.derived(facts), ()
 
     def derived(self, facts: QuarterFacts) -> float | None:
-        return None if facts.stages_done is None else stage_points(self.points, facts.stages_done)
+        done = facts.stages_done()
+        return None if done is None else stage_points(self.points, done)
 
     def describe(self) -> str:
         return _("stage-points {points} (stages 1-5)").format(points=figures(self.points))
