@@ -1,7 +1,7 @@
 """`kpi import`, `kpi new`: move the BMA's existing pages in, start new indicators.
 
 Each command parses its arguments, calls the core (kpi_cli.importer reads a page,
-kpi_cli.scaffold lays out, validates and writes the file) and says what happened.
+kpi_cli.write.scaffold lays out, validates and writes the file) and says what happened.
 """
 
 import sys
@@ -14,6 +14,7 @@ import typer
 from kpi_cli.cli.root import app
 from kpi_cli.core.i18n import _
 from kpi_cli.cli.common import errors_as_messages, examples, use_color
+from kpi_cli.scoring.registry import KINDS
 
 Output = typer.Option(None, "--output", "-o", file_okay=False,
                       help=_("The indicators/ folder to write into (files go to DIR/<year>/<code>.yaml). "
@@ -115,8 +116,8 @@ def _report(done, stream) -> None:
     stream.write("\n".join(lines) + "\n")
 
 
-# the kinds of kpi_cli.scaffold.KINDS, kept here so that `kpi --help` does not import the scaffold
-Kind = Enum("Kind", {k: k for k in ("innovation", "percent", "levels", "composite")}, type=str)
+# the kinds of the registry; its KINDS are names only, so `kpi --help` loads no method and no pydantic
+Kind = Enum("Kind", {k: k for k in KINDS}, type=str)
 
 
 @app.command(

@@ -4,34 +4,20 @@ One YAML file per indicator (``indicators/<fiscal year BE>/<code>.yaml``) is rea
 :class:`Indicator`. Catalogue files (``agencies.yaml``, ``strategies.yaml``) are read into
 :class:`AgencyCatalogue` and :class:`StrategyCatalogue`. The same models give the JSON Schema
 (``kpi schema``). Structural checks live here; rules that need context (file name, catalogues,
-the fiscal calendar) live in :mod:`kpi_cli.rules`.
+the fiscal calendar) live in :mod:`kpi_cli.check.rules`. The scoring rules' models belong to their
+methods (kpi_cli/scoring/<method>.py), which build on :mod:`kpi_cli.core.model_base`.
 
 Field names are English; Thai labels for rendering live in the LABELS_* tables below.
 """
 
 import datetime as dt
-import math
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-LIMIT = 1e15  # larger than any figure of a city's budget; keeps every figure a finite float
-
-
-def _finite(value: int | float) -> int | float:
-    if abs(value) > LIMIT or (isinstance(value, float) and not math.isfinite(value)):
-        raise ValueError("a figure must be a finite number no larger than 10^15")
-    return value
-
-
-Number = Annotated[Union[StrictInt, float], AfterValidator(_finite)]
-Text = StrictStr
-Date = dt.date
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_default=False, defer_build=True)
+from kpi_cli.core.model_base import LIMIT, Date, Model, Number, Text  # noqa: F401  (model.Number, …)
+from kpi_cli.scoring.registry import rule_union
 
 
 # --- enumerations -------------------------------------------------------------------
@@ -207,46 +193,9 @@ class Innovation(Model):
 
 # --- scoring rules ------------------------------------------------------------------
 
-class StagePointsRule(Model):
-    """Each of the five innovation stages is worth points; performance = points of stages done."""
-    method: Literal["stage-points"]
-    points: Annotated[list[Number], Field(min_length=5, max_length=5)]
-
-
-class PercentRule(Model):
-    """Performance (a percent, count or amount) against the quarter's target."""
-    method: Literal["percent"]
-    direction: Literal["higher", "lower"] = "higher"
-    cumulative: StrictBool = Field(True, description="performance accumulates over the year")
-    cap: Number = Field(100, description="highest score")
-
-
-class LevelsRule(Model):
-    """Success levels 1-5: thresholds of performance for each level, interpolated linearly."""
-    method: Literal["levels"]
-    thresholds: Annotated[list[Number], Field(min_length=2)]
-    direction: Literal["higher", "lower"] = "higher"
-
-
-class Part(Model):
-    """One part of a composite rule: its key in quarters[].parts, its points and its rule."""
-    key: Text
-    name: Text
-    points: Number = Field(gt=0)
-    rule: Annotated[Union[StagePointsRule, PercentRule, LevelsRule], Field(discriminator="method")]
-    target: Number | None = Field(
-        None, description="the part's target, in the part's unit (percent rules: default 100; levels: a level)")
-
-
-class CompositeRule(Model):
-    """คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + …: parts with their own rules, summed."""
-    method: Literal["composite"]
-    parts: Annotated[list[Part], Field(min_length=1)]
-
-
-ScoringRule = Annotated[
-    Union[StagePointsRule, PercentRule, LevelsRule, CompositeRule], Field(discriminator="method")
-]
+# One rule model per scoring method, each in its module (kpi_cli/scoring/<method>.py: StagePointsRule,
+# PercentRule, LevelsRule, CompositeRule); the registry lists them.
+ScoringRule = rule_union()
 
 
 # --- amendments and the timeline ----------------------------------------------------

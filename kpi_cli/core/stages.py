@@ -462,8 +462,7 @@ def _fields(cls, values: dict) -> dict:
 
 def require_innovation(ind: Indicator) -> Innovation:
     """The innovation record; refuses for an indicator that is not the innovation indicator."""
-    scoring = getattr(ind.scoring, "method", None)
-    if ind.innovation is None and scoring != "stage-points":
+    if ind.innovation is None and not getattr(ind.scoring, "from_stages", False):  # stage-points
         raise StageRefused(_("{code} is not the innovation indicator: it has no `innovation:` record and "
                              "does not score by stage points").format(code=ind.code),
                            fix=_("the five stages belong to each agency's innovation indicator "

@@ -10,8 +10,10 @@ from its ``effective`` date (``amendments[].scoring``). For every quarter 1..Q t
   against the quarter's target, by the rule in force at the quarter's end;
 
 and sets them beside the official figures (assessed score, 2.1 / 2.2 sub-scores), saying where
-they differ and why. Nothing here reads files, prints or exits; see docs/scoring.md for the rules,
-their formulas and the JSON shape of ``to_dict()``.
+they differ and why. How a rule computes its performance and score belongs to its method (the rule
+model of kpi_cli/scoring/<method>.py); this module finds the rule in force and compares. Nothing
+here reads files, prints or exits; see docs/scoring.md for the rules, their formulas and the JSON
+shape of ``to_dict()``.
 """
 
 from __future__ import annotations
@@ -21,74 +23,17 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from kpi_cli.core.i18n import _
-from kpi_cli.core.model import Amendment, Indicator, Part, PercentRule, Quarter
+from kpi_cli.core.model import Amendment, Indicator, Quarter
 from kpi_cli.core.thai import fiscal_position, format_number, quarter_bounds
+from kpi_cli.scoring.formulas import (  # noqa: F401  (the formulas, for callers of this module)
+    PRECISION, SCORE_MAX, level_of, level_score, ratio_score, rounded as _r, stage_points)
+from kpi_cli.scoring.method import PartScore, QuarterFacts
 
 JSON_VERSION = 1
-SCORE_MAX = 100.0
-PRECISION = 2  # decimals of performance figures on the page (30.00)
 TOLERANCE = 0.005  # figures that agree to two decimals, as the page prints them, are equal
 
 
-# --- the formulas -------------------------------------------------------------------
-
-def ratio_score(performance: float, target: float, *, direction: str = "higher", cap: float = SCORE_MAX) -> float:
-    """Performance against target, in percent, within 0..cap.
-
-    higher is better: performance / target × 100 (a target of 0 or less is met by anything);
-    lower is better:  target / performance × 100 (a performance of 0 or less is the best there is).
-    """
-    if direction == "lower":
-        if performance <= 0:
-            return cap
-        raw = target / performance * 100
-    else:
-        if target <= 0:
-            return cap
-        raw = performance / target * 100
-    return min(cap, max(0.0, raw))
-
-
-def level_of(result: float, thresholds: list[float], direction: str = "higher") -> float:
-    """The success level (0..len(thresholds)) of a result, interpolated linearly between thresholds.
-
-    thresholds[i] is the result that reaches level i + 1 (60/70/80/90/100 for levels 1-5), so a
-    result of 85 reaches level 3.5, a threshold reaches its level exactly, anything at or beyond
-    the last threshold the top level, and anything short of the first threshold level 0 (no level
-    reached: the criteria of level 1 are not met). For lower-is-better rules the thresholds fall
-    (10/8/6/4/2 days) and the comparison is mirrored.
-    """
-    if direction == "lower":
-        result, thresholds = -result, [-t for t in thresholds]
-    if result < thresholds[0]:
-        return 0.0
-    for i, (low, high) in enumerate(zip(thresholds, thresholds[1:])):
-        if result < high:
-            return (i + 1) + (result - low) / (high - low)
-    return float(len(thresholds))
-
-
-def level_score(level: float, levels: int, target: float | None = None) -> float:
-    """A level as a score: level / target level × 100, capped at 100. Without a target (or with
-    an unusable one) the target is the top level, so level 3.5 of 5 scores 70."""
-    goal = target if target is not None and 0 < target <= levels else levels
-    return min(SCORE_MAX, max(0.0, level / goal * 100))
-
-
-def stage_points(points: list[float], stages: list[int]) -> float:
-    """The points of the stages done."""
-    return float(sum(points[s - 1] for s in stages if 1 <= s <= len(points)))
-
-
 # --- results ------------------------------------------------------------------------
-
-def _done_by(ind: Indicator, day: dt.date) -> list[int]:
-    return ind.innovation.stages_done_by(day) if ind.innovation else []
-
-
-def _r(value: float | None, digits: int = PRECISION) -> float | None:
-    return None if value is None else round(float(value), digits)
-
 
 @dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
 class RuleRef:
@@ -115,26 +60,6 @@ class RuleRef:
         amended = _("{rule} (scoring amended by {letter} from {date})") if self.changes_scoring else \
             _("{rule} (criteria amended by {letter} from {date})")
         return amended.format(rule=text, letter=self.amendment, date=self.effective)
-
-
-@dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
-class PartScore:
-    """One part of a composite rule in one quarter: its figure, score 0-100, and points earned."""
-
-    key: str
-    name: str
-    points: float
-    method: str
-    performance: float | None
-    target: float | None
-    score: float | None
-    level: float | None
-    earned: float | None
-
-    def to_dict(self) -> dict:
-        return {"key": self.key, "name": self.name, "points": _r(self.points), "method": self.method,
-                "performance": _r(self.performance), "target": _r(self.target), "score": _r(self.score),
-                "level": _r(self.level), "earned": _r(self.earned)}
 
 
 @dataclass(frozen=True, eq=False)  # results, never compared: fewer generated methods, a faster start
@@ -284,69 +209,13 @@ def rule_in_force(ind: Indicator, quarter: int) -> tuple[object | None, RuleRef]
 
 # --- one quarter --------------------------------------------------------------------
 
-def _counts_percent(row: Quarter | None) -> float | None:
-    if row is None or row.counts is None or not row.counts.total:
-        return None
-    return row.counts.done / row.counts.total * 100
-
-
-def _part_scores(ind: Indicator, rule, row: Quarter | None, end: dt.date | None) -> tuple[PartScore, ...]:
-    figures = (row.parts if row is not None else None) or {}
-    out = []
-    for part in rule.parts:
-        perf = figures.get(part.key)
-        if part.rule.method == "stage-points" and ind.innovation is not None and end is not None:
-            perf = stage_points(part.rule.points, _done_by(ind, end))
-        score, level = (None, None) if perf is None else _part_score(part, perf)
-        earned = None if score is None else part.points * score / 100
-        out.append(PartScore(part.key, part.name, float(part.points), part.rule.method, perf, part.target,
-                             score, level, earned))
-    return tuple(out)
-
-
-def _part_score(part: Part, perf: float) -> tuple[float, float | None]:
-    rule = part.rule
-    if rule.method == "levels":
-        level = level_of(perf, rule.thresholds, rule.direction)
-        return level_score(level, len(rule.thresholds), part.target), level
-    target = part.target if part.target is not None else SCORE_MAX
-    if rule.method == "percent":
-        return ratio_score(perf, target, direction=rule.direction, cap=rule.cap), None
-    return ratio_score(perf, target), None
-
-
-def _computed(ind: Indicator, rule, row: Quarter | None, end: dt.date | None,
-              parts: tuple[PartScore, ...]) -> float | None:
-    """The performance derived from the records, where the rule allows it."""
-    if rule is None:
-        return None
-    if rule.method == "stage-points":
-        if ind.innovation is None or end is None:
-            return None
-        return stage_points(rule.points, _done_by(ind, end))
-    if rule.method == "composite":
-        if not parts or any(p.earned is None for p in parts):
-            return None
-        return sum(p.earned for p in parts)
-    return _counts_percent(row)
-
-
 def _score(rule, performance: float | None, target: float | None) -> tuple[float | None, float | None, str | None]:
     """(score, level, why there is none) of a performance by a rule."""
     if rule is None:
         return None, None, _("the file declares no scoring rule (`scoring:`)")
     if performance is None:
         return None, None, _("no performance reported")
-    if rule.method == "levels":
-        level = level_of(performance, rule.thresholds, rule.direction)
-        return level_score(level, len(rule.thresholds), target), level, None
-    if target is None:
-        if rule.method == "composite":
-            return min(SCORE_MAX, max(0.0, performance)), None, None
-        return None, None, _("no target for this quarter")
-    if rule.method == "percent":
-        return ratio_score(performance, target, direction=rule.direction, cap=rule.cap), None, None
-    return ratio_score(performance, target), None, None
+    return rule.score(performance, target)
 
 
 def _not_assessed(row: Quarter | None) -> str | None:
@@ -370,10 +239,9 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     known_end = bounds[1] if bounds else None
     row = ind.quarter(quarter)
     rule, ref = rule_in_force(ind, quarter)
-    parts = _part_scores(ind, rule, row, known_end) if rule is not None and rule.method == "composite" else ()
+    computed, parts = rule.perform(QuarterFacts(row, ind.innovation, known_end)) if rule is not None else (None, ())
     reported = row.performance if row is not None else None
     target = row.target if row is not None else None
-    computed = _computed(ind, rule, row, known_end, parts)
     if computed is not None:  # to the page's precision (30.00), as the evaluators score it
         computed = round(computed, PRECISION)
     basis = "computed" if computed is not None else ("reported" if reported is not None else None)
@@ -415,7 +283,7 @@ def score_indicator(ind: Indicator, quarter: int) -> IndicatorScore:
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"quarter must be 1-4, not {quarter}")
     rule, _ref = rule_in_force(ind, quarter)
-    cumulative = rule.cumulative if isinstance(rule, PercentRule) else None
+    cumulative = rule.year_to_date() if rule is not None else None
     return IndicatorScore(
         code=ind.code, fiscal_year=ind.fiscal_year, agency=ind.agency, title=ind.title,
         unit=ind.target.unit, weight=ind.weight.percent if ind.weight else None,
@@ -423,25 +291,11 @@ def score_indicator(ind: Indicator, quarter: int) -> IndicatorScore:
         quarters=tuple(score_quarter(ind, q) for q in range(1, quarter + 1)))
 
 
-def _figures(values) -> str:
-    return " / ".join(f"{v:g}" for v in values)
-
-
 def describe_rule(rule) -> str:
     """One line that says what a rule does: 'stage-points 30 / 10 / 10 / 30 / 20', …"""
     if rule is None:
         return _("no scoring rule")
-    if rule.method == "stage-points":
-        return _("stage-points {points} (stages 1-5)").format(points=_figures(rule.points))
-    if rule.method == "composite":
-        return _("composite: {parts}").format(parts=" + ".join(
-            _("{key} ({points:g} points)").format(key=p.key, points=p.points) for p in rule.parts))
-    better = _("higher is better") if rule.direction == "higher" else _("lower is better")
-    if rule.method == "percent":
-        kind = _("cumulative") if rule.cumulative else _("per quarter")
-        return _("percent of target, {better}, {kind}, cap {cap:g}").format(better=better, kind=kind, cap=rule.cap)
-    return _("levels 1-{top} at {thresholds}, {better}, interpolated").format(
-        top=len(rule.thresholds), thresholds=_figures(rule.thresholds), better=better)
+    return rule.describe()
 
 
 # --- an agency's weighted result ------------------------------------------------------

@@ -3,7 +3,8 @@
 * :func:`import_file` imports a page (:mod:`kpi_cli.importer`) and writes the indicator with
   :func:`kpi_cli.io.yamlemit.emit`, in the layout of the hand-made seed.
 * :func:`new_indicator` is the text of a fresh file of one kind (innovation, percent, levels,
-  composite), with comments in Thai and English on every field. It validates as it is.
+  composite: each scoring method's Scaffold, from kpi_cli.scoring.registry), with comments in
+  Thai and English on every field. It validates as it is.
 * :func:`create` validates a new file's text in its place (:func:`kpi_cli.check.check.check_text`)
   and writes it atomically (:func:`kpi_cli.io.atomic.write_new`); it never replaces an existing
   file unless told to.
@@ -26,8 +27,9 @@ from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.io.atomic import folder_lock, write_bytes, write_new
 from kpi_cli.io.yamlemit import SCHEMA_LINE, emit, quoted, scalar
 from kpi_cli.io.yamlemit import beside as _c  # a line with its comment, as the templates below write them
+from kpi_cli.scoring import registry
 
-KINDS = ("innovation", "percent", "levels", "composite")
+KINDS = registry.KINDS  # what `kpi new --kind` takes: one per scoring method (kpi_cli/scoring/registry.py)
 
 
 # --- refusals -------------------------------------------------------------------------------
@@ -59,65 +61,17 @@ class BadRequest(KpiError):
 
 # --- kpi new --------------------------------------------------------------------------------------
 
-_KIND_INTRO = {
-    "innovation": ("ตัวชี้วัดนวัตกรรม: the innovation indicator every agency carries; its score comes from the\n"
-                   "five stages (ขั้นตอนที่ 1-5) of its innovation project."),
-    "percent": ("ตัวชี้วัดร้อยละ: performance as a percent (A / B × 100), a count or an amount, against the\n"
-                "quarter's target (ร้อยละ, จำนวน, ต้น, กิโลกรัม …)."),
-    "levels": ("ตัวชี้วัดระดับความสำเร็จ: success levels 1-5; each level has a threshold, and between two\n"
-               "thresholds the score is interpolated (ก.พ.ร. practice)."),
-    "composite": ("ตัวชี้วัดคะแนนรวม: คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + ส่วนที่ 3, parts with their own rules,\n"
-                  "summed."),
-}
-_TARGETS = {"innovation": (100, "คะแนน"), "percent": (100, "ร้อยละ"), "levels": (5, "ระดับ"),
-            "composite": (100, "คะแนน")}
-INNOVATION_TITLE = "ความสำเร็จในการเสนอนวัตกรรมเพื่อเพิ่มประสิทธิภาพการปฏิบัติงานของหน่วยงาน"
+DEFAULT_TITLE = "ชื่อตัวชี้วัด (แก้ไข / write the title)"
 
 
-def _scoring(kind: str) -> list[str]:
-    if kind == "innovation":
-        return ["# How `kpi score` computes a quarter (วิธีคิดคะแนน): the points of the stages done by the",
-                "# quarter's end. Set the points of the performance agreement; they add up to 100.",
-                "scoring:",
-                _c("  method: stage-points", "คะแนนตามขั้นตอน / points per stage"),
-                _c("  points: [20, 20, 20, 20, 20]", "ขั้นตอนที่ 1-5 / stages 1-5 (sum 100)")]
-    if kind == "percent":
-        return ["# How `kpi score` computes a quarter (วิธีคิดคะแนน): performance against the quarter's target.",
-                "scoring:",
-                _c("  method: percent", "ร้อยละของเป้าหมาย / percent of target"),
-                _c("  direction: higher", "higher = มากกว่าดีกว่า | lower = น้อยกว่าดีกว่า"),
-                _c("  cumulative: true", "true = ผลสะสมทั้งปี (year to date) | false = รายไตรมาส"),
-                _c("  cap: 100", "คะแนนสูงสุด / highest score")]
-    if kind == "levels":
-        return ["# How `kpi score` computes a quarter (วิธีคิดคะแนน): the level reached; between two thresholds",
-                "# the level is interpolated (60/70/80/90/100 and a result of 85 give level 3.5).",
-                "scoring:",
-                _c("  method: levels", "ระดับความสำเร็จ 1-5 / success levels"),
-                _c("  thresholds: [60, 70, 80, 90, 100]", "ผลงานของระดับ 1-5 / performance for each level"),
-                _c("  direction: higher", "higher = มากกว่าดีกว่า | lower = น้อยกว่าดีกว่า")]
-    return ["# How `kpi score` computes a quarter (วิธีคิดคะแนน): คะแนนรวม = ส่วนที่ 1 + ส่วนที่ 2 + ส่วนที่ 3.",
-            "# Each part has its key (used in quarters[].parts), its points (they add up to 100) and its rule.",
-            "scoring:",
-            "  method: composite",
-            "  parts:",
-            _c("    - key: part1", "ส่วนที่ 1"),
-            "      name: ส่วนที่ 1",
-            _c("      points: 40", "คะแนนเต็มของส่วนนี้ / the part's points"),
-            "      rule: {method: percent}",
-            _c("    - key: part2", "ส่วนที่ 2"),
-            "      name: ส่วนที่ 2",
-            "      points: 30",
-            "      rule: {method: percent}",
-            _c("    - key: part3", "ส่วนที่ 3"),
-            "      name: ส่วนที่ 3",
-            "      points: 30",
-            "      rule: {method: percent}"]
+def _lines(lines) -> list[str]:
+    """A scaffold's lines: a (text, note) pair gets its note beside it."""
+    return [line if isinstance(line, str) else _c(*line) for line in lines]
 
 
-def _quarter_rows(kind: str, year: int) -> list[str]:
+def _quarter_rows(spec, year: int) -> list[str]:
     from kpi_cli.core.thai import quarter_bounds, thai_date_range
 
-    example_target = {"innovation": "30", "percent": "25", "levels": "5", "composite": "100"}[kind]
     lines = ["# ผลงานเทียบกับเป้าหมายรายไตรมาส: one row per quarter. Fill each quarter as it ends:",
              "#   performance  ผลงาน, in the unit above, as reported",
              "#   target       เป้าหมายไตรมาส from คำรับรองการปฏิบัติราชการ (the performance agreement)",
@@ -129,10 +83,9 @@ def _quarter_rows(kind: str, year: int) -> list[str]:
     for q in (1, 2, 3, 4):
         first, last = quarter_bounds(year, q)
         lines.append(_c(f"  - quarter: {q}", f"ไตรมาสที่ {q}: {thai_date_range(first, last)}"))
-        if kind == "composite":
-            lines.append(_c(f"    # parts: {{part1: 0, part2: 0, part3: 0}}", "ผลงานแต่ละส่วน / each part's figure"))
+        lines.extend(_lines(spec.quarter_lines))
         lines.append(_c("    # performance: 0", "ผลงาน / reported performance"))
-        lines.append(_c(f"    # target: {example_target}", "เป้าหมายไตรมาส / the quarter's target"))
+        lines.append(_c(f"    # target: {spec.quarter_target}", "เป้าหมายไตรมาส / the quarter's target"))
         lines.append(_c('    report: ""', f"รายงานผลฯ ไตรมาสที่ {q}"))
     return lines
 
@@ -159,12 +112,13 @@ def _innovation_block(minimum: int | None) -> list[str]:
 def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None = None,
                   minimum_ideas: int | None = None) -> str:
     """The text of a fresh indicator file of `kind` (see KINDS) for `agency` (model.Agency)."""
-    if kind not in KINDS:
+    spec = registry.scaffold(kind)
+    if spec is None:
         raise BadRequest(_("unknown kind '{kind}'").format(kind=kind),
                          _("choose one of: {choices}").format(choices=", ".join(KINDS)))
-    value, unit = _TARGETS[kind]
-    title = title or (INNOVATION_TITLE if kind == "innovation" else "ชื่อตัวชี้วัด (แก้ไข / write the title)")
-    intro = _KIND_INTRO[kind].split("\n")
+    value, unit = spec.target
+    title = title or spec.title or DEFAULT_TITLE
+    intro = spec.intro.split("\n")
     lines = [SCHEMA_LINE, "#",
              f"# ตัวชี้วัด {code}, ปีงบประมาณ {year} ({agency.abbr}), created by `kpi new --kind {kind}`.",
              *(f"# {line}" for line in intro),
@@ -185,7 +139,7 @@ def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None 
              _c("# achieved: 0", "ผลงานที่ทำได้ / the year's result, as reported"),
              _c("# weight: {percent: 10}", "น้ำหนัก (%) ในคำรับรองฯ / weight in the agreement"),
              "",
-             *_quarter_rows(kind, year),
+             *_quarter_rows(spec, year),
              "",
              _c('summary: ""', "สรุปผลการดำเนินงาน / summary of the year"),
              "",
@@ -201,9 +155,9 @@ def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None 
              "",
              _c("projects: []", "โครงการ/กิจกรรมที่สนับสนุนตัวชี้วัด / supporting projects"),
              "",
-             *_scoring(kind),
+             *_lines(spec.scoring),
              ""]
-    if kind == "innovation":
+    if spec.innovation:
         lines += [*_innovation_block(minimum_ideas), ""]
     lines += [_c("amendments: []", "อุทธรณ์ / appeals and amendments: `kpi appeal`"),
               "",

@@ -207,7 +207,7 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
                 _("use one of: {choices}").format(choices=expected.replace(" or ", _(" or ")))
             findings.append(Finding("invalid-value", _("{where}: {value} is not allowed here").format(
                                         where=where, value=_show(value)), loc, fix=fix))
-        elif kind == "value_error":  # model._finite: a figure too large or not finite
+        elif kind == "value_error":  # model_base._finite: a figure too large or not finite
             findings.append(Finding("out-of-range", _("{where}: {value} is not a usable figure").format(
                                         where=where, value=_show(first.get("input"))), loc,
                                     fix=_("write a finite number no larger than 10^15")))
