@@ -120,7 +120,10 @@ class _Loader(yaml.CSafeLoader):
                 return out
             raise _NotPlain
 
-        return build(root)
+        try:
+            return build(root)
+        finally:
+            build = None  # noqa: F841  the closure refers to itself: break the cycle, or every document lives on
 
     def construct_yaml_timestamp(self, node):
         try:
@@ -163,6 +166,8 @@ def _too_big(data: object) -> str | None:
         walk(data, 0)
     except OverflowError as exc:
         return str(exc)
+    finally:
+        walk = None  # noqa: F841  the closure refers to itself: break the cycle
     return None
 
 
