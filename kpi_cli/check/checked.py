@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from kpi_cli.check import cache
 from kpi_cli.io.paths import CATALOGUE_NAMES, display_path
+from kpi_cli.io.source import read_bounded
 from kpi_cli.core.i18n import _, ngettext
 from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.core.facts import Catalogues, Summary
@@ -110,7 +111,8 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
     for name in CATALOGUE_NAMES:
         path = folder / name
         try:
-            raws.append(b"1%d:" % path.stat().st_size + path.read_bytes())
+            raw = read_bounded(path)
+            raws.append(b"1%d:" % len(raw) + raw)
         except FileNotFoundError:
             raws.append(b"0")
         except OSError:

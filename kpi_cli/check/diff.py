@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpi_cli.io.source import read_bounded
 from kpi_cli.core.i18n import N_, _
 
 JSON_VERSION = 1
@@ -242,7 +243,7 @@ def _read_working(path: Path) -> tuple[str, str] | None:
     if not path.is_file():
         return None
     try:
-        return _decode(path.read_bytes())
+        return _decode(read_bounded(path))
     except OSError:  # unreadable: `kpi validate` reports it
         return "", BROKEN
 

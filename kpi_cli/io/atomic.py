@@ -28,6 +28,7 @@ from typing import Iterator
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError
+from kpi_cli.io.source import MAX_BYTES, read_bounded
 
 
 LOCK_TIMEOUT = 10.0  # seconds to wait for another kpi process writing in the same folder
@@ -258,7 +259,7 @@ def replace_if_unchanged(path: Path, data: bytes, digest: str, display: str) -> 
     unless its bytes no longer hash to `digest` (SHA-256, hex): someone wrote it since it was read."""
     with folder_lock(path.parent, display):
         try:
-            current = path.read_bytes()
+            current = read_bounded(path, max(len(data), MAX_BYTES) + 1)
         except FileNotFoundError:
             raise FileChanged(display) from None
         if hashlib.sha256(current).hexdigest() != digest:

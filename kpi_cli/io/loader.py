@@ -43,12 +43,51 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ, _MERGE = (
     _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
 
 
+MAX_DIGITS = 30  # a figure, a count or an amount in baht; a longer number is a mistake, never a value
+
+
+_NUMBERS = {  # PyYAML's own patterns, without their last, sexagesimal alternative
+    _INT: re.compile(r"""^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+)$""", re.X),
+    _FLOAT: re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", re.X),
+}
+
+
+def _resolvers() -> dict:
+    """YAML 1.1's implicit types as PyYAML resolves them, less the sexagesimal numbers: `12:30` is
+    text (a time, a ratio), never the number 750."""
+    return {first: [(tag, _NUMBERS.get(tag, regexp)) for tag, regexp in pairs]
+            for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
+
+
 class _Loader(yaml.CSafeLoader):
-    """CSafeLoader that records duplicate keys and keeps invalid dates as values."""
+    """CSafeLoader that records duplicate keys, keeps invalid dates as values, reads no sexagesimal
+    number and refuses a number too long to be a figure."""
+
+    yaml_implicit_resolvers = _resolvers()
 
     def __init__(self, stream):
         super().__init__(stream)
         self.duplicates: list[tuple[object, yaml.Mark]] = []
+        self.too_long: list[tuple[str, yaml.Mark]] = []
+
+    def _bounded(self, node, construct):
+        digits = sum(ch.isdigit() for ch in node.value)
+        if digits > MAX_DIGITS:
+            self.too_long.append((node.value, node.start_mark))
+            return None
+        return construct(node)
+
+    def construct_yaml_int(self, node):
+        return self._bounded(node, super().construct_yaml_int)
+
+    def construct_yaml_float(self, node):
+        return self._bounded(node, super().construct_yaml_float)
 
     def construct_mapping(self, node, deep=False):
         pairs = node.value
@@ -135,6 +174,8 @@ class _Loader(yaml.CSafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 
 
@@ -238,6 +279,14 @@ def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
         return None
     finally:
         loader.dispose()
+    for value, mark in loader.too_long:
+        shown = value if len(value) <= 24 else f"{value[:10]}…{value[-6:]}"
+        findings.append(Finding("number-too-long", _("{value} has {digits:,} digits: no figure is that long "
+                                                     "(the limit is {limit})").format(
+                                    value=shown, digits=sum(ch.isdigit() for ch in value), limit=MAX_DIGITS),
+                                line=mark.line + 1, column=mark.column + 1,
+                                fix=_("check the figure; a code or a long number that is not a figure goes in "
+                                      "quotes")))
     for key, mark in loader.duplicates:
         findings.append(Finding("duplicate-key", _("key '{key}' appears twice in the same mapping; "
                                                    "YAML keeps only the last one").format(key=key),

@@ -64,7 +64,7 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
     as_path = Path(code)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_symlink():
         raise LinkNotFollowed(code)
-    if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
+    if as_path.suffix in (".yaml", ".yml") and as_path.exists() and not as_path.is_dir():
         return as_path
     root = root or find_indicators_dir()
     if root is None:
@@ -73,7 +73,7 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
         # codes only: never let a code reach outside the folder (../../etc/passwd)
         raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3))
     matches = [folder / f"{code}.yaml" for folder in _folders(root, years_only=True)]
-    matches = [m for m in matches if not m.is_symlink() and m.is_file()]
+    matches = [m for m in matches if not m.is_symlink() and m.exists()]  # a FIFO too: reading it says why
     if fiscal_year is not None:
         matches = [m for m in matches if m.parent.name == str(fiscal_year)]
     if not matches:

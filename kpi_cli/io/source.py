@@ -5,11 +5,14 @@ Light on purpose: a file that the cache of checked files knows goes no further t
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi_cli.core.i18n import _
+from kpi_cli.core.i18n import N_, _
 from kpi_cli.core.problems import Finding, Level
 
 MAX_BYTES = 2 * 1024 * 1024  # a seed-sized file is 30 KB; anything over 2 MiB is not an indicator
@@ -28,6 +31,48 @@ class Loaded:
     @property
     def ok(self) -> bool:
         return self.data is not None and not any(f.level is Level.error for f in self.findings)
+
+
+class NotAFile(OSError):
+    """The path is a FIFO, a device, a socket or a folder: nothing kpi reads as a file."""
+
+
+class TooLarge(OSError):
+    def __init__(self, path: Path, size: int, limit: int):
+        super().__init__(errno.EFBIG, _("the file is {size:,} bytes or more; the limit is {limit:,}").format(
+            size=size, limit=limit), str(path))
+        self.size, self.limit = size, limit
+
+
+_KINDS = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISFIFO, N_("a FIFO (named pipe)")), (stat.S_ISCHR, N_("a device")),
+          (stat.S_ISBLK, N_("a device")), (stat.S_ISSOCK, N_("a socket")))
+
+
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them: the one way kpi reads a file
+    it did not write. Opening never blocks (a FIFO), nothing but a regular file is read (a device
+    such as /dev/zero, a folder), and reading stops past the limit. Raises OSError: NotAFile,
+    TooLarge, or what the system said."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((_(name) for test, name in _KINDS if test(st.st_mode)), _("not a regular file"))
+            raise NotAFile(errno.EINVAL, _("it is {kind}, not a file").format(kind=kind), str(path))
+        if st.st_size > limit:
+            raise TooLarge(path, st.st_size, limit)
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise TooLarge(path, total, limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 _TIS620_HINT = re.compile(rb"[\xa1-\xfb]{3,}")
@@ -63,14 +108,18 @@ def read(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, Loade
     result = Loaded(path)
     findings = result.findings
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            findings.append(Finding("file-too-large",
-                                    _("the file is {size:,} bytes; the limit is {limit:,}").format(
-                                        size=size, limit=max_bytes),
-                                    line=1, column=1, fix=_("an indicator file is tens of KB; split or trim it")))
-            return None, result
-        raw = path.read_bytes()
+        raw = read_bounded(path, max_bytes)
+    except TooLarge as exc:
+        findings.append(Finding("file-too-large",
+                                _("the file is {size:,} bytes; the limit is {limit:,}").format(
+                                    size=exc.size, limit=exc.limit),
+                                line=1, column=1, fix=_("an indicator file is tens of KB; split or trim it")))
+        return None, result
+    except NotAFile as exc:
+        findings.append(Finding("unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror),
+                                line=1, column=1, fix=_("kpi reads regular files only: put the .yaml file itself "
+                                                        "there")))
+        return None, result
     except OSError as exc:
         findings.append(Finding("unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc),
                                 line=1, column=1))

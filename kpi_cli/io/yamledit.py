@@ -35,6 +35,7 @@ from typing import Sequence
 from kpi_cli.core.edits import Append, Edit, KeyOrder, Remove, apply_plain, no_order, position
 from kpi_cli.core.i18n import _
 from kpi_cli.io.atomic import WriteRefused
+from kpi_cli.io.source import read_bounded
 from kpi_cli.io.yamlemit import misread
 
 WIDTH = 1_000_000  # never re-wrap long Thai lines
@@ -429,7 +430,7 @@ class Snapshot:
 
 
 def read(path: Path) -> Snapshot:
-    raw = path.read_bytes()
+    raw = read_bounded(path)
     bom = raw.startswith(b"\xef\xbb\xbf")
     decoded = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
     endings = tuple("\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""

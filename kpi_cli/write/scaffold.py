@@ -25,10 +25,12 @@ from kpi_cli.core.i18n import _
 from kpi_cli.check.check import check_text
 from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.io.atomic import folder_lock, write_bytes, write_new
+from kpi_cli.io.source import read_bounded
 from kpi_cli.io.yamlemit import SCHEMA_LINE, emit, quoted, scalar
 from kpi_cli.io.yamlemit import beside as _c  # a line with its comment, as the templates below write them
 from kpi_cli.scoring import registry
 
+PAGE_BYTES = 8 * 1024 * 1024  # a saved BMA page is tens of KB; a few MB with its HTML
 KINDS = registry.KINDS  # what `kpi new --kind` takes: one per scoring method (kpi_cli/scoring/registry.py)
 
 
@@ -260,7 +262,7 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
     from kpi_cli.importer import ImportRefused, MissingStrategies, decode, parse_page
 
     try:
-        raw = page.read_bytes()
+        raw = read_bounded(page, PAGE_BYTES)
     except OSError as exc:
         raise ImportRefused(_("cannot read {path}: {reason}").format(path=display(page),
                                                                      reason=exc.strerror or exc)) from None

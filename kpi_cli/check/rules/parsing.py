@@ -54,6 +54,13 @@ describe("top-level-mapping", "error", """The file's top level must be a mapping
 Bad:  `- code: "0406-0772"` (a list)
 Good: `code: "0406-0772"`""")
 
+describe("number-too-long", "error", """A number has at most 30 digits: no figure, count or amount in baht is longer, and a longer
+one is a slip of the keyboard (or a code that belongs in quotes). YAML's sexagesimal numbers are
+not read either: `12:30` is the text "12:30", never the number 750.
+
+Bad:  `performance: 99999999999999999999999999999999999`
+Good: `performance: 99.5`""")
+
 describe("symlink", "error", """Links (symbolic links) under indicators/ are never followed, by any command: a file
 behind a link could change what the reviewers and the audited-record guard see. The file or folder
 itself belongs there.
