@@ -16,9 +16,11 @@ files (:func:`write_new`), the strategies `kpi import` appends (:func:`write_byt
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import re
 import time
 from contextlib import contextmanager
 import stat
@@ -49,6 +51,13 @@ class FileBusy(WriteRefused):
     def __init__(self, display: str):
         self.fix = _("wait for the other kpi command to finish, then run this one again")
         super().__init__(_("another kpi command is writing in the folder of {path}; nothing was written").format(
+            path=display))
+
+
+class ReadOnly(WriteRefused):
+    def __init__(self, display: str):
+        self.fix = _("if the change is meant, make the file writable first (chmod u+w {path})").format(path=display)
+        super().__init__(_("{path} is read-only: its permissions allow no one to write it; nothing was written").format(
             path=display))
 
 
@@ -88,6 +97,13 @@ def _blocker(path: Path) -> Path | None:
 
 def cannot_write(path: Path, exc: OSError, display: str | None = None) -> CannotWrite:
     """The error for `exc`, raised while writing `path`: the path, the system's reason, the fix."""
+    shown = display or str(path)
+    return CannotWrite(_("cannot write {path}: {reason}").format(path=shown, reason=exc.strerror or exc),
+                       fix_for(path, exc, display))
+
+
+def fix_for(path: Path, exc: OSError, display: str | None = None) -> str:
+    """What to do about `exc`, raised while reading or writing `path` (by its errno)."""
     path = Path(path)
     shown = display or str(path)
     folder = path.parent
@@ -104,9 +120,11 @@ def cannot_write(path: Path, exc: OSError, display: str | None = None) -> Cannot
         fix = _("{folder} is on a read-only file system: choose another path").format(folder=folder)
     elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         fix = _("the disk is full: free some space, or choose another path")
+    elif code == errno.ENOENT:
+        fix = _("{path} or its folder is gone: check the path, or run the command again").format(path=shown)
     else:
         fix = _("check that {folder} is a folder you may write in, or choose another path").format(folder=folder)
-    return CannotWrite(_("cannot write {path}: {reason}").format(path=shown, reason=exc.strerror or exc), fix)
+    return fix
 
 
 def make_folder(path: Path, display: str | None = None) -> None:
@@ -206,6 +224,7 @@ def folder_lock(folder: Path, display: str, timeout: float | None = None) -> Ite
                     if time.monotonic() > deadline:
                         raise FileBusy(display) from None
                     time.sleep(0.02)
+            _remove_stale_temporaries(folder)
             yield
         finally:
             os.close(fd)  # releases the lock
@@ -223,6 +242,24 @@ def folder_lock(folder: Path, display: str, timeout: float | None = None) -> Ite
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+_TEMPORARY = re.compile(r"^\..+\.(?:yaml|yml)\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove what a writer killed mid-write left in `folder`: its temporary copies of indicator
+    files. Called with the folder's lock held, so no living kpi writer owns them."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if _TEMPORARY.match(name):
+            path = Path(folder) / name
+            if path.is_file() and not path.is_symlink():
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def fsync_folder(folder: Path) -> None:
@@ -264,4 +301,6 @@ def replace_if_unchanged(path: Path, data: bytes, digest: str, display: str) -> 
             raise FileChanged(display) from None
         if hashlib.sha256(current).hexdigest() != digest:
             raise FileChanged(display)
+        if not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise ReadOnly(display)  # even for root: the file says it is not to be changed
         _write(path, data, durable=True)

@@ -46,8 +46,8 @@ INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 2, 2))  # (mapping, s
 # --- refusals ---------------------------------------------------------------------------
 
 class CannotEditInPlace(WriteRefused):
-    def __init__(self, display: str, why: str):
-        self.fix = _("make this change by hand in an editor, then run `kpi validate`")
+    def __init__(self, display: str, why: str, fix: str | None = None):
+        self.fix = fix or _("make this change by hand in an editor, then run `kpi validate`")
         super().__init__(_("kpi cannot write this change to {path} without disturbing the rest of "
                            "the file ({why}); nothing was written").format(path=display, why=why))
 
@@ -332,6 +332,12 @@ def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, disp
 
     if not edits:
         return text
+    if "\r" in text:  # a lone carriage return (CRLF is folded before): YAML reads it as a line break
+        line = text[:text.index("\r")].count("\n") + 1
+        raise CannotEditInPlace(display, _("line {line} ends in a lone carriage return (\\r), which kpi cannot keep "
+                                           "as it is").format(line=line),
+                                fix=_("save the file with ordinary line ends (LF or CRLF) in your editor, then run "
+                                      "the command again"))
     expected = apply_plain(yaml.load(text, Loader=yaml.CSafeLoader), edits, order)
     if all(isinstance(e, Remove) for e in edits):
         result = _remove_lines(text, [e.path for e in edits])

@@ -16,7 +16,7 @@ from kpi_cli.check.checked import open_indicator
 from kpi_cli.core.edits import Edit, KeyOrder, no_order
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Level, Problem
-from kpi_cli.io.atomic import FileChanged, WriteRefused, replace_if_unchanged
+from kpi_cli.io.atomic import FileChanged, WriteRefused, fix_for, replace_if_unchanged
 from kpi_cli.io.paths import display_path
 from kpi_cli.io.yamledit import edit_text, read, unified_diff
 
@@ -30,8 +30,8 @@ class ChangeInvalid(WriteRefused):
 
 
 class WriteFailed(WriteRefused):
-    def __init__(self, display: str, exc: OSError):
-        self.fix = _("check that the file and its folder exist and that you may write them")
+    def __init__(self, display: str, exc: OSError, path: Path | None = None):
+        self.fix = fix_for(path or Path(display), exc, display)
         super().__init__(_("cannot read or write {path}: {reason}").format(path=display, reason=exc.strerror or exc))
 
 
@@ -63,7 +63,7 @@ def edit_indicator(path: Path, make_edits: Callable[[object], Sequence[Edit]], *
     except UnicodeDecodeError:  # it was UTF-8 a moment ago
         raise FileChanged(display) from None
     except OSError as exc:
-        raise WriteFailed(display, exc) from None
+        raise WriteFailed(display, exc, path) from None
     if opened.text != snapshot.decoded:
         raise FileChanged(display)
     edits = make_edits(opened)
@@ -79,6 +79,6 @@ def edit_indicator(path: Path, make_edits: Callable[[object], Sequence[Edit]], *
         try:
             replace_if_unchanged(path, snapshot.encode(new), snapshot.digest, display)
         except OSError as exc:
-            raise WriteFailed(display, exc) from None
+            raise WriteFailed(display, exc, path) from None
         outcome.written = True
     return outcome
