@@ -186,7 +186,8 @@ def bench_start(work: Path) -> list[str]:
 
 def bench_render(work: Path, n: int = 1000) -> list[str]:
     """`kpi render --all` against Jinja alone rendering the same report contexts."""
-    from kpi_cli.render import engine as render
+    from kpi_cli.render.report import Renderer
+    from kpi_cli.render.tree import tree_reports
 
     root = generate(n, work / f"render-{n}")
     cold = timed(KPI + ["render", "--all", "-o", str(work / "site-0")], 1, cwd=root.parent, env=NO_CACHE)
@@ -194,9 +195,9 @@ def bench_render(work: Path, n: int = 1000) -> list[str]:
     first = timed(KPI + ["render", "--all", "-o", str(work / "site-1")], 1, cwd=root.parent)
     warm = min(timed(KPI + ["render", "--all", "-o", str(work / f"site-2-{i}")], 1, cwd=root.parent)
                for i in range(3))  # a new folder each time: every page is written
-    renderer = render.Renderer("html")
+    renderer = Renderer("html")
     deep = renderer.output(site=True, depth=1)
-    reports = list(render.tree_reports(root, deep, []))
+    reports = list(tree_reports(root, deep, []))
     renderer.render("indicator", deep, report=reports[0])  # compile the template once, as Jinja caches it
     start = time.perf_counter()
     for report in reports:

@@ -367,7 +367,7 @@ def test_a_site_renders_the_same_from_the_cache(tmp_path, monkeypatch):
 def test_a_site_of_unchanged_files_is_copied_from_the_cache(tmp_path, monkeypatch):
     """Large sites render in worker processes, which keep each page with its index row: the second
     rendering of unchanged files renders nothing, and writes the same bytes."""
-    from kpi_cli.render import engine as render
+    from kpi_cli.render import site as render
 
     monkeypatch.chdir(REPO)
     monkeypatch.setattr(render, "PARALLEL_MIN", 1)  # the shipped files, as if they were a city's

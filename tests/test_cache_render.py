@@ -14,7 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kpi_cli.check import cache
-from kpi_cli.render import engine as render
+from kpi_cli.render import site as render
 from kpi_cli.cli import app
 
 REPO = Path(__file__).resolve().parent.parent

@@ -200,7 +200,9 @@ def test_dates_fiscal_year_and_numbers():
 
 
 def test_filters_and_strategy_lines():
-    from kpi_cli.render.engine import StrategyLine, md_escape, nice_ceiling, text_table
+    from kpi_cli.render.chart import nice_ceiling
+    from kpi_cli.render.context import StrategyLine
+    from kpi_cli.render.filters import md_escape, text_table
 
     assert StrategyLine("7", 1, "x", False).text == ":ด้านที่ ๗ – x"
     assert StrategyLine("7.5", 2, "y", False).text == ":๗.๕ - y"
@@ -427,7 +429,7 @@ def test_pdf_without_weasyprint_says_what_to_install(monkeypatch, tmp_path):
 
 def test_pdf_without_the_thai_font_says_what_to_install(monkeypatch, tmp_path):
     pytest.importorskip("weasyprint")
-    import kpi_cli.render.engine as render_mod
+    import kpi_cli.render.pdf as render_mod
 
     monkeypatch.setattr(render_mod, "_font_installed", lambda family: False)
     result = run("render", "0406-0772", "-o", str(tmp_path / "r.pdf"))
@@ -450,7 +452,7 @@ def test_validate_does_not_import_jinja2_or_weasyprint():
         "    app(['validate', 'indicators'])\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
-        "heavy = [m for m in ('jinja2', 'weasyprint', 'kpi_cli.render.engine.engine') if m in sys.modules]\n"
+        "heavy = [m for m in ('jinja2', 'weasyprint', 'kpi_cli.render.environment') if m in sys.modules]\n"
         "print('heavy:', heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -459,7 +461,7 @@ def test_validate_does_not_import_jinja2_or_weasyprint():
 
 
 def test_templates_ship_with_the_package():
-    from kpi_cli.render.engine import SHIPPED_TEMPLATES
+    from kpi_cli.render.environment import SHIPPED_TEMPLATES
 
     names = {p.name for p in SHIPPED_TEMPLATES.iterdir()}
     for kind in ("indicator", "agency", "index"):
@@ -495,7 +497,7 @@ def test_a_bad_agency_code_never_writes_outside_the_site(tree):
 
 
 def test_a_page_path_outside_the_site_is_refused_whatever_its_cause(tree, monkeypatch):
-    import kpi_cli.render.engine as render_mod
+    import kpi_cli.render.tree as render_mod
 
     with (tree / "indicators" / "agencies.yaml").open("a", encoding="utf-8") as fh:
         fh.write(BAD_AGENCY)
@@ -510,7 +512,8 @@ def test_a_page_path_outside_the_site_is_refused_whatever_its_cause(tree, monkey
 
 
 def test_site_file_stays_inside_the_folder(tmp_path):
-    from kpi_cli.render.engine import OutsideSite, site_file
+    from kpi_cli.render.errors import OutsideSite
+    from kpi_cli.render.paths import site_file
 
     site = tmp_path / "site"
     (site / "agency").mkdir(parents=True)
@@ -525,7 +528,7 @@ def test_site_file_stays_inside_the_folder(tmp_path):
 
 @pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="worker processes: Linux, 2 cores")
 def test_worker_processes_refuse_a_page_outside_the_site_with_the_message(tree, monkeypatch):
-    import kpi_cli.render.engine as render_mod
+    import kpi_cli.render.site as render_mod
 
     monkeypatch.setattr(render_mod, "PARALLEL_MIN", 1)  # the pages are written by forked workers
     monkeypatch.setattr(render_mod, "indicator_path", lambda year, code, ext: f"../{code}.{ext}")
@@ -539,7 +542,7 @@ def test_errors_raised_in_workers_keep_their_fix():
     import pickle
 
     from kpi_cli.io.atomic import CannotWrite
-    from kpi_cli.render.engine import OutsideSite
+    from kpi_cli.render.errors import OutsideSite
 
     for exc in (CannotWrite("cannot write x", "do y"), OutsideSite("outside", fix="do z")):
         back = pickle.loads(pickle.dumps(exc))

@@ -26,7 +26,7 @@ def _pdf_ready() -> str | None:
         import weasyprint  # noqa: F401
     except (ImportError, OSError):
         return "WeasyPrint is not installed (pip install '.[pdf]')"
-    from kpi_cli.render.engine import _font_installed
+    from kpi_cli.render.pdf import _font_installed
 
     if _font_installed("Laksaman") is False:
         return "the Laksaman font is not installed (apt-get install fonts-tlwg-laksaman)"
@@ -140,7 +140,7 @@ def test_no_pdf_when_the_thai_font_is_missing(tmp_path):
 def test_no_pdf_with_boxes_even_past_the_font_check(tmp_path):
     """Should fontconfig answer yes and still have no Thai glyphs, the rendered fonts are checked."""
     code = (
-        "import kpi_cli.render.engine as r\n"
+        "import kpi_cli.render.pdf as r\n"
         "r._font_installed = lambda family: True\n"
         "try:\n"
         "    r.pdf_bytes('<html lang=\"th\"><body style=\"font-family: Laksaman, sans-serif\">ทดสอบ</body></html>')\n"

@@ -42,7 +42,7 @@ def test_display_width(text, width):
 
 
 def test_render_keeps_display_width():
-    from kpi_cli.render import engine as render
+    from kpi_cli.render import filters as render
 
     assert render.display_width is display_width
 

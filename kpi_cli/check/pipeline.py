@@ -6,17 +6,16 @@ Nothing here prints or exits.
 
 from __future__ import annotations
 
-import gc
 import os
-import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from kpi_cli.check import cache
+from kpi_cli.check import cache, parallel
 from kpi_cli.check.checked import check, load_catalogues
 from kpi_cli.check.rules import load_all, tree_rules
 from kpi_cli.core.facts import Catalogues, Summary
-from kpi_cli.core.i18n import _, language, set_language
+from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Level, Problem
 from kpi_cli.io.loader import load, locate
 from kpi_cli.io.paths import CATALOGUE_NAMES, YEAR_DIR, NoIndicators, display_path, find_catalogue_dir, find_indicators_dir
@@ -128,33 +127,16 @@ def _remembered(path: Path, catalogues: Catalogues | None) -> tuple[list[Problem
 
 
 PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
-PROBE = 32  # files not in the cache in a row after which the parent stops looking them up
 
 
 def _jobs(requested: int | None, n_files: int) -> int:
     """Worker processes: never more than the files, nor than a few per core."""
-    cores = os.cpu_count() or 1
-    if requested is not None:
-        return max(1, min(requested, n_files, 4 * cores))
-    if n_files < PARALLEL_MIN:
-        return 1
-    return min(cores, 8)
+    return parallel.jobs(requested, n_files, PARALLEL_MIN)
 
 
-_WORKER: dict = {}
-
-
-def _worker_init(catalogues: dict, lang: str) -> None:
-    gc.disable()  # short-lived worker: the collector would only scan what we are about to drop
-    cache.take_pending()  # the parent's entries are the parent's to write
-    set_language(lang)  # a spawned worker does not see the parent's --lang
-    _WORKER["catalogues"] = catalogues
-
-
-def _worker_check(item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary, list]:
+def _check_item(catalogue_dirs: dict, item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary]:
     path, folder = item
-    problems, summary, _model = check_file(path, _WORKER["catalogues"].get(folder))
-    return problems, summary, cache.take_pending()  # the parent writes the cache's entries
+    return check_file(path, catalogue_dirs.get(folder))[:2]
 
 
 def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
@@ -197,62 +179,14 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     result.files = len(files)
     if progress:
         progress.start(len(work))
-    n_jobs = _jobs(jobs, len(work))
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    outcomes: list = [None] * len(work)
-    try:
-        todo = list(range(len(work)))
-        if n_jobs > 1:
-            # a file the cache remembers costs less than handing it to a worker: take those here,
-            # until PROBE files in a row are not remembered (a first run: the workers do it all)
-            todo, misses = [], 0
-            for i, (f, folder) in enumerate(work):
-                if misses >= PROBE:
-                    todo.append(i)
-                    continue
-                outcomes[i] = _remembered(f, catalogue_dirs.get(folder))
-                if outcomes[i] is None:
-                    todo.append(i)
-                    misses += 1
-                else:
-                    misses = 0
-                    if progress:
-                        progress.advance()
-            if len(todo) < PARALLEL_MIN and jobs is None:
-                n_jobs = 1
-        pool = None
-        if n_jobs == 1 or not todo:
-            checked = ((i, check_file(*work[i][:1], catalogue_dirs.get(work[i][1]))[:2]) for i in todo)
-        else:
-            import multiprocessing
-
-            gc.freeze()  # keep the parent's objects out of the workers' copy-on-write pages
-            ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(catalogue_dirs, language()))
-            items = [work[i] for i in todo]
-            checked = zip(todo, pool.imap(_worker_check, items,
-                                          chunksize=max(1, min(64, len(items) // (n_jobs * 8)))))
-        try:
-            for i, outcome in checked:
-                if len(outcome) == 3:  # from a worker, with its cache entries
-                    cache.add_pending(outcome[2])
-                    outcome = outcome[:2]
-                outcomes[i] = outcome
-                if progress:
-                    progress.advance()
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
-                gc.unfreeze()
-        cache.flush()
-        for problems, summary in outcomes:
-            result.problems += problems
-            result.summaries.append(summary)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    outcomes = parallel.run(
+        partial(_check_item, catalogue_dirs), work, jobs=_jobs(jobs, len(work)), parallel_min=PARALLEL_MIN,
+        forced=jobs is not None, probe=lambda item: _remembered(item[0], catalogue_dirs.get(item[1])),
+        progress=progress)
+    cache.flush()
+    for problems, summary in outcomes:
+        result.problems += problems
+        result.summaries.append(summary)
     # indicators read without catalogues: say that their agency and strategy codes went unchecked
     unchecked = [sm.display for sm in result.summaries if sm.display in uncatalogued and sm.code is not None]
     if unchecked:

@@ -2,7 +2,7 @@
 
 `root` holds the typer app; each command group is one module here (validate, stages, score,
 render, review, onboard) that registers on it when imported. Commands import the heavy parts
-(pydantic, jinja2, rich tables, ruamel.yaml) inside their bodies, so `kpi --help` stays fast.
+(pydantic, jinja2, rich's progress bar, ruamel.yaml) inside their bodies, so `kpi --help` stays fast.
 """
 
 import sys

@@ -35,6 +35,20 @@ def use_color(stream=None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+def terminal_width(default: int = 80) -> int:
+    """The terminal's columns as rich measured them: $COLUMNS, else the size of the terminal on
+    standard input, output or error, else `default` (80)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns):
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            return os.get_terminal_size(fd).columns or default
+        except (OSError, ValueError):
+            continue
+    return default
+
+
 def show_progress() -> bool:
     """A progress bar on stderr for long runs on a terminal; none in CI or when piped."""
     return sys.stderr.isatty() and not os.environ.get("CI")

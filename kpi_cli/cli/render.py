@@ -66,7 +66,7 @@ def render(
         help=_("A folder of templates that replace the shipped ones by name (indicator.html, _style.css …). "
                "They run in Jinja's sandbox.")),
 ) -> None:
-    from kpi_cli.render.engine import SITE_FORMATS
+    from kpi_cli.render.site import SITE_FORMATS
 
     chosen = [name for name, on in (("CODE", code), ("--all", all_), ("--agency", agency), ("--index", index)) if on]
     if len(chosen) != 1:
@@ -86,7 +86,7 @@ def render(
         if fmt == "pdf":
             if output is None and sys.stdout.isatty():
                 raise fail(_("a PDF is not for the terminal"), fix=_("name the file: -o report.pdf"), code=2)
-            from kpi_cli.render.engine import check_pdf_ready
+            from kpi_cli.render.pdf import check_pdf_ready
 
             check_pdf_ready()  # before the work, with what to install
         failures: list = []
@@ -117,7 +117,8 @@ def _indicators_root() -> Path:
 
 
 def _renderer(fmt: str, root: Path | None, thai_digits: bool, templates: Optional[Path]):
-    from kpi_cli.render.engine import Renderer, repo_templates_for
+    from kpi_cli.render.environment import repo_templates_for
+    from kpi_cli.render.report import Renderer
 
     return Renderer(fmt, thai_digits, templates, repo_templates_for(root))
 
@@ -125,7 +126,9 @@ def _renderer(fmt: str, root: Path | None, thai_digits: bool, templates: Optiona
 def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Optional[int],
                 thai_digits: bool, templates: Optional[Path], failures: list) -> str:
     """The text of one report; files that could not be read for a summary go to `failures`."""
-    from kpi_cli.render.engine import agency_summary, indicator_line, site_index, source_name, tree_agencies, tree_reports
+    from kpi_cli.render.context import agency_summary, indicator_line, site_index
+    from kpi_cli.render.paths import source_name
+    from kpi_cli.render.tree import tree_agencies, tree_reports
 
     if code is not None:
         from kpi_cli.io.repo import find_indicator
@@ -156,7 +159,8 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
 
 def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool, templates: Optional[Path]) -> None:
     from kpi_cli.io.atomic import make_folder
-    from kpi_cli.render.engine import count_pages, site_pages, write_page
+    from kpi_cli.render.site import site_pages, write_page
+    from kpi_cli.render.tree import count_pages
 
     if folder.exists() and not folder.is_dir():
         raise fail(_("{folder} is a file, not a folder").format(folder=folder),
@@ -199,7 +203,7 @@ def _report_failures(failures: list) -> None:
 
 def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
     if fmt == "pdf":
-        from kpi_cli.render.engine import pdf_bytes
+        from kpi_cli.render.pdf import pdf_bytes
 
         data = pdf_bytes(text, base_url=str((output or Path("report.pdf")).resolve().parent))
     else:
@@ -208,9 +212,9 @@ def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from kpi_cli.render.engine import write_file
+    from kpi_cli.io.atomic import write_bytes
 
-    write_file(output, data)
+    write_bytes(output, data)
     typer.echo(_("written: {path}").format(path=output), err=True)
 
 

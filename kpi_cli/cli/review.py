@@ -10,7 +10,7 @@ import typer
 
 from kpi_cli.cli.root import app
 from kpi_cli.core.i18n import _
-from kpi_cli.cli.common import errors_as_messages, examples
+from kpi_cli.cli.common import errors_as_messages, examples, terminal_width, use_color
 
 
 class DiffFormat(str, Enum):
@@ -46,19 +46,17 @@ def diff_cmd(
     if format is DiffFormat.md:
         sys.stdout.write(to_markdown(report))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from kpi_cli.render.textgrid import Printer, Table
 
-    console = Console()
+    out = Printer(terminal_width(), color=use_color())
     if not report.indicators:
-        console.print(_("No indicator changed between {base} and {head}.").format(base=report.base[:12],
-                                                                                  head=head_name(report.head)))
+        out.line(_("No indicator changed between {base} and {head}.").format(base=report.base[:12],
+                                                                             head=head_name(report.head)))
         return
     table = Table(title=f"kpi diff: {report.base[:12]} → {head_name(report.head)}", show_lines=True)
-    table.add_column(_("indicator"), no_wrap=True)
-    table.add_column("ปี")
-    table.add_column(_("status"))
-    table.add_column(_("changes"))
+    table.add_column(_("indicator"), no_wrap=True, overflow="ellipsis")  # rich's way: long words cut with "…"
+    for header in ("ปี", _("status"), _("changes")):
+        table.add_column(header, overflow="ellipsis")
     for d in report.indicators:
         table.add_row(f"{d.code}\n{d.title[:40]}", str(d.fiscal_year), status_name(d.status), "\n".join(lines_of(d)))
-    console.print(table)
+    out.table(table)

@@ -101,49 +101,53 @@ def status(code: Code, year: Year = None,
 
 
 def _print_status(st) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
+    from kpi_cli.cli.common import terminal_width, use_color
     from kpi_cli.core.stages import stage_label, value_name
+    from kpi_cli.render.textgrid import Printer, paint
 
-    console = Console(highlight=False, soft_wrap=True)
+    out = Printer(terminal_width(), color=use_color())
+
+    def say(text: str) -> None:  # long lines run on: the terminal wraps them
+        out.line(text, wrapped=False)
+
+    def styled(text: str, style: str) -> str:
+        return paint(text, style, out.color)
+
     ind = st.ind
-    console.print(f"[bold]{ind.code}[/bold] {escape(ind.title)} (ปีงบประมาณ {ind.fiscal_year})")
-    marks = {"done": "[green]✓[/green]", "current": "[yellow]▶[/yellow]", "pending": "[dim]·[/dim]"}
+    say(f"{styled(ind.code, 'bold')} {ind.title} (ปีงบประมาณ {ind.fiscal_year})")
+    marks = {"done": styled("✓", "green"), "current": styled("▶", "yellow"), "pending": styled("·", "dim")}
     states = {"done": _("done"), "current": _("current"), "pending": _("pending")}
     for s in st.stages:
         ev = s.event
         state = _("done {date}").format(date=ev.completed) if ev else states[s.state]
-        form = f" [dim]({s.info.form})[/dim]" if s.info.form != "-" else ""
+        form = " " + styled(f"({s.info.form})", "dim") if s.info.form != "-" else ""
         label = stage_label(s.info.number)
         label += "" if s.info.name_th in label else f", {s.info.name_th}"  # in Thai the label names it already
-        console.print(f"  {marks[s.state]} {label}{form}: {state}")
+        say(f"  {marks[s.state]} {label}{form}: {state}")
         if ev and ev.evidence:
-            console.print("      " + _("evidence: {letters}").format(letters=escape(", ".join(ev.evidence))))
+            say("      " + _("evidence: {letters}").format(letters=", ".join(ev.evidence)))
         if ev and ev.note:
-            console.print("      " + _("note: {note}").format(note=escape(ev.note)))
+            say("      " + _("note: {note}").format(note=ev.note))
     start, end = st.window
-    console.print(_("stage dates run from {start} to {end}").format(start=start, end=end))
+    say(_("stage dates run from {start} to {end}").format(start=start, end=end))
     for a in ind.amendments:
-        line = f"{value_name(a.kind)} {escape(a.letter)} ({a.date}): {value_name(a.outcome)}"
+        line = f"{value_name(a.kind)} {a.letter} ({a.date}): {value_name(a.outcome)}"
         if a.decided:
             line = _("{amendment} on {date}").format(amendment=line, date=a.decided)
         if a.effective:
             line = _("{amendment}; new criteria from {date}").format(amendment=line, date=a.effective)
-        console.print(line)
+        say(line)
     if st.current is None:
-        console.print("[green]" + _("all five stages are done") + "[/green]")
+        say(styled(_("all five stages are done"), "green"))
         return
     n = st.current
-    verdict = "[green]" + _("holds") + "[/green]" if not st.missing else \
-        "[red]" + _("{n} missing").format(n=len(st.missing)) + "[/red]"
-    console.print("\n" + _("current: {stage}; its gate {verdict}").format(stage=stage_label(n), verdict=verdict))
+    verdict = styled(_("holds"), "green") if not st.missing else styled(_("{n} missing").format(n=len(st.missing)), "red")
+    say("\n" + _("current: {stage}; its gate {verdict}").format(stage=stage_label(n), verdict=verdict))
     for c in st.checks:
-        mark = "[green]✓[/green]" if c.ok else "[red]✗[/red]"
-        console.print(f"  {mark} " + _("stage {n}: {check}").format(n=n, check=escape(c.text)))
+        mark = styled("✓", "green") if c.ok else styled("✗", "red")
+        say(f"  {mark} " + _("stage {n}: {check}").format(n=n, check=c.text))
     if not st.missing:
-        console.print(escape(_("next: kpi advance {code} --date YYYY-MM-DD [--evidence LETTER] [--note TEXT]").format(
-            code=ind.code)))
+        say(_("next: kpi advance {code} --date YYYY-MM-DD [--evidence LETTER] [--note TEXT]").format(code=ind.code))
 
 
 # --- advance --------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""Boxed text tables and wrapped lines for the terminal, with the standard library only.
+"""Text tables and wrapped lines for the terminal, with the standard library only: the one
+engine of every table kpi draws as text.
 
-`kpi score` prints its tables with this module instead of rich, whose import and rendering cost
-more than the rest of the command. The tables look like rich's default ones (a heavy header
-box, bold headers) and are laid out the same way: a column is as wide as its longest line; when
-the table is too wide, the widest columns are wrapped first ("folded" mid-word when a word is
-too long), and at last every column gives up some width.
+`kpi score`, `kpi status` and `kpi diff` print with this module instead of rich, whose import
+and rendering cost more than the rest of a command; the text reports draw their tables with it
+too (the `text_table` filter). A boxed table looks like rich's default one (a heavy header box,
+bold headers) and is laid out the same way: a column is as wide as its longest line; when the
+table is too wide, the widest columns are wrapped first (a word too long is "folded" mid-word,
+or cut with "…" as rich does), and at last every column gives up some width. The COLUMNS box
+draws aligned columns without borders, as wide as their cells.
 
 Widths are terminal columns (`display_width`): Thai vowel and tone marks take none, East Asian
 wide characters two. Text is wrapped at spaces, or by width within a word, and a character is
@@ -17,8 +20,10 @@ text.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
-__all__ = ["display_width", "graphemes", "fold", "wrap", "paint", "Table", "Printer", "STYLES"]
+__all__ = ["display_width", "graphemes", "fold", "wrap", "crop", "pad", "paint", "Box", "HEAVY_HEAD", "COLUMNS", "Table",
+           "Printer", "STYLES"]
 
 STYLES = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31", "green": "32",
           "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
@@ -98,16 +103,16 @@ def _words(text: str):
         yield start, text[start:i]
 
 
-def _breaks(text: str, width: int) -> list[int]:
+def _breaks(text: str, width: int, fold_words: bool = True) -> list[int]:
     """Where one line of text is cut to fit `width`: at the start of a word that does not fit, and
-    inside a word wider than a whole line."""
+    inside a word wider than a whole line (or, without `fold_words`, not: it stays whole)."""
     breaks: list[int] = []
     used = 0
     for start, word in _words(text):
         need = display_width(word.rstrip())
         if width - used >= need:
             used += display_width(word)
-        elif need > width:
+        elif need > width and fold_words:
             pieces = fold(word, width)
             for n, piece in enumerate(pieces, 1):
                 if start:
@@ -116,25 +121,45 @@ def _breaks(text: str, width: int) -> list[int]:
                     used = display_width(piece)
                 else:
                     start += len(piece)
+        elif need > width:
+            if start:
+                breaks.append(start)
+            used = display_width(word)
         elif used and start:
             breaks.append(start)
             used = display_width(word)
     return breaks
 
 
-def wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int, fold_words: bool = True) -> list[str]:
     """The lines of text ("\\n" starts one) wrapped to `width` columns: at spaces, or within a word
-    too long for a line. The spaces where a line was cut are dropped."""
+    too long for a line (without `fold_words` such a word has a line of its own, wider than
+    `width`). The spaces where a line was cut are dropped."""
     out: list[str] = []
     width = max(1, width)
     for line in text.split("\n"):
         if display_width(line) <= width:
             out.append(line)
             continue
-        cuts = [0, *_breaks(line, width), len(line)]
+        cuts = [0, *_breaks(line, width, fold_words), len(line)]
         pieces = [line[a:b] for a, b in zip(cuts, cuts[1:])]
         out += [p.rstrip() if n < len(pieces) or display_width(p) > width else p for n, p in enumerate(pieces, 1)]
     return out
+
+
+def crop(text: str, width: int) -> str:
+    """Text cut to `width` columns at most, with "…" where it was cut."""
+    if display_width(text) <= width:
+        return text
+    if width < 1:
+        return ""
+    kept, used = "", 0
+    for chars, w in graphemes(text):
+        if used + w > width - 1:
+            break
+        kept += chars
+        used += w
+    return kept + " " * (width - 1 - used) + "…"
 
 
 def paint(text: str, style: str | None, color: bool) -> str:
@@ -145,7 +170,8 @@ def paint(text: str, style: str | None, color: bool) -> str:
     return f"\x1b[{codes}m{text}{RESET}" if codes else text
 
 
-def _pad(text: str, width: int, justify: str) -> str:
+def pad(text: str, width: int, justify: str = "left") -> str:
+    """Text padded with spaces to `width` terminal columns: left, right or center; as it is when wider."""
     space = width - display_width(text)
     if space <= 0:
         return text
@@ -193,50 +219,123 @@ def _collapse(widths: list[int], wrappable: list[bool], limit: int) -> list[int]
     return widths
 
 
+@dataclass(frozen=True)
+class Box:
+    """The lines a table is drawn with: a rule is (left, line, cross, right) and None where there
+    is none; the cells of a row are joined as (left, between, right)."""
+
+    top: tuple[str, str, str, str] | None
+    head: tuple[str, str, str]
+    head_rule: tuple[str, str, str, str] | None     # under the header rows
+    row: tuple[str, str, str]
+    row_rule: tuple[str, str, str, str] | None      # between rows, with show_lines
+    bottom: tuple[str, str, str, str] | None
+    pad: int = 1                    # spaces each side of a cell
+    head_at_bottom: bool = True     # a header cell shorter than its row sits on the row's last line
+    strip_cells: bool = True        # the lines of a cell lose their trailing spaces before they are justified
+    strip_rows: bool = False        # a drawn line loses its trailing spaces (no right border)
+
+
+# rich's default box
+HEAVY_HEAD = Box(top=("┏", "━", "┳", "┓"), head=("┃", "┃", "┃"), head_rule=("┡", "━", "╇", "┩"),
+                 row=("│", "│", "│"), row_rule=("├", "─", "┼", "┤"), bottom=("└", "─", "┴", "┘"))
+# aligned columns two spaces apart, a rule under the header: the tables of the text reports
+COLUMNS = Box(top=None, head=("", "  ", ""), head_rule=("", "─", "  ", ""), row=("", "  ", ""), row_rule=None,
+              bottom=None, pad=0, head_at_bottom=False, strip_cells=False, strip_rows=True)
+
+
+def _longest(text: str) -> int:
+    """Terminal columns of the widest line of `text`."""
+    return max(display_width(line) for line in text.split("\n"))
+
+
 class Table:
-    """A boxed table, laid out to fit a width.
+    """A table, boxed (rich's look) or as aligned columns, laid out to fit a width or as wide as
+    its cells.
 
         table = Table()
         table.add_column("code", justify="left")
         table.add_column("score\\ncomputed", justify="right", max_width=20)
         table.add_row("0406-0772", "100.00", style="yellow")
         sys.stdout.write(table.render(width=100, color=True))
+
+    In a header row a cell None continues the cell to its left across that column.
     """
 
-    PAD = 1  # a space each side of a cell
-
-    def __init__(self, header_style: str | None = "bold"):
+    def __init__(self, header_style: str | None = "bold", *, box: Box = HEAVY_HEAD, title: str | None = None,
+                 title_style: str | None = "italic", show_header: bool = True, show_lines: bool = False):
         self.header_style = header_style
+        self.box = box
+        self.title = title
+        self.title_style = title_style
+        self.show_header = show_header
+        self.show_lines = show_lines
         self.columns: list[dict] = []
+        self.header_rows: list[list[str | None]] = []  # below the columns' headers
         self.rows: list[tuple[list[str], str | None]] = []
 
-    def add_column(self, header: str = "", justify: str = "left", max_width: int | None = None,
-                   no_wrap: bool = False) -> None:
-        """justify: left, right or center; max_width: columns of text at most (without the
-        padding); no_wrap: narrowed only when narrowing the others is not enough."""
-        if justify not in ("left", "right", "center"):
-            raise ValueError(f"justify must be left, right or center, not {justify!r}")
-        self.columns.append({"header": header, "justify": justify, "max_width": max_width, "wrap": not no_wrap})
+    def add_column(self, header: str | None = "", justify: str = "left", max_width: int | None = None,
+                   no_wrap: bool = False, header_justify: str | None = None, overflow: str = "fold") -> None:
+        """justify: left, right or center (the header too, unless header_justify says otherwise);
+        max_width: columns of text at most (without the padding); no_wrap: narrowed only when
+        narrowing the others is not enough; overflow: a word wider than the column is "fold"ed
+        across lines, or cut with an "ellipsis" (as rich does; then a no_wrap column's lines are
+        cut, not wrapped); a header None continues the header to its left."""
+        for how in (justify, header_justify or justify):
+            if how not in ("left", "right", "center"):
+                raise ValueError(f"justify must be left, right or center, not {how!r}")
+        if overflow not in ("fold", "ellipsis"):
+            raise ValueError(f"overflow must be fold or ellipsis, not {overflow!r}")
+        self.columns.append({"header": header, "justify": justify, "header_justify": header_justify or justify,
+                             "max_width": max_width, "wrap": not no_wrap, "overflow": overflow})
+
+    def _cells(self, cells: tuple) -> list:
+        if len(cells) > len(self.columns):
+            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
+        return list(cells) + [""] * (len(self.columns) - len(cells))
+
+    def add_header_row(self, *cells: object) -> None:
+        """Another header row, under the columns' headers: text, or None to continue the cell to its left."""
+        self.header_rows.append([None if c is None else str(c) for c in self._cells(cells)])
 
     def add_row(self, *cells: object, style: str | None = None) -> None:
         """Cells as text (None is empty); fewer cells than columns leave the rest empty."""
-        if len(cells) > len(self.columns):
-            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
-        texts = ["" if c is None else str(c) for c in cells]
-        self.rows.append((texts + [""] * (len(self.columns) - len(texts)), style))
+        self.rows.append((["" if c is None else str(c) for c in self._cells(cells)], style))
 
     # --- layout ---------------------------------------------------------------------------
 
-    def _widest(self, index: int, limit: int) -> int:
+    def _heads(self) -> list[list[str | None]]:
+        if not self.show_header:
+            return []
+        return [[c["header"] for c in self.columns], *self.header_rows]
+
+    def _placed(self) -> list[list[tuple[int, int, str]]]:
+        """Every row, header rows first, as its cells (first column, last column, text)."""
+        return ([list(_spans(cells, header=True)) for cells in self._heads()]
+                + [list(_spans(cells, header=False)) for cells, _style in self.rows])
+
+    def _texts(self) -> tuple[list[list[str]], list[tuple[int, int, str]]]:
+        """The texts of the cells that fill one column, by column; the cells that span columns."""
+        texts: list[list[str]] = [[] for _column in self.columns]
+        spans = []
+        for row in self._placed():
+            for first, last, text in row:
+                if first == last:
+                    texts[first].append(text)
+                else:
+                    spans.append((first, last, text))
+        return texts, spans
+
+    def _widest(self, index: int, limit: int, texts: list[str]) -> int:
         """The width a column asks for (its longest line, padding included), within `limit`."""
         if limit < 1:
             return 0
         column = self.columns[index]
-        pad = 2 * self.PAD
+        pad = 2 * self.box.pad
         if limit - pad < 1:
             return limit
         widest = 0
-        for text in [column["header"], *(cells[index] for cells, _style in self.rows)]:
+        for text in texts:
             lines = text.splitlines()
             longest = min(max(map(display_width, lines)) if lines else 0, limit)
             widest = max(widest, min(longest + pad, limit) if longest else pad)
@@ -244,18 +343,32 @@ class Table:
             widest = min(widest, column["max_width"] + pad)
         return widest
 
-    def widths(self, width: int) -> list[int]:
-        """Each column's width, its padding included, for a table of `width` columns at most."""
+    def widths(self, width: int | None) -> list[int]:
+        """Each column's width, its padding included, for a table of `width` columns at most
+        (None: as wide as the cells)."""
+        texts, spans = self._texts()
+        pad = 2 * self.box.pad
+        if width is None:
+            widths = [max(map(_longest, column), default=0) + pad for column in texts]
+        else:
+            widths = self._fit(width, texts)
+        between = display_width(self.box.head[1])
+        for first, last, text in spans:  # a cell across columns widens the last of them
+            have = sum(widths[first:last + 1]) + between * (last - first)
+            widths[last] += max(0, _longest(text) + pad - have)
+        return widths
+
+    def _fit(self, width: int, texts: list[list[str]]) -> list[int]:
         limit = width - (len(self.columns) + 1)  # the borders
-        widths = [self._widest(i, limit) or 1 for i in range(len(self.columns))]
+        widths = [self._widest(i, limit, texts[i]) or 1 for i in range(len(self.columns))]
         if sum(widths) > limit:
             widths = _collapse(widths, [c["wrap"] for c in self.columns], limit)
             if sum(widths) > limit:  # last resort: every column gives some
                 widths = _ratio_reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
-            widths = [self._widest(i, w) for i, w in enumerate(widths)]
+            widths = [self._widest(i, w, texts[i]) for i, w in enumerate(widths)]
         # a column keeps room for its widest character, taken from the widest other columns if they can
         # give it, else the table is wider than `width`
-        least = [self._least(i) for i in range(len(self.columns))]
+        least = [self._least(column) for column in texts]
         kept = [max(w, most) for w, most in zip(widths, least)]
         excess = sum(kept) - max(limit, sum(widths))
         while excess > 0:
@@ -266,49 +379,91 @@ class Table:
             excess -= 1
         return kept
 
-    def _least(self, index: int) -> int:
+    def _least(self, texts: list[str]) -> int:
         """The narrowest a column can be: its widest character (none if it is empty), and the padding."""
-        texts = [self.columns[index]["header"], *(cells[index] for cells, _style in self.rows)]
         if not any(text.strip() for text in texts):
-            return 2 * self.PAD
+            return 2 * self.box.pad
         wide = any(not text.isascii() and any(display_width(ch) == 2 for ch in text) for text in texts)
-        return 2 * self.PAD + (2 if wide else 1)
+        return 2 * self.box.pad + (2 if wide else 1)
 
     # --- drawing --------------------------------------------------------------------------
 
-    def _cell(self, text: str, width: int, justify: str) -> list[str]:
-        inner = width - 2 * self.PAD
-        side = " " * self.PAD
-        return [side + _pad(line.rstrip(), inner, justify) + side for line in wrap(text, inner)]
+    def _cell(self, text: str, width: int, column: dict, header: bool) -> list[str]:
+        box = self.box
+        inner = width - 2 * box.pad
+        side = " " * box.pad
+        justify = column["header_justify" if header else "justify"]
+        if column["overflow"] == "fold":
+            lines = wrap(text, inner)
+        else:
+            lines = text.split("\n") if not column["wrap"] else wrap(text, inner, fold_words=False)
+            lines = [crop(line.rstrip(), inner) for line in lines]
+        return [side + pad(line.rstrip() if box.strip_cells else line, inner, justify) + side for line in lines]
 
-    def lines(self, width: int, color: bool = False) -> list[str]:
-        """The table as lines of at most `width` columns (when it can be that narrow)."""
+    def _row(self, cells: list[tuple[int, int, str]], widths: list[int], style: str | None, header: bool,
+             color: bool) -> list[str]:
+        left, between, right = self.box.head if header else self.box.row
+        step = display_width(between)
+        shaped = []
+        for first, last, text in cells:
+            width = sum(widths[first:last + 1]) + step * (last - first)
+            lines = self._cell(text, width, self.columns[first], header)
+            shaped.append((lines, width))
+        height = max(len(lines) for lines, _width in shaped)
+        for lines, width in shaped:  # a header at the bottom of its row (when the box says so), others at the top
+            blank = [" " * width] * (height - len(lines))
+            lines[:] = blank + lines if header and self.box.head_at_bottom else lines + blank
+        out = [left + between.join(paint(lines[n], style, color) for lines, _width in shaped) + right
+               for n in range(height)]
+        return [line.rstrip() for line in out] if self.box.strip_rows else out
+
+    def lines(self, width: int | None, color: bool = False) -> list[str]:
+        """The table as lines of at most `width` columns (when it can be that narrow; None: as
+        wide as its cells)."""
         if not self.columns:
             return []
         widths = self.widths(width)
+        box = self.box
 
-        def rule(left: str, line: str, cross: str, right: str) -> str:
+        def rule(parts: tuple[str, str, str, str]) -> str:
+            left, line, cross, right = parts
             return left + cross.join(line * w for w in widths) + right
 
-        def row(cells: list[str], style: str | None, edge: str, header: bool) -> list[str]:
-            shaped = [self._cell(text, w, c["justify"]) for text, w, c in zip(cells, widths, self.columns)]
-            height = max(len(cell) for cell in shaped)
-            for cell, w in zip(shaped, widths):  # a header at the bottom of its row, other cells at the top
-                blank = [" " * w] * (height - len(cell))
-                cell[:] = blank + cell if header else cell + blank
-            return [edge + edge.join(paint(cell[n], style, color) for cell in shaped) + edge for n in range(height)]
-
-        out = [rule("┏", "━", "┳", "┓")]
-        out += row([c["header"] for c in self.columns], self.header_style, "┃", header=True)
-        out.append(rule("┡", "━", "╇", "┩"))
-        for cells, style in self.rows:
-            out += row(cells, style, "│", header=False)
-        out.append(rule("└", "─", "┴", "┘"))
+        out = []
+        if self.title:
+            total = display_width(rule(box.top or box.head_rule or ("", " ", " ", "")))
+            out += [paint(pad(line, total, "center"), self.title_style, color) for line in wrap(self.title, total)]
+        if box.top:
+            out.append(rule(box.top))
+        placed = self._placed()
+        heads = len(self._heads())
+        for cells in placed[:heads]:
+            out += self._row(cells, widths, self.header_style, True, color)
+        if heads and box.head_rule:
+            out.append(rule(box.head_rule))
+        for n, (cells, (_texts, style)) in enumerate(zip(placed[heads:], self.rows)):
+            if n and self.show_lines and box.row_rule:
+                out.append(rule(box.row_rule))
+            out += self._row(cells, widths, style, False, color)
+        if box.bottom:
+            out.append(rule(box.bottom))
         return out
 
-    def render(self, width: int, color: bool = False) -> str:
+    def render(self, width: int | None, color: bool = False) -> str:
         lines = self.lines(width, color)
         return "\n".join(lines) + "\n" if lines else "\n"
+
+
+def _spans(cells: list, header: bool):
+    """(first column, last column, text) of each cell of a row; in a header row a None cell
+    continues the cell to its left."""
+    c = 0
+    while c < len(cells):
+        end = c
+        while header and end + 1 < len(cells) and cells[end + 1] is None:
+            end += 1
+        yield c, end, "" if cells[c] is None else cells[c]
+        c = end + 1
 
 
 class Printer:
@@ -323,8 +478,10 @@ class Printer:
     def _write(self, text: str) -> None:
         (self.stream or sys.stdout).write(text)
 
-    def line(self, text: str = "", style: str | None = None) -> None:
-        self._write("".join(paint(line, style, self.color) + "\n" for line in wrap(text, self.width)))
+    def line(self, text: str = "", style: str | None = None, *, wrapped: bool = True) -> None:
+        """A line of text, wrapped to the width (or, not `wrapped`, written as it is)."""
+        lines = wrap(text, self.width) if wrapped else text.split("\n")
+        self._write("".join(paint(line, style, self.color) + "\n" for line in lines))
 
     def table(self, table: Table) -> None:
         self._write(table.render(self.width, self.color))

@@ -1,0 +1,124 @@
+"""The one Jinja environment of kpi (:func:`make_environment`): sandboxed, StrictUndefined,
+autoescape, the Thai filters; where templates are found, and rendering one with errors that
+name the template line.
+
+Templates are looked up by name in, first to last: the ``--templates`` folder, the repository's
+own ``templates/`` folder (beside ``indicators/``), and the shipped ``kpi_cli/templates``.
+
+This module imports jinja2 at the top: only `kpi render` imports it, never `kpi validate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
+
+from kpi_cli.core.i18n import _
+from kpi_cli.render.context import QUARTERS
+from kpi_cli.render.errors import RenderError, template_error
+from kpi_cli.render.filters import FILTERS, finalize_for
+from kpi_cli.render.pdf import PDF_FONT
+
+SHIPPED_TEMPLATES = Path(__file__).parent.parent / "templates"
+FORMATS = ("txt", "md", "html", "pdf")
+_EXT = {"txt": "txt", "md": "md", "html": "html", "pdf": "html"}  # pdf is HTML through WeasyPrint
+SITE_TITLE = "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง"  # the footer of the BMA pages
+
+
+class _FolderLoader(jinja2.BaseLoader):
+    """Templates by name from folders, first match wins. A name never leads outside its folder:
+    '..' is refused, and so is a link that points elsewhere."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def get_source(self, environment, template):
+        pieces = split_template_path(template)  # TemplateNotFound for '..' and path separators
+        for folder in self.folders:
+            root = folder.resolve()
+            path = root.joinpath(*pieces)
+            if not path.is_file():
+                continue
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                continue
+            mtime = real.stat().st_mtime
+            return real.read_text(encoding="utf-8"), str(real), lambda: real.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self):
+        names = set()
+        for folder in self.folders:
+            if folder.is_dir():
+                names.update(p.name for p in folder.iterdir() if p.is_file())
+        return sorted(names)
+
+
+def template_folders(templates: Path | None = None, repo_templates: Path | None = None) -> list[Path]:
+    """Where templates are looked up, first to last, without repeats (this checkout's templates/
+    is the shipped folder itself)."""
+    if templates is not None and not templates.is_dir():
+        raise RenderError(_("--templates {folder}: no such folder").format(folder=templates),
+                          fix=_("name a folder of templates"), exit_code=2)
+    folders: list[Path] = []
+    for folder in (templates, repo_templates, SHIPPED_TEMPLATES):
+        if folder is not None and folder.is_dir() and all(folder.resolve() != f.resolve() for f in folders):
+            folders.append(folder)
+    return folders
+
+
+def make_environment(fmt: str = "html", *, templates: Path | None = None, repo_templates: Path | None = None,
+                     thai_digits: bool = False) -> SandboxedEnvironment:
+    """The one Jinja environment of kpi: sandboxed, StrictUndefined, autoescape for HTML, the
+    Thai filters, and Thai digits throughout when asked."""
+    if fmt not in FORMATS:
+        raise RenderError(_("unknown format '{format}'").format(format=fmt),
+                          fix=_("use one of {formats}").format(formats=", ".join(FORMATS)), exit_code=2)
+    env = SandboxedEnvironment(
+        loader=_FolderLoader(template_folders(templates, repo_templates)),
+        autoescape=fmt != "txt",  # Markdown: see finalize_for
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize_for(fmt, thai_digits),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    # `dash`: the page's "-" for an empty section, as a value so that Markdown escapes it
+    env.globals.update(quarters=QUARTERS, site_title=SITE_TITLE, pdf_font=PDF_FONT, dash="-")
+    return env
+
+
+def template_name(kind: str, fmt: str) -> str:
+    """'indicator', 'html' -> 'indicator.html'; PDF uses the HTML templates."""
+    return f"{kind}.{_EXT[fmt]}"
+
+
+_TEMPLATE_SUFFIXES = (".html", ".md", ".txt", ".j2", ".css")
+
+
+def render_template(env: SandboxedEnvironment, name: str, **context) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, name) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        # a filter given the wrong kind of value: point at the template line, not at Python
+        import traceback
+
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(_TEMPLATE_SUFFIXES)]
+        at = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else name
+        raise RenderError(f"{at}: {type(exc).__name__}: {exc}",
+                          fix=_("check the values given to filters there (docs/reports.md lists them)")) from None
+
+
+def repo_templates_for(indicators_dir: Path | None) -> Path | None:
+    """The repository's own templates/ folder, beside indicators/."""
+    if indicators_dir is None:
+        return None
+    folder = indicators_dir.resolve().parent / "templates"
+    return folder if folder.is_dir() else None

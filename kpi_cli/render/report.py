@@ -1,0 +1,52 @@
+"""One report: :class:`Renderer` renders the indicator report, an agency summary or the index
+in one format (txt, md, html; pdf is the HTML) with one set of templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_cli.core.model import Indicator
+from kpi_cli.render.context import Href, Output, indicator_report
+from kpi_cli.render.environment import make_environment, render_template, template_folders, template_name
+from kpi_cli.render.paths import forget_folders
+
+
+@dataclass
+class Renderer:
+    """Renders reports in one format with one set of templates."""
+
+    fmt: str = "txt"
+    thai_digits: bool = False
+    templates: Path | None = None
+    repo_templates: Path | None = None
+
+    def __post_init__(self):
+        forget_folders()  # one command, one Renderer: folders are resolved afresh
+        self.env = make_environment(self.fmt, templates=self.templates, repo_templates=self.repo_templates,
+                                    thai_digits=self.thai_digits)
+
+    def fingerprint(self) -> str:
+        """What a page depends on besides its indicator: the format, the digits, and every
+        template file that could be used (its name and content)."""
+        import hashlib
+
+        h = hashlib.sha256(f"{self.fmt} {self.thai_digits}".encode())
+        for folder in template_folders(self.templates, self.repo_templates):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    h.update(f"{path.relative_to(folder)}\0".encode("utf-8", "surrogatepass"))
+                    h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def output(self, *, site: bool = False, depth: int = 0) -> Output:
+        ext = "md" if self.fmt == "md" else "html"
+        return Output(self.fmt, self.thai_digits, site, Href("../" * depth), ext)
+
+    def render(self, kind: str, output: Output, **context) -> str:
+        return render_template(self.env, template_name(kind, self.fmt), output=output, **context)
+
+    def indicator(self, ind: Indicator, catalogues, *, source: str = "") -> str:
+        out = self.output()
+        return self.render("indicator", out, report=indicator_report(ind, catalogues, source=source, output=out))
