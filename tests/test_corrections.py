@@ -146,3 +146,28 @@ def test_a_correction_can_be_shown_without_writing(seed):
     out = seed("edit", "activity", CODE, "4", "--date", "2021-04-02", "--dry-run").output
     assert "-      date: 2021-04-01\n+      date: 2021-04-02" in out
     assert seed.path.read_bytes() == before
+
+
+def test_the_single_records_can_be_removed_too(seed):
+    seed("remove", "stage", CODE, "5")
+    seed.comments.discard("# แบบฟอร์ม 5")  # the comment beside `survey:` goes with it
+    seed("remove", "survey", CODE)
+    assert "survey" not in data(seed)["innovation"]
+    assert "innovation.survey.approved" not in data(seed)["inferred"]  # the note about it too
+    seed.comments.discard("# อุทธรณ์การปฏิบัติราชการ")  # beside `kind: appeal`, inside what is removed
+    seed("remove", "appeal", CODE, "กท 0406/3937")
+    text = seed.path.read_text(encoding="utf-8")
+    assert "amendments: []\n" in text and "# The year as dated events" in text
+    out = seed("remove", "decision", CODE, ok=False).output  # stage 4 was completed on the approval
+    assert "the committee's approval is not recorded" in out
+    out = seed("remove", "selection", CODE, ok=False).output
+    assert "stage 2 is recorded as done, but no idea selected" in out
+    out = seed("remove", "survey", CODE, ok=False).output
+    assert "there is no survey (แบบฟอร์ม 5) recorded to remove" in out
+
+
+def test_removing_a_record_before_its_stage_is_done(kpi):
+    kpi.comments.discard("# แบบฟอร์ม 5")
+    kpi("remove", "survey", CODE)
+    assert "survey" not in data(kpi)["innovation"]
+    assert kpi("validate").exit_code == 0

@@ -119,3 +119,35 @@ def stage_remove(code: Code, stage: StageN, dry_run: DryRun = False, year: Year 
     from kpi_cli.core import corrections
 
     _run(code, year, dry_run, lambda o: corrections.remove_stage(o.model, stage))
+
+
+@remove_app.command("selection", help=_("Remove the selection of stage 2 (แบบฟอร์ม 2)."),
+                    epilog=examples("kpi remove selection 0406-0772 --dry-run"))
+def selection_remove(code: Code, dry_run: DryRun = False, year: Year = None) -> None:
+    from kpi_cli.core import corrections
+
+    _run(code, year, dry_run, lambda o: corrections.remove_selection(o.model))
+
+
+def _record_remover(key: str, help_text: str, example: str):
+    def remove(code: Code, dry_run: DryRun = False, year: Year = None) -> None:
+        from kpi_cli.core import corrections
+
+        _run(code, year, dry_run, lambda o: corrections.remove_record(o.model, key))
+
+    remove_app.command(key, help=help_text, epilog=examples(example))(remove)
+
+
+_record_remover("proposal", _("Remove the recorded proposal (แบบฟอร์ม 3, 4)."), "kpi remove proposal 0406-0772 --dry-run")
+_record_remover("decision", _("Remove the recorded decision of the committee."), "kpi remove decision 0406-0772")
+_record_remover("survey", _("Remove the recorded survey of use (แบบฟอร์ม 5)."), "kpi remove survey 0406-0772")
+
+
+@remove_app.command("appeal", help=_("Remove a recorded appeal or amendment, by its letter number."),
+                    epilog=examples('kpi remove appeal 0406-0772 "กท 0406/3937" --dry-run'))
+def appeal_remove(code: Code, letter: Annotated[str, typer.Argument(help=_("Its letter number."),
+                                                                    show_default=False)],
+                  dry_run: DryRun = False, year: Year = None) -> None:
+    from kpi_cli.core import corrections
+
+    _run(code, year, dry_run, lambda o: corrections.remove_amendment(o.model, letter))

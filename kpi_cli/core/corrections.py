@@ -9,6 +9,7 @@ file first, so a correction can never leave a completed stage without the facts 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from kpi_cli.core.edits import Edit, Remove, Set
 from kpi_cli.core.i18n import _
@@ -35,9 +36,33 @@ def _item(items: list, n: int, what: str, listing: str):
     return items[n - 1]
 
 
-def _removal(path: tuple, items: list) -> list[Edit]:
-    """The edit that takes item `path[-1]` out of `items` (the last one leaves an empty list)."""
-    return [Set(path[:-1], [])] if len(items) == 1 else [Remove(path)]
+def _loc(path: tuple) -> str:
+    out = ""
+    for seg in path:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
+    return out
+
+
+def _forget_inferred(ind: Indicator, path: tuple) -> list[Edit]:
+    """The `inferred:` notes about what is removed go with it. A note about a later item of the
+    same list would name another item once the list closes up: refused, to be moved by hand."""
+    name = _loc(path)
+    edits: list[Edit] = []
+    for key in ind.inferred:
+        if key == name or key.startswith((name + ".", name + "[")):
+            edits.append(Remove(("inferred", key)))
+        elif isinstance(path[-1], int):
+            later = re.match(re.escape(_loc(path[:-1])) + r"\[(\d+)\]", key)
+            if later and int(later.group(1)) > path[-1]:
+                raise StageRefused(_("the note `{key}` under `inferred:` names a later item of the same list, "
+                                     "which would become another item once this one is removed").format(key=key),
+                                   fix=_("remove or renumber that note by hand, then run the command again"))
+    return edits
+
+
+def _removal(path: tuple, ind: Indicator) -> list[Edit]:
+    """The edits that take the item or entry at `path` out, with the notes about it."""
+    return [Remove(path), *_forget_inferred(ind, path)]
 
 
 # --- ideas ------------------------------------------------------------------------------------
@@ -77,7 +102,7 @@ def remove_idea(ind: Indicator, idea_id: int) -> Change:
     if inn.selected_idea == idea_id:
         raise StageRefused(_("idea {id} is the selected idea (แบบฟอร์ม 2): it cannot be removed").format(id=idea_id),
                            fix=_("select another idea first (`kpi idea select {code} ID`), if stage 2 is not done").format(code=ind.code))
-    return Change(_removal(("innovation", "ideas", index), inn.ideas), _("idea {id} removed ({title})").format(id=idea_id, title=idea.title))
+    return Change(_removal(("innovation", "ideas", index), ind), _("idea {id} removed ({title})").format(id=idea_id, title=idea.title))
 
 
 # --- activities and evidence --------------------------------------------------------------------
@@ -101,7 +126,7 @@ def edit_activity(ind: Indicator, n: int, **values) -> Change:
 def remove_activity(ind: Indicator, n: int) -> Change:
     inn = require_innovation(ind)
     activity = _item(inn.activities, n, _("activity"), "kpi status CODE")
-    return Change(_removal(("innovation", "activities", n - 1), inn.activities),
+    return Change(_removal(("innovation", "activities", n - 1), ind),
                   _("activity {n} removed ({title})").format(n=n, title=activity.title))
 
 
@@ -116,7 +141,7 @@ def edit_evidence(ind: Indicator, n: int, **values) -> Change:
 def remove_evidence(ind: Indicator, n: int) -> Change:
     inn = require_innovation(ind)
     _item(inn.evidence_sent, n, _("evidence entry"), "kpi status CODE")
-    return Change(_removal(("innovation", "evidence_sent", n - 1), inn.evidence_sent),
+    return Change(_removal(("innovation", "evidence_sent", n - 1), ind),
                   _("evidence entry {n} removed").format(n=n))
 
 
@@ -171,6 +196,46 @@ def remove_stage(ind: Indicator, stage: int) -> Change:
         raise StageRefused(_("{stage} cannot be removed while stage {last} is completed: stages are undone from "
                              "the last").format(stage=stage_label(stage), last=last),
                            fix=_("remove stage {last} first: kpi remove stage {code} {last}").format(last=last, code=ind.code))
-    return Change(_removal(("innovation", "stages", index), ind.innovation.stages),
+    return Change(_removal(("innovation", "stages", index), ind),
                   _("the completion of {stage} ({date}) removed").format(stage=stage_label(stage),
                                                                           date=event.completed))
+
+
+# --- the single records: selection, proposal, decision, survey, appeals -----------------------------
+
+def _remove_key(ind: Indicator, key: str, what: str, present: bool) -> list[Edit]:
+    if not present:
+        raise StageRefused(_("there is no {what} recorded to remove").format(what=what),
+                           fix=_("`kpi status {code}` shows what is recorded").format(code=ind.code))
+    return _removal(("innovation", key), ind)
+
+
+def remove_selection(ind: Indicator) -> Change:
+    inn = require_innovation(ind)
+    edits = _remove_key(ind, "selected_idea", _("selection (แบบฟอร์ม 2)"), inn.selected_idea is not None)
+    if inn.selected_date is not None:
+        edits += _removal(("innovation", "selected_date"), ind)
+    return Change(edits, _("the selection of idea {id} removed").format(id=inn.selected_idea))
+
+
+def remove_record(ind: Indicator, key: str) -> Change:
+    """Remove the proposal, the committee's decision or the survey (`key`)."""
+    inn = require_innovation(ind)
+    what = {"proposal": _("proposal (แบบฟอร์ม 3, 4)"), "decision": _("committee decision"),
+            "survey": _("survey (แบบฟอร์ม 5)")}[key]
+    return Change(_remove_key(ind, key, what, getattr(inn, key) is not None),
+                  _("the {what} removed").format(what=what))
+
+
+def remove_amendment(ind: Indicator, letter: str) -> Change:
+    """Remove an appeal or amendment, found by its letter number (the guard reports it in a pull
+    request where the indicator has audited quarters: recorded amendments are part of the record)."""
+    require_innovation(ind)
+    letter = letter.strip()
+    index = next((i for i, a in enumerate(ind.amendments) if a.letter.strip() == letter), None)
+    if index is None:
+        letters = ", ".join(a.letter for a in ind.amendments) or _("none recorded")
+        raise StageRefused(_("no appeal or amendment with letter {letter} is recorded").format(letter=letter),
+                           fix=_("the letters recorded: {letters}").format(letters=letters))
+    return Change(_removal(("amendments", index), ind),
+                  _("{kind} {letter} removed").format(kind=ind.amendments[index].kind, letter=letter))

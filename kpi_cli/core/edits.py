@@ -27,7 +27,7 @@ class Append:
 
 @dataclass(frozen=True)
 class Remove:
-    """Take out the item at `path` (the last segment is the index of a sequence item)."""
+    """Take out the sequence item (an index) or the mapping entry (a key) at `path`."""
     path: tuple
 
 

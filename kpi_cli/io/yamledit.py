@@ -191,8 +191,8 @@ def _apply_rt(doc, edits: Sequence[Edit], order: KeyOrder) -> list[_Anchor]:
             path += (seg,)
         last = edit.path[-1]
         if isinstance(edit, Remove):
-            # the whole sequence is the region: its other items come out of the dump unchanged
-            if not fresh:
+            # the whole collection is the region: its other entries come out of the dump unchanged
+            if not fresh and path:
                 anchors.append(_Anchor(path[:-1], key=path[-1]))
             del node[last]
         elif isinstance(edit, Append):
@@ -360,13 +360,15 @@ def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, disp
 
 
 def _remove_lines(text: str, paths: list[tuple]) -> str:
-    """`text` without the lines of the sequence items at `paths`; the blank lines and comments that
-    follow the last item introduce what comes next, and stay."""
+    """`text` without the lines of the sequence items or mapping entries at `paths`; the blank lines
+    and comments that follow the last of them introduce what comes next, and stay. A block sequence
+    left with no item is written `[]` after its key."""
     import yaml
 
     root = yaml.compose(text, Loader=yaml.CSafeLoader)
     lines = text.splitlines(keepends=True)
     drop: set[int] = set()
+    emptied: list[int] = []
     for path in paths:
         found = _entry_spans(root, path, len(lines))
         if found is None:
@@ -375,6 +377,13 @@ def _remove_lines(text: str, paths: list[tuple]) -> str:
         while end > start + 1 and _trivia(lines[end - 1]):
             end -= 1
         drop.update(range(start, end))
+        parent = _entry_spans(root, path[:-1], len(lines)) if path[:-1] else None
+        if isinstance(path[-1], int) and parent is not None and isinstance(parent[0], yaml.SequenceNode) \
+                and len(parent[0].value) == 1 and not parent[0].flow_style:
+            emptied.append(parent[1])
+    for i in emptied:
+        lines[i] = re.sub(r":([ \t]*)(#.*)?$", lambda m: ": []" + (f"{m.group(1) or ' '}{m.group(2)}" if m.group(2)
+                                                                 else ""), lines[i].rstrip("\n"), count=1) + "\n"
     return "".join(line for i, line in enumerate(lines) if i not in drop)
 
 
