@@ -414,3 +414,41 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
     cache.database().chmod(0o666)
     cache._state.pop("pid", None)
     assert cache._connect() is None and cache.get(b"any key") is None
+
+
+@pytest.mark.parametrize("change", [
+    lambda m: m["quarters"][0].update(quarter="x"),
+    lambda m: m["quarters"][0].update(performance="30"),
+    lambda m: m.update(quarters={"not": "a list"}),
+    lambda m: m["innovation"]["stages"][0].update(completed=20201231),
+    lambda m: m.update(scoring={"method": "no-such-method"}),
+    lambda m: m.update(title=["a", "list"]),
+])
+def test_a_well_formed_checksummed_entry_of_the_wrong_types_is_a_miss(change):
+    """An entry whose checksum holds but whose values have the wrong types (written by hand, or by
+    a bug) is not trusted: the file is checked again, and no command crashes on it."""
+    import hashlib
+    import os
+    import subprocess
+
+    env = {**os.environ, "KPI_CACHE_DIR": str(cache.directory()), "KPI_LANG": "en"}
+
+    def kpi(*args):
+        return subprocess.run([sys.executable, "-m", "kpi_cli", *args], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    assert kpi("score", "0406-0772", "-q", "4").returncode == 0  # the entry, with its model
+    with sqlite3.connect(cache.database()) as db:
+        rows = db.execute("select key, body from model").fetchall()
+        assert rows
+        for k, body in rows:
+            model = json.loads(body)
+            change(model)
+            forged = json.dumps(model).encode()
+            head = json.loads(db.execute("select head from entry where key = ?", (k,)).fetchone()[0])
+            head["sum"] = hashlib.sha256(forged).hexdigest()[:32]
+            db.execute("update model set body = ? where key = ?", (forged, k))
+            db.execute("update entry set head = ? where key = ?", (json.dumps(head), k))
+    for args in (["score", "0406-0772", "-q", "4"], ["status", "0406-0772"], ["render", "0406-0772", "-f", "txt"]):
+        done = kpi(*args)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)

@@ -173,3 +173,27 @@ def test_kill_during_a_write_leaves_the_old_or_the_new_file(repo):
     assert after == before or "ฆ่ากลางทาง".encode() in after
     done = kpi(repo, "validate")
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("summary: 2021-01-01", "implicit-type"),  # a date where text belongs
+    ("~", "top-level-mapping"),
+    ("null\n# nothing else", "top-level-mapping"),
+])
+def test_what_validate_accepts_every_command_accepts(repo, text, rule):
+    path = repo / "indicators" / "2564" / f"{CODE}.yaml"
+    if text.startswith("summary"):
+        seed = path.read_text(encoding="utf-8")
+        path.write_text(seed.replace('summary: ""', text, 1), encoding="utf-8")
+    else:
+        path.write_text(text + "\n", encoding="utf-8")
+    validated = kpi(repo, "validate", "--format", "json")
+    assert validated.returncode == 1 and f'"rule": "{rule}"' in validated.stdout
+    scored = kpi(repo, "score", CODE, "-q", "4")
+    assert scored.returncode == 1 and "has 1 error" in scored.stderr and "0 errors" not in scored.stderr
+
+
+def test_a_folder_named_like_an_indicator_is_said_not_skipped(repo):
+    (repo / "indicators" / "2564" / "0406-0999.yaml").mkdir()
+    done = kpi(repo, "validate")
+    assert done.returncode == 1 and "0406-0999.yaml:1:1: error [unreadable]" in done.stdout

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from kpi_cli.core.i18n import _
+
 FORMAT = "1"
 MAX_AGE_DAYS = 30  # entries not written for this long are dropped, once a day at most
 FLUSH_EVERY = 500  # entries kept in memory before they are written
@@ -196,6 +198,22 @@ def _connect():
         return None
     _state["db"] = db
     return db
+
+
+def unusable() -> str | None:
+    """Why the cache is on but cannot be used (then every command checks every file again), or None."""
+    folder = directory()
+    if folder.exists() and not folder.is_dir():
+        return _("{path} is a file, not a folder").format(path=folder)
+    if _connect() is not None:
+        return None
+    if folder.is_dir() and not _private(folder):
+        return _("{path} belongs to someone else or others may write it: its entries are not trusted").format(
+            path=folder)
+    if database().exists() and not _private(database()):
+        return _("{path} belongs to someone else or others may write it: its entries are not trusted").format(
+            path=database())
+    return _("the database in {path} cannot be opened or created").format(path=folder)
 
 
 def _private(path: Path) -> bool:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpi_cli.check.rules import FileContext, load_all, run_file_rules
-from kpi_cli.check.rules.dates import date_locs
 from kpi_cli.check.rules.schema import check_schema
 from kpi_cli.core.facts import Catalogues, Summary
-from kpi_cli.core.problems import Problem
+from kpi_cli.core.i18n import _
+from kpi_cli.core.problems import Finding, Problem
 from kpi_cli.io.loader import Loaded, compose, locate, parse_text, scalar_text
 from kpi_cli.io.paths import YEAR_DIR
+
+DATE_RULES = ("date-invalid", "date-be-year")
 
 
 def lazy_source(text: str | None):
@@ -44,12 +46,16 @@ def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) ->
         ctx = FileContext(loaded.path, display, data, None, catalogues,
                           int(parent) if YEAR_DIR.match(parent) else None)
         model, schema_findings = check_schema(data, Indicator, lazy_source(loaded.text), frozenset())
-        if schema_findings:
-            skip = set(date_locs(ctx.leaves))
-            schema_findings = [f for f in schema_findings if f.loc not in skip]
         ctx.model = model
+        file_findings = run_file_rules(ctx)
+        if schema_findings:  # a date the date rules explain is not reported twice
+            dated = {f.loc for f in file_findings if f.rule in DATE_RULES}
+            schema_findings = [f for f in schema_findings if f.loc not in dated]
         findings += schema_findings
-        findings += run_file_rules(ctx)
+        findings += file_findings
+    elif not findings:  # `~`, `null` or only comments: a file that says nothing
+        findings.append(Finding("top-level-mapping", _("the file holds no fields (it is empty, or only `~`)"),
+                                line=1, column=1, fix=_("start it with `kpi new CODE`, or delete it")))
     problems = locate(loaded.path, loaded.text, findings, display) if findings else []
     if isinstance(data, dict):
         code, fy, agency = data.get("code"), data.get("fiscal_year"), data.get("agency")

@@ -90,6 +90,9 @@ def _from_entry(hit: tuple[dict, bytes], display: str, want_model: bool):
     head, body = hit
     problems = _problems_in(head["p"], display)
     code, fiscal_year, agency = head["s"]
+    if not (isinstance(code, (str, type(None))) and isinstance(agency, (str, type(None)))
+            and (fiscal_year is None or type(fiscal_year) is int)):
+        raise TypeError("a summary of the wrong types")  # not what this kpi wrote: a miss
     summary = Summary(display, code, fiscal_year, agency)
     model = None
     if want_model and body is not None:
@@ -160,6 +163,9 @@ class InvalidIndicator(KpiError):
         self.problems = problems
         self.fix = _("run `kpi validate {path}` and correct the errors first").format(path=path)
         errors = sum(p.is_error for p in problems)
+        if not errors:  # no error found, yet no indicator built: never "has 0 errors"
+            super().__init__(_("{path} cannot be read as an indicator").format(path=path))
+            return
         super().__init__(ngettext("{path} has {n} error", "{path} has {n} errors", errors).format(path=path, n=errors))
 
 

@@ -71,6 +71,10 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
             for d in sorted(dirnames):
                 if not d.startswith(".") and (here / d).is_symlink():
                     problems.append(_link_problem(here / d))
+                elif d.lower().endswith((".yaml", ".yml")):  # a folder named like a file: said, not skipped
+                    problems.append(Problem(display_path(here / d), 1, 1, "unreadable", Level.error,
+                                            _("cannot read the file: it is a folder, not a file"),
+                                            _("kpi reads regular files only: put the .yaml file itself there")))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
             for name in sorted(filenames):
                 if not name.lower().endswith((".yaml", ".yml")):

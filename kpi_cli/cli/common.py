@@ -113,3 +113,15 @@ def complete_code(incomplete: str) -> list[str]:
         return [c for c in all_codes(root) if c.startswith(incomplete)] if root else []
     except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
         return []
+
+
+def buddhist_year(value: int | None) -> int | None:
+    """A --year option: a fiscal year in the Buddhist Era (2564). A Common-Era year (2021) is a
+    usage error that says which year was meant."""
+    if value is None or 2400 <= value <= 2700:
+        return value
+    if 1900 <= value <= 2200:
+        raise typer.BadParameter(_("{year} is a Common-Era year; fiscal years are Buddhist Era (พ.ศ.): "
+                                   "write {be}").format(year=value, be=value + 543))
+    raise typer.BadParameter(_("{year} is not a fiscal year: write it in the Buddhist Era (พ.ศ.), "
+                               "e.g. 2564").format(year=value))

@@ -12,7 +12,7 @@ import typer
 
 from kpi_cli.cli.root import app
 from kpi_cli.core.i18n import _, ngettext
-from kpi_cli.cli.common import Progress, errors_as_messages, examples, fail, use_color
+from kpi_cli.cli.common import buddhist_year, Progress, errors_as_messages, examples, fail, use_color
 
 
 class Format(str, Enum):
@@ -57,7 +57,7 @@ def render(
         None, "--agency", show_default=False, help=_("Render the summary of one agency (its code, 0406).")),
     index: bool = typer.Option(False, "--index", help=_("Render the index of all indicators.")),
     year: Optional[int] = typer.Option(
-        None, "--year", show_default=False,
+        None, "--year", show_default=False, callback=buddhist_year,
         help=_("Fiscal year (BE, 2564): which year's file of CODE; with --all, --agency, --index only that "
                "year.")),
     thai_digits: bool = typer.Option(False, "--thai-digits", help=_("Write every figure in Thai digits (๐-๙).")),

@@ -12,7 +12,7 @@ import typer
 
 from kpi_cli.cli.root import app
 from kpi_cli.core.i18n import _, ngettext
-from kpi_cli.cli.common import complete_code, errors_as_messages, examples, fail, use_color
+from kpi_cli.cli.common import buddhist_year, complete_code, errors_as_messages, examples, fail, use_color
 
 
 class Format(str, Enum):
@@ -51,7 +51,7 @@ def score(
         show_default=False),
     all_: bool = typer.Option(False, "--all", help=_("Every indicator of the year in one table.")),
     year: Optional[int] = typer.Option(
-        None, "--year", "-y", help=_("Fiscal year, Buddhist Era (2564). Default: the latest one."),
+        None, "--year", "-y", callback=buddhist_year, help=_("Fiscal year, Buddhist Era (2564). Default: the latest one."),
         show_default=False),
     format: Format = typer.Option(Format.text, "--format", "-f", help=_("text for people, json for machines.")),
 ) -> None:

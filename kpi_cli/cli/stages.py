@@ -16,12 +16,13 @@ import typer
 
 from kpi_cli.cli.root import app
 from kpi_cli.core.i18n import _
-from kpi_cli.cli.common import complete_code, errors_as_messages, examples
+from kpi_cli.cli.common import buddhist_year, complete_code, errors_as_messages, examples
 
 Code = Annotated[str, typer.Argument(help=_("The indicator's code, e.g. 0406-0772 (or the path of its file)."),
                                      show_default=False, autocompletion=complete_code)]
 Year = Annotated[Optional[int], typer.Option(
-    "--year", help=_("Fiscal year (พ.ศ.) of the indicator file; default: the latest."), show_default=False)]
+    "--year", help=_("Fiscal year (พ.ศ.) of the indicator file; default: the latest."), show_default=False,
+    callback=buddhist_year)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help=_("Show the change as a unified diff; write nothing."))]
 Note = Annotated[Optional[str], typer.Option("--note", help=_("A note kept with the record."), show_default=False)]
 Letter = Annotated[Optional[str], typer.Option(

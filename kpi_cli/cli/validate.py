@@ -171,8 +171,12 @@ def cache_cmd(
             n=n, path=cache.directory()))
         return
     entries, models, size = cache.usage()
-    state = _("on") if cache.active() else _("off (KPI_NO_CACHE or --no-cache)")
+    why = cache.unusable() if cache.active() else None
+    state = _("off (KPI_NO_CACHE or --no-cache)") if not cache.active() else \
+        _("on, but not used: {why}").format(why=why) if why else _("on")
     typer.echo(_("cache of checked files: {state}").format(state=state))
+    if why:
+        typer.echo(_("  fix: point KPI_CACHE_DIR at a folder of your own, or remove what is in the way"))
     typer.echo(_("  location: {path}").format(path=cache.database()))
     typer.echo(_("  entries: {entries} ({models} keeping an indicator or a page for kpi score and kpi render), "
                  "{size:.1f} MB").format(entries=entries, models=models, size=size / 1e6))

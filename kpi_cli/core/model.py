@@ -348,7 +348,7 @@ def _model_builder(cls: type[BaseModel]):
         for name, conv, info in plan:
             if name in data:
                 value = data[name]
-                values[name] = value if conv is None or value is None else conv(value)
+                values[name] = value if value is None else conv(value)
             elif info.is_required():
                 raise KeyError(name)
             else:
@@ -363,9 +363,21 @@ def _model_builder(cls: type[BaseModel]):
     return build
 
 
+def _is(*kinds: type):
+    """A converter that only checks: an entry of another shape is not one this kpi wrote (a cache
+    entry tampered with, or from a bug): TypeError, which the cache treats as a miss."""
+    def check(v):
+        if not isinstance(v, kinds) or (isinstance(v, bool) and bool not in kinds):
+            raise TypeError(f"{type(v).__name__} where {'/'.join(k.__name__ for k in kinds)} belongs")
+        return v
+    return check
+
+
+_SCALARS = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
+
+
 def _converter(tp, discriminator: str | None = None):
-    """A function from JSON to the field's Python value, or None when JSON's value is it already
-    (text, numbers, booleans, literals)."""
+    """A function from JSON to the field's Python value that refuses a value of the wrong shape."""
     import types
     from typing import get_args, get_origin
 
@@ -378,28 +390,33 @@ def _converter(tp, discriminator: str | None = None):
         members = [a for a in get_args(tp) if a is not type(None)]
         if discriminator is not None:
             table = {get_args(m.model_fields[discriminator].annotation)[0]: m for m in members}
-            return lambda v: construct(table[v[discriminator]], v)
-        converters = [_converter(a) for a in members]
-        if all(c is None for c in converters):
-            return None
+            return lambda v: construct(table[_is(dict)(v)[discriminator]], v)
         if len(members) == 1:  # Optional[X]: None is passed through by the caller
-            return converters[0]
+            return _converter(members[0])
+        plain = [get_origin(m) is Annotated and get_args(m)[0] or m for m in members]
+        if all(m in _SCALARS for m in plain):
+            return _is(*{k for m in plain for k in _SCALARS[m]})
         raise TypeError(f"cannot rebuild {tp!r} from JSON without validating it")
     if origin is list:
         item = _converter(get_args(tp)[0])
-        return None if item is None else (lambda v: [None if x is None else item(x) for x in v])
+        return lambda v: [None if x is None else item(x) for x in _is(list)(v)]
     if origin is dict:
-        item = _converter(get_args(tp)[1])
-        return None if item is None else (lambda v: {k: None if x is None else item(x) for k, x in v.items()})
+        key, item = _converter(get_args(tp)[0]), _converter(get_args(tp)[1])
+        return lambda v: {key(k): None if x is None else item(x) for k, x in _is(dict)(v).items()}
     if origin is Literal:
-        return None
+        allowed = frozenset(get_args(tp))
+        def literal(v):
+            if v not in allowed:
+                raise TypeError(f"{v!r} is not one of {sorted(allowed, key=str)}")
+            return v
+        return literal
     if isinstance(tp, type):
         if issubclass(tp, BaseModel):
-            return lambda v: construct(tp, v)
+            return lambda v: construct(tp, _is(dict)(v))
         if issubclass(tp, Enum):
             return tp
         if tp is dt.date:
-            return dt.date.fromisoformat
-        if tp in (str, int, float, bool):
-            return None
+            return lambda v: dt.date.fromisoformat(_is(str)(v))
+        if tp in _SCALARS:
+            return _is(*_SCALARS[tp])
     raise TypeError(f"cannot rebuild {tp!r} from JSON without validating it")

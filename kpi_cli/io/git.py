@@ -50,7 +50,14 @@ def _names(args: list[str], cwd: Path) -> list[str]:
 
 
 def toplevel(cwd: Path) -> Path:
-    return Path(git(["rev-parse", "--show-toplevel"], cwd).strip())
+    """The top folder of the git repository at `cwd`; outside one, a usage error (exit 2) saying so."""
+    out = git(["rev-parse", "--show-toplevel"], cwd, check=False).strip()
+    if not out:
+        raise GitError(_("{folder} is not in a git repository: comparing with a revision (kpi diff, "
+                         "kpi validate --changed or --against) needs one").format(folder=cwd),
+                       _("run kpi inside the clone of the indicators' repository (git clone …), or leave "
+                         "out --changed and --against to check the files as they are"), exit_code=2)
+    return Path(out)
 
 
 def is_revision(rev: str, cwd: Path) -> bool:
@@ -72,6 +79,7 @@ def require_revision(rev: str, cwd: Path) -> None:
 
 def main_branch(cwd: Path) -> str:
     """The branch pull requests go into: origin's HEAD, else main, else master."""
+    toplevel(cwd)  # outside a repository, say so (not "no main branch")
     out = git(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], cwd, check=False).strip()
     if out:
         return out.removeprefix("refs/remotes/")

@@ -21,6 +21,7 @@ from kpi_cli.core.problems import Finding, Problem
 from kpi_cli.io.paths import printable
 from kpi_cli.io.source import MAX_BYTES, Loaded, _decode, decode, read  # noqa: F401  (kpi_cli.loader.X)
 
+_LINE_SEPARATOR = re.compile("[\u2028\u2029\x85]")
 MAX_NODES = 200_000  # after alias expansion; a billion-laughs file is refused at this bound
 MAX_DEPTH = 64
 
@@ -241,6 +242,15 @@ def _nesting_depth(text: str) -> tuple[int, yaml.Mark | None]:
 
 def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
     """Parse YAML text into Python objects; problems go to `findings`, never raise."""
+    separator = _LINE_SEPARATOR.search(text)
+    if separator is not None:
+        before = text[:separator.start()]
+        findings.append(Finding(
+            "line-separator", _("an invisible line break (U+{code:04X}) is in the text; YAML reads it as the end of "
+                                "a line, which breaks the file's structure").format(code=ord(separator.group())),
+            line=before.count("\n") + 1, column=separator.start() - (before.rfind("\n") + 1) + 1,
+            fix=_("delete it (it often comes with text pasted from a PDF or a web page)")))
+        return None
     if text.count("[") + text.count("{") > MAX_DEPTH or _DEEP_BLOCK.search(text):
         deepest, mark = _nesting_depth(text)
         if deepest > MAX_DEPTH:

@@ -78,7 +78,20 @@ def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
 _TIS620_HINT = re.compile(rb"[\xa1-\xfb]{3,}")
 
 
+def _utf16(raw: bytes) -> bool:
+    """A UTF-16 text: its byte-order mark, or a zero in every other byte of mostly ASCII text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:4096]
+    return len(head) >= 8 and (head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4)
+
+
 def _decode(raw: bytes, findings: list[Finding]) -> str | None:
+    if _utf16(raw):
+        findings.append(Finding("encoding", _("the file is UTF-16 text, not UTF-8"), line=1, column=1,
+                                fix=_("re-save the file as UTF-8 (in your editor choose 'UTF-8', or "
+                                      "iconv -f UTF-16 -t UTF-8)")))
+        return None
     if b"\x00" in raw[:8192]:
         findings.append(Finding("binary-file", _("this is binary data, not a YAML text file"),
                                 line=1, column=1, fix=_("point kpi at the indicator's .yaml file")))

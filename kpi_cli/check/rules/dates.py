@@ -18,11 +18,6 @@ NEAR = dt.timedelta(days=366)
 DATE_REASONS = (N_("day is out of range for month"), N_("month must be in 1..12"))
 
 
-def date_locs(scalars) -> list[tuple]:
-    """Locations of every date (real or not) among a document's leaves; the schema check skips them."""
-    return [loc for loc, v in scalars if isinstance(v, (InvalidDate, dt.date))]
-
-
 def _be_fix(text: str) -> str | None:
     try:
         y, m, d = (int(p) for p in text.split("-"))

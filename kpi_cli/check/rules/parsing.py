@@ -61,6 +61,12 @@ not read either: `12:30` is the text "12:30", never the number 750.
 Bad:  `performance: 99999999999999999999999999999999999`
 Good: `performance: 99.5`""")
 
+describe("line-separator", "error", """No invisible line breaks (U+2028, U+2029, U+0085): YAML reads each as the end of
+a line, so one pasted into a value or a key breaks the file's structure.
+
+Bad:  a title pasted from a PDF, with U+2028 in the middle
+Good: the title on one line, the character deleted""")
+
 describe("symlink", "error", """Links (symbolic links) under indicators/ are never followed, by any command: a file
 behind a link could change what the reviewers and the audited-record guard see. The file or folder
 itself belongs there.
