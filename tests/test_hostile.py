@@ -197,3 +197,37 @@ def test_a_folder_named_like_an_indicator_is_said_not_skipped(repo):
     (repo / "indicators" / "2564" / "0406-0999.yaml").mkdir()
     done = kpi(repo, "validate")
     assert done.returncode == 1 and "0406-0999.yaml:1:1: error [unreadable]" in done.stdout
+
+
+def test_import_of_a_page_whose_name_is_not_utf8(repo):
+    name = os.fsdecode(b"page\xff.txt")
+    shutil.copy(REPO / "tests" / "fixtures" / "pages" / "seed-0406-0772.txt", repo / name)
+    (repo / "indicators" / "2564" / f"{CODE}.yaml").unlink()
+    done = kpi(repo, "import", name)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "page\\xff.txt" in (repo / "indicators" / "2564" / f"{CODE}.yaml").read_text(encoding="utf-8")
+
+
+def test_import_never_writes_a_file_that_validate_refuses(repo):
+    page = (REPO / "tests" / "fixtures" / "pages" / "seed-0406-0772.txt").read_text(encoding="utf-8")
+    (repo / "page.txt").write_text(page.replace("8/สปท.ความสำเร็จ", "8/สปท." + "ก" * 1_000_000 + "ความสำเร็จ", 1),
+                                   encoding="utf-8")
+    before = snapshot(repo / "indicators")
+    done = kpi(repo, "import", "page.txt", "--force")
+    assert done.returncode == 1 and "[file-too-large] the file would be" in done.stdout + done.stderr
+    assert snapshot(repo / "indicators") == before
+
+
+def test_diff_reads_no_blob_larger_than_an_indicator(repo):
+    def git(*args):
+        subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args], cwd=repo, check=True,
+                       capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    (repo / "indicators" / "2564" / f"{CODE}.yaml").write_bytes(b"a" * (3 * 1024 * 1024))
+    git("commit", "-qam", "huge")
+    done = kpi(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert '"status": "invalid"' in done.stdout

@@ -14,9 +14,10 @@ from kpi_cli.check.rules import FileContext, load_all, run_file_rules
 from kpi_cli.check.rules.schema import check_schema
 from kpi_cli.core.facts import Catalogues, Summary
 from kpi_cli.core.i18n import _
-from kpi_cli.core.problems import Finding, Problem
+from kpi_cli.core.problems import Finding, Level, Problem
 from kpi_cli.io.loader import Loaded, compose, locate, parse_text, scalar_text
 from kpi_cli.io.paths import YEAR_DIR
+from kpi_cli.io.source import MAX_BYTES
 
 DATE_RULES = ("date-invalid", "date-be-year")
 
@@ -70,6 +71,11 @@ def check_text(path: Path, text: str, catalogues: Catalogues | None, display: st
     """What `kpi validate` reports for `text` as the content of `path` (errors and warnings, sorted):
     a change or a new file is checked with this before it is written."""
     load_all()
+    size = len(text.encode("utf-8", "surrogateescape"))
+    if size > MAX_BYTES:  # what is written is what validate reads: never a file it would refuse
+        return [Problem(display, 1, 1, "file-too-large", Level.error,
+                        _("the file would be {size:,} bytes; the limit is {limit:,}").format(size=size, limit=MAX_BYTES),
+                        _("an indicator file is tens of KB: check the page or the values given"))]
     loaded = Loaded(path, text=text)
     data = parse_text(text, path, loaded.findings)
     loaded.data = data if isinstance(data, dict) else None

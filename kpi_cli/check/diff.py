@@ -295,7 +295,9 @@ def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
     contents = blobs(list(before.values()) + (list(after.values()) if head is not None else []), top)
 
     def read_entry(entry) -> tuple[str, str]:
-        raw = contents[entry.blob]
+        raw = contents.get(entry.blob)
+        if raw is None:  # larger than any indicator file: not read
+            return _("(a file too large to be an indicator)"), BROKEN
         return (raw.decode("utf-8", errors="replace"), LINK) if entry.is_link else _decode(raw)
 
     changes = []

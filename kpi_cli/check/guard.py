@@ -275,6 +275,8 @@ def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], st
     contents = blobs(past_entries, top)
     past: list[tuple[str, Indicator]] = []
     for e in past_entries:
+        if e.blob not in contents:  # too large to have been an indicator
+            continue
         ind = _indicator(contents[e.blob].decode("utf-8", errors="replace"), top / e.path)
         if ind is not None and any(on_record(row) for row in ind.quarters):
             past.append((e.path, ind))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError
+from kpi_cli.io.source import MAX_BYTES
 
 LINK_MODE = "120000"  # a symbolic link, as git records it
 
@@ -153,10 +154,31 @@ def tree_entries(rev: str, paths: list[str], top: Path) -> list[Entry]:
     return out
 
 
-def blobs(entries: list[Entry], top: Path) -> dict[str, bytes]:
+def blob_sizes(blobs: list[str], top: Path) -> dict[str, int]:
+    """The size of each blob, read by one git process (no content is read)."""
+    if not blobs:
+        return {}
+    out = git_bytes(["cat-file", "--batch-check"], top, stdin="".join(f"{b}\n" for b in blobs).encode("ascii"))
+    sizes = {}
+    for line in out.decode("ascii", errors="replace").splitlines():
+        name, kind, size = (line.split() + ["", ""])[:3]
+        if kind != "blob":
+            raise GitError(_("git cat-file: {error}").format(error=line),
+                           _("the repository lacks a file's content: check it (git fsck), or fetch its full "
+                             "history (in CI: actions/checkout with fetch-depth: 0)"))
+        sizes[name] = int(size)
+    return sizes
+
+
+def blobs(entries: list[Entry], top: Path, limit: int = MAX_BYTES) -> dict[str, bytes]:
     """The contents of files at a revision (for a link: the path it leads to), by blob, read by one
-    git process."""
+    git process. A blob larger than `limit` is left out (its size first, so memory stays bounded):
+    no indicator file is that large, and the caller says so."""
     wanted = sorted({e.blob for e in entries})
+    if not wanted:
+        return {}
+    sizes = blob_sizes(wanted, top)
+    wanted = [b for b in wanted if sizes.get(b, 0) <= limit]
     if not wanted:
         return {}
     out = git_bytes(["cat-file", "--batch"], top, stdin="".join(f"{b}\n" for b in wanted).encode("ascii"))
@@ -188,4 +210,4 @@ def files_at(rev: str, paths: list[Path], cwd: Path) -> dict[Path, bytes]:
     folders = sorted({posixpath.dirname(rel) or "." for rel in wanted})
     entries = [e for e in tree_entries(rev, folders, top) if e.path in wanted and not e.is_link]
     contents = blobs(entries, top)
-    return {wanted[e.path]: contents[e.blob] for e in entries}
+    return {wanted[e.path]: contents[e.blob] for e in entries if e.blob in contents}

@@ -25,6 +25,7 @@ from kpi_cli.core.i18n import _
 from kpi_cli.check.check import check_text
 from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.io.atomic import folder_lock, write_bytes, write_new
+from kpi_cli.io.paths import printable
 from kpi_cli.io.source import read_bounded
 from kpi_cli.io.yamlemit import SCHEMA_LINE, emit, quoted, scalar
 from kpi_cli.io.yamlemit import beside as _c  # a line with its comment, as the templates below write them
@@ -267,7 +268,8 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
         raise ImportRefused(_("cannot read {path}: {reason}").format(path=display(page),
                                                                      reason=exc.strerror or exc)) from None
     text, notes = decode(raw)
-    imported = parse_page(text, catalogues, year=year, source=page.name)
+    name = printable(page.name)  # a name that is not UTF-8 is written with \xff escapes
+    imported = parse_page(text, catalogues, year=year, source=name)
     imported.notes[:0] = notes
     strategies_file = Path(catalogues.folder or root) / "strategies.yaml"
     added: list[dict] = []
@@ -277,7 +279,7 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
         catalogues = _with_strategies(catalogues, imported.new_strategies)
         added = imported.new_strategies
     header = (f"รายละเอียดตัวชี้วัด {imported.code}, fiscal year {imported.fiscal_year}, imported by `kpi import` "
-              f"from {page.name}.\n"
+              f"from {name}.\n"
               "Every field of the page is here. What `kpi import` concluded rather than read is listed under\n"
               "`inferred:` at the end, with the reason. Dates are ISO, Common Era (2021-02-08 = 8 ก.พ. 2564).")
     body = emit(imported.data, comments=imported.comments, above=imported.above, header=header)
@@ -287,7 +289,7 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
     outcome = Outcome(page, path, shown, body, imported, warnings, added)
     if not dry_run:
         if added:
-            append_strategies(strategies_file, added, page.name, display(strategies_file))
+            append_strategies(strategies_file, added, name, display(strategies_file))
         _write_new(path, body, force=force, display=shown)
         outcome.written = True
     return outcome
