@@ -231,3 +231,21 @@ def test_diff_reads_no_blob_larger_than_an_indicator(repo):
     done = kpi(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert '"status": "invalid"' in done.stdout
+
+
+def test_an_unreadable_year_folder_stops_render_all_and_score_all(repo, monkeypatch):
+    real = os.listdir
+
+    def listdir(path="."):  # as `chmod 000` does for a user who is not root
+        if Path(path).name == "2564":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.chdir(repo)
+    for args in (["render", "--all", "-o", "site"], ["score", "--all", "-q", "4"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "the folder indicators/2564 cannot be read (Permission denied)" in result.output.replace(
+            str(repo) + "/", ""), result.output
+    assert not (repo / "site" / "index.html").exists()

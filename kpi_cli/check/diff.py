@@ -250,16 +250,24 @@ def _read_working(path: Path) -> tuple[str, str] | None:
 
 def _working_files(root: Path, top: Path) -> dict[str, Path]:
     """The indicator files of the working tree under `root`, by their path relative to `top`. Nothing is
-    resolved: a link is listed where it is, and folders that look like files are left out."""
+    resolved: a link is listed where it is, and folders that look like files are left out. A folder
+    that cannot be read is an error (its files are not "removed")."""
     from kpi_cli.io.git import in_repository
+    from kpi_cli.io.repo import FolderUnreadable
 
     out = {}
-    for p in root.glob("*/*.yaml"):
-        if p.is_dir() and not p.is_symlink():
-            continue
-        rel = in_repository(p, top)
-        if rel is not None and _CODE_PATH.search(rel):
-            out[rel] = p
+    for folder in sorted(d for d in root.glob("*") if d.is_dir() and not d.is_symlink()):
+        try:
+            names = os.listdir(folder)
+        except OSError as exc:
+            raise FolderUnreadable(folder, exc) from None
+        for name in names:
+            p = folder / name
+            if not name.endswith(".yaml") or (p.is_dir() and not p.is_symlink()):
+                continue
+            rel = in_repository(p, top)
+            if rel is not None and _CODE_PATH.search(rel):
+                out[rel] = p
     return out
 
 

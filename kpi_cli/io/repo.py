@@ -7,6 +7,7 @@ Raises :class:`UnknownIndicator` (with close matches); the CLI turns it into a m
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +31,14 @@ class LinkNotFollowed(KpiError):
             path=shown))
 
 
+class FolderUnreadable(KpiError):
+    def __init__(self, folder: Path, exc: OSError):
+        self.fix = _("give yourself read permission on it (chmod u+rx), or move it out of indicators/; nothing "
+                     "was done, so that no result leaves its files out unseen")
+        super().__init__(_("the folder {path} cannot be read ({reason})").format(path=folder,
+                                                                                reason=exc.strerror or exc))
+
+
 _CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
 
 
@@ -39,14 +48,24 @@ def _folders(root: Path, years_only: bool = False) -> list[Path]:
     try:
         return sorted(d for d in root.iterdir() if not d.name.startswith(".") and (d.name.isdigit() or not years_only)
                       and not d.is_symlink() and d.is_dir())
-    except OSError:
+    except FileNotFoundError:
         return []
+    except OSError as exc:
+        raise FolderUnreadable(root, exc) from None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The .yaml files of one folder; an unreadable folder is an error, never an empty folder."""
+    try:
+        return [folder / name for name in os.listdir(folder) if name.endswith(".yaml")]
+    except OSError as exc:
+        raise FolderUnreadable(folder, exc) from None
 
 
 def indicator_files(root: Path) -> list[Path]:
     """Every indicator file under an indicators/ folder (catalogues excluded), sorted; links to files
     or folders are not followed (the same policy as `kpi validate`)."""
-    return sorted(p for folder in _folders(root) for p in folder.glob("*.yaml")
+    return sorted(p for folder in _folders(root) for p in _yaml_files(folder)
                   if _CODE_RE.match(p.stem) and not p.is_symlink())
 
 
