@@ -134,3 +134,10 @@ def test_no_module_is_too_long(name):
 
 def test_maintainer_tools_are_not_shipped():
     assert not any(n.endswith("i18n_catalog") for n in MODULES), "tools/ holds the maintainers' scripts"
+
+
+def test_the_vocabulary_is_the_models():
+    from kpi_cli.core import vocabulary
+    from kpi_cli.core.model import InnovationKind
+
+    assert vocabulary.INNOVATION_KINDS == tuple(k.value for k in InnovationKind)

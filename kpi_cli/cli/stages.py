@@ -15,6 +15,7 @@ from typing import Annotated, Callable, List, Optional
 import typer
 
 from kpi_cli.cli.root import app
+from kpi_cli.core import vocabulary
 from kpi_cli.core.i18n import _
 from kpi_cli.cli.common import buddhist_year, complete_code, errors_as_messages, examples
 
@@ -34,7 +35,7 @@ def _text(help_text: str, *names: str):
 
 
 def _choices(name: str, *values: str) -> type[Enum]:
-    """The choices of an option (kept here, not taken from the model: pydantic loads slowly)."""
+    """The choices of an option, from kpi_cli/core/vocabulary.py (where the model takes them too)."""
     return Enum(name, {v: v for v in values}, type=str)
 
 
@@ -256,7 +257,7 @@ def idea_list(code: Code, year: Year = None) -> None:
 
 # --- stage 3 and 4: proposal, decision, activities, evidence --------------------------
 
-Kind = _choices("Kind", "policy", "service", "administrative")
+Kind = _choices("Kind", *vocabulary.INNOVATION_KINDS)
 
 
 @app.command(
@@ -295,7 +296,7 @@ def propose(
         letter=letter))
 
 
-Result = _choices("Result", "approved", "rejected", "pending")
+Result = _choices("Result", *vocabulary.DECISION_RESULTS)
 
 
 @app.command(
@@ -376,8 +377,8 @@ def survey(
 
 # --- appeals and amendments -----------------------------------------------------------
 
-AppealKind = _choices("AppealKind", "appeal", "amendment")
-Outcome = _choices("Outcome", "pending", "accepted", "rejected")
+AppealKind = _choices("AppealKind", *vocabulary.AMENDMENT_KINDS)
+Outcome = _choices("Outcome", *vocabulary.OUTCOMES)
 
 
 @app.command(

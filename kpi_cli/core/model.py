@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
+from kpi_cli.core.vocabulary import AMENDMENT_KINDS, DECISION_RESULTS, OUTCOMES
 from kpi_cli.core.model_base import LIMIT, Date, Model, Number, Text  # noqa: F401  (model.Number, …)
 from kpi_cli.scoring.registry import rule_union
 
@@ -127,7 +128,7 @@ class Proposal(Model):
 
 class Decision(Model):
     """The BMA Innovation Committee's decision on the proposal."""
-    result: Literal["approved", "rejected", "pending"]
+    result: Literal[DECISION_RESULTS]
     date: Date | None = None
     by: Text | None = None
     letter: Text | None = None
@@ -202,13 +203,13 @@ ScoringRule = rule_union()
 
 class Amendment(Model):
     """An appeal (อุทธรณ์) or amendment of the criteria, with its outcome."""
-    kind: Literal["appeal", "amendment"]
+    kind: Literal[AMENDMENT_KINDS]
     letter: Text
     date: Date
     urgency: Text | None = None
     grounds: Text | None = Field(None, description="สาเหตุ: e.g. ข้อ 1 ปัจจัยภายนอกของหน่วยงาน")
     request: Text | None = None
-    outcome: Literal["accepted", "rejected", "pending"]
+    outcome: Literal[OUTCOMES]
     decided: Date | None = None
     decision_letters: list[Text] = Field(default_factory=list)
     conditions: list[Text] = Field(default_factory=list)
