@@ -337,8 +337,6 @@ def construct(cls: type[BaseModel], data: dict):
 
 
 _BUILDERS: dict[type, object] = {}
-_new = object.__new__
-_set = object.__setattr__
 
 
 def _model_builder(cls: type[BaseModel]):
@@ -352,14 +350,9 @@ def _model_builder(cls: type[BaseModel]):
                 values[name] = value if value is None else conv(value)
             elif info.is_required():
                 raise KeyError(name)
-            else:
-                values[name] = info.get_default(call_default_factory=True)
-        obj = _new(cls)
-        _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", {name for name in data if name in values})
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        return obj
+        # pydantic's own constructor without validation: it fills the defaults of the fields not
+        # given, and remembers which were (exclude_unset keeps working)
+        return cls.model_construct(_fields_set=set(values), **values)
 
     return build
 
