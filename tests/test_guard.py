@@ -166,3 +166,20 @@ def test_a_committed_change_is_compared_with_the_base_too(repo):
     git(repo, "commit", "-qam", "quietly")
     code, problems = guard()
     assert code == 1 and len(guarded(problems)) == 1
+
+
+def test_a_file_broken_on_purpose_is_not_a_way_round(repo):
+    text = seed(repo).read_text(encoding="utf-8")
+    seed(repo).write_text(text.replace("    performance: 30.00", "    performance: 35.00\n  broken: [", 1), encoding="utf-8")
+    code, problems = guard()
+    gone = [p for p in guarded(problems) if "is gone" in p["message"]]
+    assert code == 1 and gone and "can no longer be read as an indicator" in gone[0]["message"]
+
+
+def test_swapping_quarter_rows_is_a_change_of_the_record(repo):
+    edit(repo, "  - quarter: 1\n", "  - quarter: 9\n")
+    edit(repo, "  - quarter: 3\n", "  - quarter: 1\n")
+    edit(repo, "  - quarter: 9\n", "  - quarter: 3\n")
+    code, problems = guard()
+    assert code == 1 and any("quarter 1 is on the audited record: performance changed from 30 to 80" in p["message"]
+                             for p in guarded(problems))

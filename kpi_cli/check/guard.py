@@ -305,10 +305,17 @@ def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], st
     return problems
 
 
+def _text_of(path: Path) -> str:
+    loaded = load(path)
+    return loaded.text or ""
+
+
 def _gone(path: Path, old: Indicator, shown: str) -> Problem:
     audited = [str(row.quarter) for row in old.quarters if on_record(row)]
     if path.is_symlink():
         how = _("it is now a link, and links are never followed")
+    elif path.is_file() and _indicator(_text_of(path), path) is None:
+        how = _("the file can no longer be read as an indicator (kpi validate says why)")
     elif path.exists():
         how = _("the file now holds another indicator")
     else:
