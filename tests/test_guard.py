@@ -183,3 +183,13 @@ def test_swapping_quarter_rows_is_a_change_of_the_record(repo):
     code, problems = guard()
     assert code == 1 and any("quarter 1 is on the audited record: performance changed from 30 to 80" in p["message"]
                              for p in guarded(problems))
+
+
+def test_the_agreements_figures_are_guarded_once_a_quarter_is_audited(repo):
+    edit(repo, "  percent: 10\n", "  percent: 25\n")
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and "0406-0772 has audited quarters: its weight changed from" in finding["message"]
+    assert '"percent": 10' in finding["message"] and '"percent": 25' in finding["message"]
+    edit(repo, *AMEND_Q1)
+    assert guard() == (0, [])

@@ -43,6 +43,7 @@ Good: the same change, with a new amendment `{kind: amendment, letter: …, date
 
 # the fields of a quarter's row that are part of the official record once it is audited or assessed
 # (`difference_reason` is kpi's own note on a difference, not a figure)
+INDICATOR_FIELDS = ("target", "weight", "agency")
 RECORD_FIELDS = ("performance", "target", "counts", "parts", "assessed", "sub_scores", "audited", "report")
 
 
@@ -188,6 +189,16 @@ def audited_changes(old: Indicator, new: Indicator) -> list[Finding]:
                     "of the audited record").format(n=i + 1, kind=a.kind, letter=a.letter, date=a.date),
             ("amendments",), key=True,
             fix=_("restore it as it was; to change the record, add a new amendment")))
+    accepted = [a for a in amendments.new if a.outcome == "accepted"]
+    for name in INDICATOR_FIELDS:  # the performance agreement's figures, fixed once a quarter is audited
+        was, now = getattr(old, name), getattr(new, name)
+        if was != now and not accepted:
+            findings.append(Finding(
+                RULE, _("{code} has audited quarters: its {field} changed from {before} to {after} without an "
+                        "amendment").format(code=new.code, field=name, before=_fmt(was), after=_fmt(now)),
+                (name,), key=True,
+                fix=_("add, in the same change, an accepted amendment (the letter that changed the performance "
+                      "agreement), or restore the figure")))
     rows = {row.quarter: (i, row) for i, row in enumerate(new.quarters)}
     for before in record:
         q = before.quarter
