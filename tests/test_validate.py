@@ -298,3 +298,18 @@ def test_every_rule_is_documented():
         (REPO / "docs" / "pull-requests.md").read_text(encoding="utf-8")
     for rule_id in REGISTRY:
         assert f"`{rule_id}`" in docs, f"{rule_id} is not in docs/indicator-format.md"
+
+
+def test_a_catalogue_among_the_files_brings_in_every_indicator_of_its_folder(tmp_path):
+    """What a commit that edits only agencies.yaml can break is checked (the pre-commit hook passes
+    only the changed files): the library's validate, not only the command line."""
+    tree = valid_tree(tmp_path)
+    agencies = tree / "agencies.yaml"
+    assert validate([agencies]).problems == []
+    agencies.write_text(agencies.read_text("utf-8").replace('code: "0406"', 'code: "0407"'), encoding="utf-8")
+    result = validate([agencies])
+    assert {(p.rule, Path(p.path).name) for p in result.problems} == {("agency-unknown", "0406-0001.yaml")}
+    assert result.files == len(list(tree.rglob("*.yaml")))
+    # a catalogue's folder named twice, or with its files, is checked once
+    again = validate([agencies, tree, tree / "2564" / "0406-0001.yaml"])
+    assert again.files == result.files and len(again.problems) == 1

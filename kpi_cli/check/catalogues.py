@@ -10,6 +10,7 @@ from kpi_cli.check.check import lazy_source
 from kpi_cli.check.rules.schema import check_schema
 from kpi_cli.core.facts import Catalogues
 from kpi_cli.core.i18n import _
+from kpi_cli.core.patterns import AGENCY_CODE, STRATEGY_CODE
 from kpi_cli.core.problems import Finding, Level, Problem
 from kpi_cli.io.loader import load, locate
 from kpi_cli.io.paths import display_path
@@ -50,7 +51,7 @@ def _catalogue_rules(model) -> list[Finding]:
     if isinstance(model, AgencyCatalogue):
         seen = set()
         for i, a in enumerate(model.agencies):
-            if not re.fullmatch(r"[0-9]{4}", a.code):
+            if not re.fullmatch(AGENCY_CODE, a.code):
                 out.append(Finding("catalogue", _("agency code '{code}' is not 4 digits").format(code=a.code),
                                    ("agencies", i, "code"), fix=_('write it as 4 digits in quotes, e.g. "0406"')))
             if a.code in seen:
@@ -66,7 +67,7 @@ def _catalogue_rules(model) -> list[Finding]:
     else:
         codes = {s.code for s in model.strategies}
         for i, s in enumerate(model.strategies):
-            if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", s.code):
+            if not re.fullmatch(STRATEGY_CODE, s.code):
                 out.append(Finding("catalogue", _("strategy code '{code}' is not of the form 7.5.1.1").format(
                                        code=s.code),
                                    ("strategies", i, "code"), fix=_("Arabic digits separated by dots")))

@@ -147,6 +147,10 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
              context: list[Path] = (), against: str | None = None) -> Result:
     """Validate files and folders (default: the repository's indicators/ tree).
 
+    A catalogue among `paths` (agencies.yaml, strategies.yaml) brings in every indicator of its
+    folder: each of them depends on it, so a change to it (a commit, a pre-commit hook that passes
+    only the changed files) is checked by what it can break.
+
     Large trees are checked on every core. The garbage collector is paused during the bulk
     parse: documents are dropped as soon as they are checked, and only small summaries are kept
     for the rules across files.
@@ -158,6 +162,7 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         if found is None:
             raise NoIndicators()
         paths = [found]
+    paths = with_catalogue_folders(paths)
     folders: dict[Path, Path] = {}
     files = collect(paths, result.problems, folders)
     folder_of: dict[Path, Path | None] = {}
@@ -211,6 +216,17 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         result.problems += guard(against)
     result.problems.sort()
     return result
+
+
+def with_catalogue_folders(paths: list[Path]) -> list[Path]:
+    """`paths` and, after them, the folder of each catalogue among them (the folder it is the
+    catalogue of: every indicator below it depends on it). Links are left to `collect`, which
+    refuses them."""
+    out = list(paths)
+    for path in paths:
+        if path.name in CATALOGUE_NAMES and not path.is_symlink() and path.is_file() and path.parent not in out:
+            out.append(path.parent)
+    return out
 
 
 def guard(base: str, cwd: Path | None = None) -> list[Problem]:

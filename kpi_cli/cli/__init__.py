@@ -1,7 +1,7 @@
 """The `kpi` command line. Each command: parse arguments -> call the core -> format -> exit code.
 
 `root` holds the typer app; each command group is one module here (validate, stages, score,
-render, review, onboard) that registers on it when imported. Commands import the heavy parts
+render, review, onboard, init) that registers on it when imported. Commands import the heavy parts
 (pydantic, jinja2, rich's progress bar, ruamel.yaml) inside their bodies, so `kpi --help` stays fast.
 """
 
@@ -15,6 +15,7 @@ from kpi_cli.cli import score as _score_cmds  # noqa: F401
 from kpi_cli.cli import render as _render_cmds  # noqa: F401
 from kpi_cli.cli import review as _review_cmds  # noqa: F401
 from kpi_cli.cli import onboard as _onboard_cmds  # noqa: F401
+from kpi_cli.cli import init as _init_cmds  # noqa: F401
 from kpi_cli.core.i18n import _
 
 __all__ = ["app", "main"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Callable
 
 from kpi_cli.core.i18n import _, ngettext
@@ -30,7 +31,7 @@ def level_name(level: Level) -> str:
     return _("error") if level is Level.error else _("warning")
 
 
-def format_text(problems: list[Problem], files: int, *, color: bool = False) -> str:
+def format_text(problems: list[Problem], files: int, *, color: bool = False, **_options) -> str:
     """path:line:column: level [rule] message, then the fix indented."""
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
@@ -49,6 +50,7 @@ def format_json(problems: list[Problem], files: int, **_options) -> str:
     errors = sum(1 for p in problems if p.level is Level.error)
     doc = {
         "version": 1,
+        "kind": "validation",
         "files": files,
         "errors": errors,
         "warnings": len(problems) - errors,
@@ -64,16 +66,28 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def format_github(problems: list[Problem], files: int, **_options) -> str:
-    """GitHub Actions workflow commands: annotations on the offending lines."""
+def format_github(problems: list[Problem], files: int, *, root: Path | None = None, **_options) -> str:
+    """GitHub Actions workflow commands: annotations on the offending lines. GitHub attaches an
+    annotation to a path relative to the repository's top: `root`, when given, is that folder, and
+    the problems' paths (relative to the current folder) are rewritten relative to it."""
+    here = Path.cwd().resolve() if root is not None else None
     lines = []
     for p in problems:
         kind = "error" if p.level is Level.error else "warning"
         message = p.message + (_(" — fix: {fix}").format(fix=p.fix) if p.fix else "")
-        lines.append(f"::{kind} file={_gh_escape(p.path, True)},line={p.line},col={p.column},"
+        path = p.path if root is None else _relative_to(p.path, here, root.resolve())
+        lines.append(f"::{kind} file={_gh_escape(path, True)},line={p.line},col={p.column},"
                      f"title={_gh_escape(p.rule, True)}::{_gh_escape(message)}")
     lines.append(summary_line(problems, files))
     return "\n".join(lines) + "\n"
+
+
+def _relative_to(shown: str, here: Path, root: Path) -> str:
+    """A path shown relative to the folder `here`, as a path relative to `root` (with /); as it
+    was when it lies outside `root`."""
+    where = os.path.normpath(os.path.join(here, shown))
+    relative = os.path.relpath(where, root)
+    return shown if relative == os.pardir or relative.startswith(os.pardir + os.sep) else Path(relative).as_posix()
 
 
 FORMATTERS: dict[str, Callable[..., str]] = {

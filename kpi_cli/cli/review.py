@@ -40,8 +40,10 @@ def diff_cmd(
     with errors_as_messages():
         cwd = Path.cwd()
         report = diff(base or default_base(cwd), head, cwd)
-    if format is DiffFormat.json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if format is DiffFormat.json:  # every JSON output of kpi starts with its version and kind
+        doc = report.to_dict()
+        doc = {"version": doc.pop("version"), "kind": "diff", **doc}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     if format is DiffFormat.md:
         sys.stdout.write(to_markdown(report))

@@ -76,6 +76,7 @@ def _run(code: str, year: int | None, dry_run: bool, build: Callable) -> None:
 # --- status ---------------------------------------------------------------------------
 
 Format = _choices("Format", "text", "json")
+STATUS_JSON_VERSION = 1  # keys are only added within a version (docs/stages.md)
 
 
 @app.command(
@@ -96,8 +97,9 @@ def status(code: Code, year: Year = None,
     with errors_as_messages():
         opened = open_indicator(find_indicator(code, fiscal_year=year))
         st = core.status(opened.model, opened.catalogues)
-    if format is Format.json:
-        sys.stdout.write(json.dumps(st.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if format is Format.json:  # every JSON output of kpi starts with its version and kind
+        doc = {"version": STATUS_JSON_VERSION, "kind": "status", **st.to_dict()}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     _print_status(st)
 

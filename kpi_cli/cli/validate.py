@@ -57,6 +57,7 @@ def validate(
     def guard_only(base: str) -> Result:  # nothing changed to check, but something may have been deleted
         return Result(problems=sorted(guard(base)))
 
+    _warn_of_another_version()
     progress = Progress(_("validating"))
     try:
         with errors_as_messages():
@@ -72,11 +73,42 @@ def validate(
     finally:
         progress.stop()
     name = pick_format(format.value)
-    sys.stdout.write(FORMATTERS[name](result.problems, result.files, color=use_color()))
+    root = None
+    if name == "github":  # GitHub attaches annotations to paths from the repository's top
+        from kpi_cli.io.git import repository_root
+
+        root = repository_root(Path.cwd())
+    sys.stdout.write(FORMATTERS[name](result.problems, result.files, color=use_color(), root=root))
     if result.files == 0 and not result.problems:
         typer.echo(_("note: no .yaml files were found there; indicator files live in "
                      "indicators/<fiscal year>/<code>.yaml (start one with `kpi new`)"), err=True)
     raise typer.Exit(result.exit_code(strict))
+
+
+def _warn_of_another_version() -> None:
+    """A warning on stderr (the run's result is unchanged) when the repository's kpi.toml pins
+    another version of kpi than this one, or cannot be read."""
+    from kpi_cli import __version__
+    from kpi_cli.io.paths import display_path, find_indicators_dir
+    from kpi_cli.io.settings import SettingsUnreadable, read_settings, settings_path
+
+    indicators = find_indicators_dir()
+    if indicators is None:
+        return
+    try:
+        settings = read_settings(indicators)
+    except SettingsUnreadable as exc:
+        typer.echo(_("warning: {path} cannot be read ({reason}); the kpi version it pins is not checked").format(
+            path=display_path(settings_path(indicators)), reason=exc), err=True)
+        return
+    if settings is None or settings.version in (None, __version__):
+        return
+    typer.echo(_("warning: {path} pins kpi {expected}, but this is kpi {version}").format(
+        path=display_path(settings.path), expected=settings.version, version=__version__), err=True)
+    install = settings.install or f"kpi-cli=={settings.version}"
+    typer.echo(_("  fix: install the pinned kpi (pip install '{install}'), or upgrade the repository to kpi "
+                 "{version} (its kpi.toml and pre-commit pin; see kpi's CHANGELOG.md)").format(
+        install=install, version=__version__), err=True)
 
 
 def _changed_targets(args: list[Path]) -> tuple[list[Path], list[Path]]:

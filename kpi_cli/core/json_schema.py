@@ -1,5 +1,13 @@
 """JSON Schema of the formats, from the models: for editors (VS Code YAML) and peers
-(check-jsonschema). Shipped files reference kpi_cli/data/*.schema.json; a test keeps them current."""
+(check-jsonschema). kpi_cli/data/*.schema.json are these, shipped in the wheel (a test keeps them
+current); `kpi init` copies them into a repository of indicators as schema/*.schema.json, where the
+`$schema` lines of its files point.
+
+The schema says what JSON Schema can say of the format: fields, types, required fields, values,
+ranges, the patterns of codes, letter numbers and dates (kpi_cli/core/patterns.py). What it cannot
+say (across files, against the catalogues, the calendar of the fiscal year, the stages' gates) only
+`kpi validate` checks: docs/indicator-format.md lists those rules. Its `$id` is a name (a URN),
+not an address: the files are found by their `$schema` paths."""
 
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ def schema(kind: str = "indicator") -> dict:
     filename, cls_name = SCHEMAS[kind]
     doc = getattr(model, cls_name).model_json_schema(mode="validation")
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "$id": f"https://kpi.bangkok.example/schema/{filename}", **doc}
+           "$id": f"urn:kpi-cli:schema:{kind}", **doc}
     return doc
 
 

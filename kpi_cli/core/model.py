@@ -17,8 +17,16 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from kpi_cli.core.vocabulary import AMENDMENT_KINDS, DECISION_RESULTS, OUTCOMES
-from kpi_cli.core.model_base import LIMIT, Date, Model, Number, Text  # noqa: F401  (model.Number, …)
+from kpi_cli.core.model_base import LIMIT, Model, NonNegative, Number, Score, Text, schema_only  # noqa: F401
+from kpi_cli.core.patterns import (AGENCY_CODE, COMMON_ERA_DATE, INDICATOR_CODE, INFERRED_PATH, LETTER_PADDED,
+                                   NOT_BLANK, STRATEGY_CODE, STRATEGY_REFERENCE)
 from kpi_cli.scoring.registry import rule_union
+
+
+# what JSON Schema says of dates and letter numbers besides their type (rules date-be-year, letter-format);
+# that a date is a real day is the schema's `format: date`
+Date = Annotated[dt.date, schema_only(pattern=COMMON_ERA_DATE)]
+LetterNumber = Annotated[Text, schema_only(pattern=LETTER_PADDED)]
 
 
 # --- enumerations -------------------------------------------------------------------
@@ -80,13 +88,14 @@ class Counts(Model):
 class Quarter(Model):
     """One row of ผลงานเทียบกับเป้าหมายรายไตรมาส, plus the quarter's narrative report."""
     quarter: Annotated[StrictInt, Field(ge=1, le=4)]
-    performance: Number | None = Field(None, description="ผลงาน: reported, in the indicator's unit")
-    target: Number | None = Field(None, description="the quarter's target from the performance agreement")
+    performance: NonNegative | None = Field(None, description="ผลงาน: reported, in the indicator's unit")
+    target: NonNegative | None = Field(None, description="the quarter's target from the performance agreement")
     counts: Counts | None = None
     parts: dict[Text, Number] | None = Field(None, description="composite rules: performance of each part")
-    assessed: Number | None = Field(None, description="ผลประเมินตัวชี้วัด: the official score 0-100")
-    sub_scores: list[Number | None] | None = Field(
-        None, description="the page's '2.1 / 2.2' figures; [0, 0] means not assessed (yet)")
+    assessed: Score | None = Field(None, description="ผลประเมินตัวชี้วัด: the official score 0-100")
+    sub_scores: list[Score | None] | None = Field(
+        None, description="the page's '2.1 / 2.2' figures; [0, 0] means not assessed (yet)",
+        json_schema_extra={"minItems": 2, "maxItems": 2})
     audited: StrictBool = Field(False, description="สยป. ตรวจประเมินตัวชี้วัด: audited by the evaluator")
     difference_reason: Text | None = Field(
         None, description="why the official figures differ from what the rules compute")
@@ -123,7 +132,7 @@ class Proposal(Model):
     form4: StrictBool = Field(False, description="แบบฟอร์ม 4: proposal form done")
     submitted: Date | None = Field(None, description="date put to the BMA Innovation Committee")
     submitted_to: Text | None = None
-    letter: Text | None = None
+    letter: LetterNumber | None = None
 
 
 class Decision(Model):
@@ -131,7 +140,7 @@ class Decision(Model):
     result: Literal[DECISION_RESULTS]
     date: Date | None = None
     by: Text | None = None
-    letter: Text | None = None
+    letter: LetterNumber | None = None
     note: Text | None = None
 
 
@@ -141,7 +150,7 @@ class Activity(Model):
     date: Date | None = None
     end: Date | None = None
     done: StrictBool = True
-    evidence: list[Text] = Field(default_factory=list)
+    evidence: list[LetterNumber] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -149,14 +158,14 @@ class Submission(Model):
     """Evidence sent to สำนักงาน ก.ก."""
     date: Date | None = None
     to: Text | None = None
-    letter: Text | None = None
+    letter: LetterNumber | None = None
     note: Text | None = None
 
 
 class Survey(Model):
     """แบบฟอร์ม 5: the survey of the innovation's use, approved by the agency head."""
     date: Date
-    letter: Text | None = None
+    letter: LetterNumber | None = None
     approved: StrictBool = False
     approved_by: Text | None = None
     approved_date: Date | None = None
@@ -167,7 +176,7 @@ class StageEvent(Model):
     """Completion of one of the five stages: recorded by `kpi advance`."""
     stage: Annotated[StrictInt, Field(ge=1, le=5)]
     completed: Date
-    evidence: list[Text] = Field(default_factory=list)
+    evidence: list[LetterNumber] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -204,14 +213,14 @@ ScoringRule = rule_union()
 class Amendment(Model):
     """An appeal (อุทธรณ์) or amendment of the criteria, with its outcome."""
     kind: Literal[AMENDMENT_KINDS]
-    letter: Text
+    letter: LetterNumber
     date: Date
     urgency: Text | None = None
     grounds: Text | None = Field(None, description="สาเหตุ: e.g. ข้อ 1 ปัจจัยภายนอกของหน่วยงาน")
     request: Text | None = None
     outcome: Literal[OUTCOMES]
     decided: Date | None = None
-    decision_letters: list[Text] = Field(default_factory=list)
+    decision_letters: list[LetterNumber] = Field(default_factory=list)
     conditions: list[Text] = Field(default_factory=list)
     criteria_before: Text | None = None
     criteria_after: Text | None = None
@@ -230,7 +239,7 @@ class TimelineEvent(Model):
     quarter: Annotated[StrictInt, Field(ge=1, le=4)] | None = Field(
         None, description="when only the quarter is known")
     event: Text
-    refs: list[Text] = Field(default_factory=list)
+    refs: list[LetterNumber] = Field(default_factory=list)
 
 
 # --- definition ---------------------------------------------------------------------
@@ -251,10 +260,14 @@ class Definition(Model):
 
 class Indicator(Model):
     """One indicator (ตัวชี้วัด) of one agency for one fiscal year."""
-    code: Text = Field(description="AAAA-NNNN: agency code and indicator number")
-    fiscal_year: StrictInt = Field(ge=1000, le=9000, description="ปีงบประมาณ, Buddhist Era")
+    code: Text = Field(description="AAAA-NNNN: agency code and indicator number",
+                       json_schema_extra={"pattern": INDICATOR_CODE})  # rule code-format
+    # kpi's own range is wider, so that a Common-Era year gets its own message (rule code-folder)
+    fiscal_year: StrictInt = Field(ge=1000, le=9000, description="ปีงบประมาณ, Buddhist Era",
+                                   json_schema_extra={"minimum": 2500, "maximum": 2700})
     sequence: StrictInt | None = Field(None, description="the number in the agency's list")
-    agency: Text = Field(description="agency code from agencies.yaml, quoted: '0406'")
+    agency: Text = Field(description="agency code from agencies.yaml, quoted: '0406'",
+                         json_schema_extra={"pattern": AGENCY_CODE})  # rule agency-unknown
     title: Text
     example: StrictBool = Field(False, description="made-up data for demonstration")
     type: IndicatorType
@@ -267,14 +280,16 @@ class Indicator(Model):
     definition: Definition | None = None
     method: Text = Field("", description="วิธีการคำนวณ หรือ เกณฑ์การประเมิน, verbatim")
     data_collection: Text = Field("", description="วิธีการการเก็บข้อมูล/แหล่งข้อมูล")
-    strategies: list[Text] = Field(default_factory=list, description="codes from strategies.yaml")
+    strategies: list[Annotated[Text, schema_only(pattern=STRATEGY_REFERENCE)]] = Field(
+        default_factory=list, description="codes from strategies.yaml")  # rule strategy-unknown
     projects: list[Text] = Field(default_factory=list, description="โครงการ/กิจกรรมที่สนับสนุนตัวชี้วัด")
     scoring: ScoringRule | None = None
     innovation: Innovation | None = None
     amendments: list[Amendment] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
-    inferred: dict[Text, Text] = Field(
-        default_factory=dict, description="path -> why the value is inferred, not read from the page")
+    inferred: dict[Text, Annotated[Text, schema_only(pattern=NOT_BLANK)]] = Field(
+        default_factory=dict, description="path -> why the value is inferred, not read from the page",
+        json_schema_extra={"propertyNames": {"pattern": INFERRED_PATH}})  # rule inferred-path
 
     def quarter(self, q: int) -> Quarter | None:
         return next((row for row in self.quarters if row.quarter == q), None)
@@ -291,7 +306,7 @@ class AgencyKindInfo(Model):
 
 
 class Agency(Model):
-    code: Text
+    code: Text = Field(json_schema_extra={"pattern": AGENCY_CODE})  # rule catalogue
     name: Text
     abbr: Text
     kind: AgencyKind
@@ -305,7 +320,8 @@ class AgencyCatalogue(Model):
 
 
 class Strategy(Model):
-    code: Text = Field(description="canonical Arabic digits: '7.5.1.1'; rendered in Thai digits")
+    code: Text = Field(description="canonical Arabic digits: '7.5.1.1'; rendered in Thai digits",
+                       json_schema_extra={"pattern": STRATEGY_CODE})  # rule catalogue
     label: Text
     truncated: StrictBool = Field(False, description="the source page cuts the label short")
 

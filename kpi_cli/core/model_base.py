@@ -9,9 +9,16 @@ import datetime as dt
 import math
 from typing import Annotated, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 LIMIT = 1e15  # larger than any figure of a city's budget; keeps every figure a finite float
+
+
+def schema_only(**keywords):
+    """JSON Schema keywords for editors and check-jsonschema that pydantic does not enforce: kpi's
+    rules check the same (with their own rule IDs and better messages), so `kpi validate` reports
+    what it reported. Use as `Field(json_schema_extra=…)` or inside `Annotated[…]`."""
+    return Field(json_schema_extra=keywords)
 
 
 def _finite(value: int | float) -> int | float:
@@ -20,7 +27,9 @@ def _finite(value: int | float) -> int | float:
     return value
 
 
-Number = Annotated[Union[StrictInt, float], AfterValidator(_finite)]
+Number = Annotated[Union[StrictInt, float], AfterValidator(_finite), schema_only(minimum=-LIMIT, maximum=LIMIT)]
+NonNegative = Annotated[Number, schema_only(minimum=0, maximum=LIMIT)]  # rules score-range, scoring-rule
+Score = Annotated[Number, schema_only(minimum=0, maximum=100)]  # an official score (rule score-range)
 Text = StrictStr
 Date = dt.date
 

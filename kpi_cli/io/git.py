@@ -61,6 +61,22 @@ def toplevel(cwd: Path) -> Path:
     return Path(out)
 
 
+def repository_root(cwd: Path) -> Path | None:
+    """The folder the repository's paths are relative to, wherever in it kpi runs: the top of the
+    git repository, else the folder that holds indicators/; None outside both. (GitHub attaches an
+    annotation to a file named relative to the repository's top.)"""
+    from kpi_cli.io.paths import find_indicators_dir
+
+    try:
+        out = git(["rev-parse", "--show-toplevel"], cwd, check=False).strip()
+    except GitError:  # git is not installed
+        out = ""
+    if out:
+        return Path(out)
+    indicators = find_indicators_dir(cwd)
+    return indicators.parent if indicators is not None else None
+
+
 def is_revision(rev: str, cwd: Path) -> bool:
     try:
         git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd)

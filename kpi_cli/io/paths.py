@@ -13,6 +13,9 @@ from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError
 
 CATALOGUE_NAMES = ("agencies.yaml", "strategies.yaml")
+# where a repository keeps the JSON Schema, relative to the folder that holds indicators/: schema/ in a
+# repository of indicators (`kpi init` puts it there), kpi_cli/data/ in kpi's own source
+SCHEMA_FOLDERS = ("schema", "kpi_cli/data")
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
 
@@ -47,6 +50,19 @@ def find_catalogue_dir(path: Path) -> Path | None:
     for folder in (here, *here.parents):
         if any((folder / name).is_file() for name in CATALOGUE_NAMES):
             return folder
+    return None
+
+
+def schema_reference(indicators: Path, folder: Path, kind: str = "indicator") -> str | None:
+    """The path of the JSON Schema of `kind` (indicator, agencies, strategies) from `folder`, for the
+    `$schema` line of a new file there, in the repository whose indicators/ folder is `indicators`:
+    the first of SCHEMA_FOLDERS that holds it; None when neither does (the line is left out rather
+    than pointing at nothing)."""
+    top = indicators.absolute().parent
+    for sub in SCHEMA_FOLDERS:
+        target = top / sub / f"{kind}.schema.json"
+        if target.is_file():
+            return Path(os.path.relpath(target, folder.absolute())).as_posix()
     return None
 
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from kpi_cli.core.i18n import _
+from kpi_cli.core.patterns import INDICATOR_CODE
 from kpi_cli.core.problems import KpiError
 
 
@@ -39,7 +40,7 @@ class FolderUnreadable(KpiError):
                                                                                 reason=exc.strerror or exc))
 
 
-_CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{3,4}$")
+_CODE_RE = re.compile(INDICATOR_CODE)
 
 
 def _folders(root: Path, years_only: bool = False) -> list[Path]:

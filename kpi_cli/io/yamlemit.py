@@ -28,7 +28,7 @@ import yaml
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../../kpi_cli/data/indicator.schema.json"
+SCHEMA_PREFIX = "# yaml-language-server: $schema="  # then the path of the JSON Schema, relative to the file
 COMMENT_COLUMN = 33  # comments beside fields start here, as in the seed
 
 
@@ -162,12 +162,20 @@ class EmitError(KpiError):
         super().__init__(message)
 
 
+def schema_lines(schema: str | None) -> list[str]:
+    """The first line of a new file: `# yaml-language-server: $schema=PATH` (editors find the JSON
+    Schema there); none where the repository has no schema to point at."""
+    return [SCHEMA_PREFIX + schema] if schema else []
+
+
 def emit(data: dict, *, comments: dict[str, str] | None = None, above: dict[str, str] | None = None,
-         header: str = "") -> str:
-    """The indicator `data` as YAML text in the seed's layout; reads back exactly as `data`."""
-    out = _Writer(comments or {}, [SCHEMA_LINE])
+         header: str = "", schema: str | None = None) -> str:
+    """The indicator `data` as YAML text in the seed's layout; reads back exactly as `data`.
+    `schema`: the path of the JSON Schema from the file's folder, for the `$schema` line."""
+    out = _Writer(comments or {}, schema_lines(schema))
     if header:
-        out.lines.append("#")
+        if out.lines:
+            out.lines.append("#")
         out.lines.extend(f"# {line}".rstrip() for line in header.split("\n"))
     out.lines.append("")
     above = above or {}

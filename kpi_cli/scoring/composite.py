@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field
 
 from kpi_cli.core.i18n import _
-from kpi_cli.core.model_base import Model, Number, Text
+from kpi_cli.core.model_base import Model, NonNegative, Number, Text
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.scoring.formulas import SCORE_MAX, ratio_score
 from kpi_cli.scoring.method import CHECK, Method, PartScore, QuarterFacts, RuleModel, Scaffold, finite
@@ -101,7 +101,7 @@ def rule_model(part_rules: tuple[type, ...]) -> type:
         name: Text
         points: Number = Field(gt=0)
         rule: Annotated[Union[part_rules], Field(discriminator="method")]
-        target: Number | None = Field(
+        target: NonNegative | None = Field(
             None, description="the part's target, in the part's unit (percent rules: default 100; levels: a level)")
 
     class CompositeRule(CompositeBase):

@@ -20,7 +20,8 @@ class PercentRule(RuleModel):
     method: Literal["percent"]
     direction: Literal["higher", "lower"] = "higher"
     cumulative: StrictBool = Field(True, description="performance accumulates over the year")
-    cap: Number = Field(100, description="highest score")
+    cap: Number = Field(100, description="highest score",
+                        json_schema_extra={"exclusiveMinimum": 0, "maximum": 100})  # rule scoring-rule
 
     needs_target: ClassVar[bool] = True
 

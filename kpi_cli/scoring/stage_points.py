@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from kpi_cli.core.i18n import _
-from kpi_cli.core.model_base import Number
+from kpi_cli.core.model_base import NonNegative
 from kpi_cli.core.problems import Finding
 from kpi_cli.scoring.formulas import stage_points
 from kpi_cli.scoring.method import CHECK, Method, QuarterFacts, RuleModel, Scaffold, figures, finite
@@ -17,7 +17,7 @@ NAME = "stage-points"
 class StagePointsRule(RuleModel):
     """Each of the five innovation stages is worth points; performance = points of stages done."""
     method: Literal["stage-points"]
-    points: Annotated[list[Number], Field(min_length=5, max_length=5)]
+    points: Annotated[list[NonNegative], Field(min_length=5, max_length=5)]
 
     from_stages: ClassVar[bool] = True
     needs_target: ClassVar[bool] = True

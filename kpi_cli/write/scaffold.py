@@ -25,9 +25,9 @@ from kpi_cli.core.i18n import _
 from kpi_cli.check.check import check_text
 from kpi_cli.core.problems import KpiError, Level, Problem
 from kpi_cli.io.atomic import folder_lock, write_bytes, write_new
-from kpi_cli.io.paths import printable
+from kpi_cli.io.paths import printable, schema_reference
 from kpi_cli.io.source import read_bounded
-from kpi_cli.io.yamlemit import SCHEMA_LINE, emit, quoted, scalar
+from kpi_cli.io.yamlemit import emit, quoted, scalar, schema_lines
 from kpi_cli.io.yamlemit import beside as _c  # a line with its comment, as the templates below write them
 from kpi_cli.scoring import registry
 
@@ -113,8 +113,9 @@ def _innovation_block(minimum: int | None) -> list[str]:
 
 
 def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None = None,
-                  minimum_ideas: int | None = None) -> str:
-    """The text of a fresh indicator file of `kind` (see KINDS) for `agency` (model.Agency)."""
+                  minimum_ideas: int | None = None, schema: str | None = None) -> str:
+    """The text of a fresh indicator file of `kind` (see KINDS) for `agency` (model.Agency);
+    `schema`: the path of the JSON Schema from the file's folder, for the `$schema` line."""
     spec = registry.scaffold(kind)
     if spec is None:
         raise BadRequest(_("unknown kind '{kind}'").format(kind=kind),
@@ -122,7 +123,8 @@ def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None 
     value, unit = spec.target
     title = title or spec.title or DEFAULT_TITLE
     intro = spec.intro.split("\n")
-    lines = [SCHEMA_LINE, "#",
+    head = schema_lines(schema)
+    lines = [*head, *(["#"] if head else []),
              f"# ตัวชี้วัด {code}, ปีงบประมาณ {year} ({agency.abbr}), created by `kpi new --kind {kind}`.",
              *(f"# {line}" for line in intro),
              "# Fill in the fields, then run `kpi validate`. Dates are ISO, Common Era (ค.ศ.):",
@@ -282,8 +284,9 @@ def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, 
               f"from {name}.\n"
               "Every field of the page is here. What `kpi import` concluded rather than read is listed under\n"
               "`inferred:` at the end, with the reason. Dates are ISO, Common Era (2021-02-08 = 8 ก.พ. 2564).")
-    body = emit(imported.data, comments=imported.comments, above=imported.above, header=header)
     path = root / str(imported.fiscal_year) / f"{imported.code}.yaml"
+    body = emit(imported.data, comments=imported.comments, above=imported.above, header=header,
+                schema=schema_reference(root, path.parent))
     shown = display(path)
     warnings = create(path, body, catalogues, force=force, dry_run=True, display=shown)
     outcome = Outcome(page, path, shown, body, imported, warnings, added)
@@ -331,8 +334,9 @@ def new_file(code: str, kind: str, root: Path, catalogues, *, agency: str | None
                              path=display(Path(catalogues.folder or root) / "agencies.yaml"), agency=agency))
     year = year or fiscal_position(today or dt.date.today())[0]
     minimum = catalogues.minimum_ideas.get(known.kind.value)
-    text = new_indicator(code, known, kind, year, title=title, minimum_ideas=minimum)
     path = root / str(year) / f"{code}.yaml"
+    text = new_indicator(code, known, kind, year, title=title, minimum_ideas=minimum,
+                         schema=schema_reference(root, path.parent))
     shown = display(path)
     warnings = create(path, text, catalogues, force=force, dry_run=dry_run, display=shown)
     return NewFile(path, shown, text, warnings, written=not dry_run)

@@ -6,10 +6,11 @@ import difflib
 import re
 
 from kpi_cli.core.i18n import _
+from kpi_cli.core.patterns import INDICATOR_CODE
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.check.rules.registry import FileContext, Summary, rule
 
-CODE_RE = re.compile(r"^([0-9]{4})-([0-9]{3,4})$")  # ASCII digits: Thai digits are refused
+CODE_RE = re.compile(INDICATOR_CODE)  # ASCII digits: Thai digits are refused
 
 
 def code_key(code: str) -> tuple[str, int] | None:

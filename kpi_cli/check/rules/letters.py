@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 
 from kpi_cli.core.i18n import _
+from kpi_cli.core.patterns import LETTER
 from kpi_cli.core.problems import Finding
 from kpi_cli.check.rules.registry import FileContext, fmt_loc, rule
 
-# prefix: Thai/Latin letters and dots (กท, ฝบ., สปท.), optionally 'คำสั่ง'/'ประกาศ' before and 'ที่' after;
-# then a running number, a slash, and a number (office code, or year).
-LETTER_RE = re.compile(
-    r"^(?:(?:คำสั่ง|ประกาศ|หนังสือ)\s*)?"
-    r"(?:[\u0E01-\u0E4EA-Za-z][\u0E01-\u0E4EA-Za-z.]*(?:\s+[\u0E01-\u0E4EA-Za-z.]+)*\.?\s*)"
-    r"(?:ที่\s*)?"
-    r"[0-9๐-๙]{1,5}(?:\.[0-9๐-๙]+)?/[0-9๐-๙]{1,5}$"
-)
+# prefix, running number, slash, office code or year (kpi_cli/core/patterns.py, shared with the JSON Schema)
+LETTER_RE = re.compile(LETTER)
 # fields that hold a letter number
 _LETTER_FIELDS = {"letter", "evidence", "refs", "decision_letters"}
 
