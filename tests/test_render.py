@@ -550,13 +550,14 @@ def test_errors_raised_in_workers_keep_their_fix():
 
 
 @pytest.mark.parametrize("args, path, fix", [
-    (["0406-0772", "-o", "{tmp}/somedir"], "{tmp}/somedir", "{tmp}/somedir is a folder"),
+    # -o a folder writes CODE.txt inside it: here that name is a folder too
+    (["0406-0772", "-o", "{tmp}/somedir"], "{tmp}/somedir/0406-0772.txt", "{tmp}/somedir/0406-0772.txt is a folder"),
     (["0406-0772", "-o", "{tmp}/file.txt/sub.html"], "{tmp}/file.txt/sub.html", "{tmp}/file.txt is a file"),
     (["--all", "-o", "{tmp}/file.txt/site"], "{tmp}/file.txt/site", "{tmp}/file.txt is a file"),
     (["--all", "-f", "md", "-o", "{tmp}/file.txt/site"], "{tmp}/file.txt/site", "{tmp}/file.txt is a file"),
 ])
 def test_write_errors_are_messages_with_the_path_and_a_fix(tmp_path, args, path, fix):
-    (tmp_path / "somedir").mkdir()
+    (tmp_path / "somedir" / "0406-0772.txt").mkdir(parents=True)
     (tmp_path / "file.txt").write_text("hello\n", encoding="utf-8")
     result = run("render", *[a.format(tmp=tmp_path) for a in args])
     assert result.exit_code == 1, result.output
@@ -564,7 +565,8 @@ def test_write_errors_are_messages_with_the_path_and_a_fix(tmp_path, args, path,
     assert f"error: cannot write {path.format(tmp=tmp_path)}: " in result.stderr
     assert "fix: " + fix.format(tmp=tmp_path) in result.stderr
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "hello\n"
-    assert list((tmp_path / "somedir").iterdir()) == []
+    assert [p.name for p in (tmp_path / "somedir").iterdir()] == ["0406-0772.txt"]
+    assert list((tmp_path / "somedir" / "0406-0772.txt").iterdir()) == []
 
 
 def test_a_fifo_is_written_in_place_never_replaced(tmp_path):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpi_cli.io.source import read_bounded
+from kpi_cli.core.escape import for_markdown, markdown_code
 from kpi_cli.core.i18n import N_, _
 
 JSON_VERSION = 1
@@ -374,14 +375,21 @@ def head_name(head: str) -> str:
     return _("working tree") if head == WORKING_TREE else head
 
 
+def _md_cell(text: str) -> str:
+    """Text from a file as one cell of a Markdown table: on one line, escaped (a `|` too)."""
+    return for_markdown(" ".join(text.splitlines()))
+
+
 def to_markdown(report: DiffReport) -> str:
-    shown = head_name(report.head) if report.head == WORKING_TREE else f"`{report.head[:12]}`"
-    head = f"## kpi diff: `{report.base[:12]}` → {shown}\n\n"
+    """The report as Markdown for a pull request or a job summary: every text from the files and
+    the revisions escaped (no HTML, link, heading or code fence made by a title)."""
+    shown = head_name(report.head) if report.head == WORKING_TREE else markdown_code(report.head[:12])
+    head = f"## kpi diff: {markdown_code(report.base[:12])} → {shown}\n\n"
     if not report.indicators:
         return head + _("No indicator changed.") + "\n"
     rows = [_("| indicator | year | status | changes |"), "|---|---|---|---|"]
     for d in report.indicators:
-        changes = "<br>".join(lines_of(d)).replace("|", "\\|")
-        rows.append(f"| `{d.code}` {d.title[:60].replace('|', ' ')} | {d.fiscal_year} | {status_name(d.status)} "
-                    f"| {changes} |")
+        changes = "<br>".join(_md_cell(line) for line in lines_of(d))
+        rows.append(f"| {markdown_code(d.code)} {_md_cell(d.title[:60])} | {d.fiscal_year} | "
+                    f"{_md_cell(status_name(d.status))} | {changes} |")
     return head + "\n".join(rows) + "\n"

@@ -19,10 +19,13 @@ def examples(*lines: str | tuple[str, str], note: str | None = None) -> str:
 
 
 def fail(message: str, *, fix: str | None = None, code: int = 1) -> typer.Exit:
-    """Print an error (and its fix) to stderr and return the Exit to raise."""
-    typer.echo(_("error: {message}").format(message=message), err=True)
+    """Print an error (and its fix) to stderr, control characters from files made visible, and
+    return the Exit to raise."""
+    from kpi_cli.core.escape import for_terminal
+
+    typer.echo(for_terminal(_("error: {message}").format(message=message)), err=True)
     if fix:
-        typer.echo(_("  fix: {fix}").format(fix=fix), err=True)
+        typer.echo(for_terminal(_("  fix: {fix}").format(fix=fix)), err=True)
     return typer.Exit(code)
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from kpi_cli.core.escape import for_terminal
 from kpi_cli.core.i18n import _, ngettext
 from kpi_cli.core.problems import Level, Problem
 
@@ -32,16 +33,21 @@ def level_name(level: Level) -> str:
 
 
 def format_text(problems: list[Problem], files: int, *, color: bool = False, **_options) -> str:
-    """path:line:column: level [rule] message, then the fix indented."""
+    """path:line:column: level [rule] message, then the fix indented: one line each, whatever the
+    file holds (a key with a newline shows \\n, an escape sequence \\x1b)."""
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+    def shown(text: str) -> str:
+        return for_terminal(text, keep="")
 
     lines = []
     for p in problems:
         level = paint(level_name(p.level), "1;31" if p.level is Level.error else "1;33")
-        lines.append(f"{paint(f'{p.path}:{p.line}:{p.column}', '1')}: {level} [{p.rule}] {p.message}")
+        lines.append(f"{paint(shown(f'{p.path}:{p.line}:{p.column}'), '1')}: {level} [{shown(p.rule)}] "
+                     f"{shown(p.message)}")
         if p.fix:
-            lines.append(f"    {paint(_('fix:'), '36')} {p.fix}")
+            lines.append(f"    {paint(_('fix:'), '36')} {shown(p.fix)}")
     lines.append(summary_line(problems, files))
     return "\n".join(lines) + "\n"
 
@@ -74,7 +80,7 @@ def format_github(problems: list[Problem], files: int, *, root: Path | None = No
     lines = []
     for p in problems:
         kind = "error" if p.level is Level.error else "warning"
-        message = p.message + (_(" — fix: {fix}").format(fix=p.fix) if p.fix else "")
+        message = for_terminal(p.message + (_(" — fix: {fix}").format(fix=p.fix) if p.fix else ""), keep="")
         path = p.path if root is None else _relative_to(p.path, here, root.resolve())
         lines.append(f"::{kind} file={_gh_escape(path, True)},line={p.line},col={p.column},"
                      f"title={_gh_escape(p.rule, True)}::{_gh_escape(message)}")

@@ -97,6 +97,8 @@ def import_pages(
 
 
 def _report(done, stream) -> None:
+    from kpi_cli.core.escape import for_terminal
+
     imp = done.imported
     said = _("wrote {path} from {page}") if done.written else _("would write {path} from {page}")
     lines = [said.format(path=done.display, page=_show(done.page))]
@@ -113,7 +115,7 @@ def _report(done, stream) -> None:
     if imp.notes:
         lines.append("  " + _("notes:"))
         lines += [f"    {note}" for note in imp.notes]
-    stream.write("\n".join(lines) + "\n")
+    stream.write("\n".join(for_terminal(line, keep="") for line in lines) + "\n")  # text from the page
 
 
 # the kinds of the registry; its KINDS are names only, so `kpi --help` loads no method and no pydantic

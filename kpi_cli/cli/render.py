@@ -22,9 +22,6 @@ class Format(str, Enum):
     pdf = "pdf"
 
 
-_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-
-
 @app.command(
     help=_("Render Thai reports: รายละเอียดตัวชี้วัด of one indicator, an agency summary, the index, or a "
            "whole static site.\n\n"
@@ -34,6 +31,7 @@ _SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".h
     epilog=examples(
         ("kpi render 0406-0772", _("the report as text, in the terminal")),
         ("kpi render 0406-0772 -o 0406-0772.html", _("a standalone HTML page (format from the suffix)")),
+        ("kpi render 0406-0772 -f md -o reports/", _("into a folder: reports/0406-0772.md")),
         ("kpi render 0406-0772 -f pdf -o 0406-0772.pdf", _("A4 PDF (needs WeasyPrint and the Laksaman font)")),
         ("kpi render 0406-0772 -f md --thai-digits", _("Markdown, every figure in Thai digits")),
         ("kpi render --agency 0406 -f html -o สปท.html", _("the agency summary")),
@@ -49,9 +47,10 @@ def render(
         None, "--format", "-f", show_default=False,
         help=_("txt for the terminal, md, html (standalone page) or pdf (A4). "
                "Default: from the -o suffix, else txt (html with --all).")),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", show_default=False,
-        help=_("The file to write (with --all: the folder of the site). Default: standard output.")),
+    output: Optional[Path] = typer.Option(  # a str (path_type): its trailing slash says "a folder"
+        None, "--output", "-o", show_default=False, path_type=str,
+        help=_("The file to write, or a folder (DIR/ or one that exists) to write CODE.EXT into (with --all: the "
+               "folder of the site). Never a .yaml file or inside indicators/. Default: standard output.")),
     all_: bool = typer.Option(False, "--all", help=_("Build a static site of every indicator into -o DIR.")),
     agency: Optional[str] = typer.Option(
         None, "--agency", show_default=False, help=_("Render the summary of one agency (its code, 0406).")),
@@ -73,15 +72,15 @@ def render(
         message = _("render one thing at a time, not {options}").format(options=_(" and ").join(chosen)) \
             if chosen else _("nothing to render")
         raise fail(message, fix=_("give a CODE, or --agency AGENCY, or --index, or --all -o DIR"), code=2)
-    fmt = _pick_format(format, output, all_)
     with errors_as_messages():
+        fmt = _pick_format(format, output, all_)
         if all_:
             if output is None:
                 raise fail(_("--all needs -o DIR: the folder to write the site into"), code=2)
             if fmt not in SITE_FORMATS:
                 raise fail(_("--all builds a site in {formats}, not {format}").format(
                     formats=_(" or ").join(SITE_FORMATS), format=fmt), code=2)
-            _render_site(fmt, output, year, thai_digits, templates)
+            _render_site(fmt, Path(output), year, thai_digits, templates)
             return
         if fmt == "pdf":
             if output is None and sys.stdout.isatty():
@@ -90,21 +89,23 @@ def render(
 
             check_pdf_ready()  # before the work, with what to install
         failures: list = []
-        text = _render_one(fmt, code, agency, year, thai_digits, templates, failures)
-        _emit(fmt, text, output)
+        text, name, sources = _render_one(fmt, code, agency, year, thai_digits, templates, failures)
+        _emit(fmt, text, output, name, sources)
     if failures:
         _report_failures(failures)
         raise typer.Exit(1)
 
 
-def _pick_format(format: Optional[Format], output: Optional[Path], all_: bool) -> str:
+def _pick_format(format: Optional[Format], output: Optional[str], all_: bool) -> str:
+    """--format, else html for a site, else the format of -o's extension (an extension no format
+    has is refused), else txt."""
+    from kpi_cli.render.paths import format_from_suffix
+
     if format is not None:
         return format.value
     if all_:
         return "html"
-    if output is not None and output.suffix.lower() in _SUFFIXES:
-        return _SUFFIXES[output.suffix.lower()]
-    return "txt"
+    return (format_from_suffix(output) if output is not None else None) or "txt"
 
 
 def _indicators_root() -> Path:
@@ -124,8 +125,9 @@ def _renderer(fmt: str, root: Path | None, thai_digits: bool, templates: Optiona
 
 
 def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Optional[int],
-                thai_digits: bool, templates: Optional[Path], failures: list) -> str:
-    """The text of one report; files that could not be read for a summary go to `failures`."""
+                thai_digits: bool, templates: Optional[Path], failures: list) -> tuple[str, str, tuple[Path, ...]]:
+    """The text of one report, its name (the code, the agency, 'index') and the files it is made
+    from; files that could not be read for a summary go to `failures`."""
     from kpi_cli.render.context import agency_summary, indicator_line, site_index
     from kpi_cli.render.paths import source_name
     from kpi_cli.render.tree import tree_agencies, tree_reports
@@ -139,7 +141,8 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
         opened = open_indicator(path)
         root = find_catalogue_dir(path)
         renderer = _renderer(fmt, root, thai_digits, templates)
-        return renderer.indicator(opened.model, opened.catalogues, source=source_name(path, root))
+        text = renderer.indicator(opened.model, opened.catalogues, source=source_name(path, root))
+        return text, opened.model.code, (path, *_catalogue_files(root))
     root = _indicators_root()
     renderer = _renderer(fmt, root, thai_digits, templates)
     out = renderer.output()
@@ -153,12 +156,21 @@ def _render_one(fmt: str, code: Optional[str], agency: Optional[str], year: Opti
             raise fail(_("no agency '{agency}' in agencies.yaml or in any indicator").format(agency=agency),
                        fix=_("did you mean {names}?").format(names=", ".join(close)) if close
                        else _("see indicators/agencies.yaml"))
-        return renderer.render("agency", out, agency=agency_summary(known[agency], lines))
-    return renderer.render("index", out, index=site_index(lines, tree_agencies(root, lines, out)))
+        return renderer.render("agency", out, agency=agency_summary(known[agency], lines)), agency, \
+            _catalogue_files(root)
+    index = site_index(lines, tree_agencies(root, lines, out))
+    return renderer.render("index", out, index=index), "index", _catalogue_files(root)
+
+
+def _catalogue_files(folder: Path | None) -> tuple[Path, ...]:
+    from kpi_cli.io.paths import CATALOGUE_NAMES
+
+    return tuple(folder / name for name in CATALOGUE_NAMES) if folder is not None else ()
 
 
 def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool, templates: Optional[Path]) -> None:
     from kpi_cli.io.atomic import make_folder
+    from kpi_cli.render.paths import site_folder
     from kpi_cli.render.site import site_pages, write_page
     from kpi_cli.render.tree import count_pages
 
@@ -166,6 +178,7 @@ def _render_site(fmt: str, folder: Path, year: Optional[int], thai_digits: bool,
         raise fail(_("{folder} is a file, not a folder").format(folder=folder),
                    fix=_("name a folder for the site: -o site/"), code=2)
     root = _indicators_root()
+    site_folder(folder)
     make_folder(folder)  # before the work: a folder that cannot be made is said at once
     renderer = _renderer(fmt, root, thai_digits, templates)
     failures: list = []
@@ -201,20 +214,25 @@ def _report_failures(failures: list) -> None:
     typer.echo(_("error: {message}").format(message=left_out), err=True)
 
 
-def _emit(fmt: str, text: str, output: Optional[Path]) -> None:
+def _emit(fmt: str, text: str, output: Optional[str], name: str, sources: tuple[Path, ...]) -> None:
+    """The report to standard output, or to the file -o names (kpi_cli/render/paths.report_file
+    says which, and refuses a YAML file, the indicators/ folder, an extension of another format)."""
+    from kpi_cli.render.paths import report_file
+
+    target = report_file(output, fmt, name, sources) if output is not None else None
     if fmt == "pdf":
         from kpi_cli.render.pdf import pdf_bytes
 
-        data = pdf_bytes(text, base_url=str((output or Path("report.pdf")).resolve().parent))
+        data = pdf_bytes(text, base_url=str((target or Path("report.pdf")).resolve().parent))
     else:
         data = text.encode("utf-8")
-    if output is None:
+    if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     from kpi_cli.io.atomic import write_bytes
 
-    write_bytes(output, data)
-    typer.echo(_("written: {path}").format(path=output), err=True)
+    write_bytes(target, data)
+    typer.echo(_("written: {path}").format(path=target), err=True)
 
 

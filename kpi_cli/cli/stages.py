@@ -16,6 +16,7 @@ import typer
 
 from kpi_cli.cli.root import app
 from kpi_cli.core import vocabulary
+from kpi_cli.core.escape import for_terminal
 from kpi_cli.core.i18n import _
 from kpi_cli.cli.common import buddhist_year, complete_code, errors_as_messages, examples
 
@@ -67,10 +68,11 @@ def _run(code: str, year: int | None, dry_run: bool, build: Callable) -> None:
     if not outcome.changed:
         typer.echo(_("{path}: nothing to change (already recorded)").format(path=outcome.display), err=True)
     elif dry_run:
-        sys.stdout.write(outcome.diff())
-        typer.echo(_("dry run, nothing written; the change: {change}").format(change=made[0].what), err=True)
+        sys.stdout.write(for_terminal(outcome.diff()) if sys.stdout.isatty() else outcome.diff())
+        typer.echo(for_terminal(_("dry run, nothing written; the change: {change}").format(change=made[0].what)),
+                   err=True)
     else:
-        typer.echo(f"{outcome.display}: {made[0].what}")
+        typer.echo(for_terminal(f"{outcome.display}: {made[0].what}"))
 
 
 # --- status ---------------------------------------------------------------------------
@@ -107,27 +109,27 @@ def status(code: Code, year: Year = None,
 def _print_status(st) -> None:
     from kpi_cli.cli.common import terminal_width, use_color
     from kpi_cli.core.stages import stage_label, value_name
-    from kpi_cli.render.textgrid import Printer, paint
+    from kpi_cli.render.textgrid import Painted, Printer, paint
 
     out = Printer(terminal_width(), color=use_color())
 
-    def say(text: str) -> None:  # long lines run on: the terminal wraps them
-        out.line(text, wrapped=False)
+    def say(*parts: str) -> None:  # long lines run on: the terminal wraps them
+        out.line(*parts, wrapped=False)
 
     def styled(text: str, style: str) -> str:
         return paint(text, style, out.color)
 
     ind = st.ind
-    say(f"{styled(ind.code, 'bold')} {ind.title} (ปีงบประมาณ {ind.fiscal_year})")
+    say(styled(ind.code, "bold"), f" {ind.title} (ปีงบประมาณ {ind.fiscal_year})")
     marks = {"done": styled("✓", "green"), "current": styled("▶", "yellow"), "pending": styled("·", "dim")}
     states = {"done": _("done"), "current": _("current"), "pending": _("pending")}
     for s in st.stages:
         ev = s.event
         state = _("done {date}").format(date=ev.completed) if ev else states[s.state]
-        form = " " + styled(f"({s.info.form})", "dim") if s.info.form != "-" else ""
+        form = styled(f"({s.info.form})", "dim") if s.info.form != "-" else ""
         label = stage_label(s.info.number)
         label += "" if s.info.name_th in label else f", {s.info.name_th}"  # in Thai the label names it already
-        say(f"  {marks[s.state]} {label}{form}: {state}")
+        say("  ", marks[s.state], f" {label}", " " if form else "", form, f": {state}")
         if ev and ev.evidence:
             say("      " + _("evidence: {letters}").format(letters=", ".join(ev.evidence)))
         if ev and ev.note:
@@ -146,10 +148,11 @@ def _print_status(st) -> None:
         return
     n = st.current
     verdict = styled(_("holds"), "green") if not st.missing else styled(_("{n} missing").format(n=len(st.missing)), "red")
-    say("\n" + _("current: {stage}; its gate {verdict}").format(stage=stage_label(n), verdict=verdict))
+    # kpi's own words and a painted verdict: nothing from the file
+    say(Painted("\n" + _("current: {stage}; its gate {verdict}").format(stage=stage_label(n), verdict=verdict)))
     for c in st.checks:
         mark = styled("✓", "green") if c.ok else styled("✗", "red")
-        say(f"  {mark} " + _("stage {n}: {check}").format(n=n, check=c.text))
+        say("  ", mark, " " + _("stage {n}: {check}").format(n=n, check=c.text))
     if not st.missing:
         say(_("next: kpi advance {code} --date YYYY-MM-DD [--evidence LETTER] [--note TEXT]").format(code=ind.code))
 
@@ -251,7 +254,7 @@ def idea_list(code: Code, year: Year = None) -> None:
     if not inn.ideas:
         typer.echo(_("no ideas recorded yet: `kpi idea add CODE TITLE` records one"), err=True)
     for i in inn.ideas:
-        typer.echo(f"{'*' if i.id == inn.selected_idea else ' '} {i.id:>3}  {i.title}")
+        typer.echo(for_terminal(f"{'*' if i.id == inn.selected_idea else ' '} {i.id:>3}  {i.title}"))
     if inn.ideas_reported and inn.ideas_reported > len(inn.ideas):
         typer.echo(_("({reported} ideas reported, {listed} listed)").format(reported=inn.ideas_reported,
                                                                            listed=len(inn.ideas)))

@@ -72,6 +72,10 @@ class CannotWrite(KpiError):
         return type(self), (str(self), self.fix)
 
 
+class NotRegular(OSError):
+    """The path is a FIFO, a device or a socket, where only a regular file may be written."""
+
+
 def umask() -> int:
     """The process's umask (reading it means setting it: set it straight back)."""
     mask = os.umask(0o022)
@@ -122,6 +126,8 @@ def fix_for(path: Path, exc: OSError, display: str | None = None) -> str:
         fix = _("the disk is full: free some space, or choose another path")
     elif code == errno.ENOENT:
         fix = _("{path} or its folder is gone: check the path, or run the command again").format(path=shown)
+    elif isinstance(exc, NotRegular):
+        fix = _("remove {path} (nothing but regular files belong there), or choose another folder").format(path=shown)
     else:
         fix = _("check that {folder} is a folder you may write in, or choose another path").format(folder=folder)
     return fix
@@ -136,17 +142,19 @@ def make_folder(path: Path, display: str | None = None) -> None:
 
 
 def write_bytes(path: Path, data: bytes, *, display: str | None = None, durable: bool = False,
-                keep_same: bool = False) -> bool:
+                keep_same: bool = False, in_place: bool = True) -> bool:
     """Write `data` as the file `path`, creating its folder; a reader never sees half a file.
 
     `durable`: fsync the file and its folder before returning (indicator files; not every page
     of a site). `keep_same`: leave a file that holds `data` already untouched, modification time
-    included (pages of a site rendered again). Whether the file was written; raises CannotWrite,
-    never OSError.
+    included (pages of a site rendered again). `in_place`: a device, FIFO or socket at `path` is
+    written into (`-o /dev/stdout`); without it, such a node is refused (the pages of a site: a
+    FIFO in the site's folder would wait for a reader for ever). Whether the file was written;
+    raises CannotWrite, never OSError.
     """
     path = Path(path)
     try:
-        return _write(path, data, durable, keep_same)
+        return _write(path, data, durable, keep_same, in_place)
     except OSError as exc:
         raise cannot_write(path, exc, display) from None
 
@@ -161,7 +169,7 @@ def _same_content(path: Path, size: int, data: bytes) -> bool:
         return False
 
 
-def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False) -> bool:
+def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False, in_place: bool = True) -> bool:
     try:
         st = os.stat(path)  # through links: what would be written
     except FileNotFoundError:
@@ -169,6 +177,8 @@ def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False) -> b
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if st is not None and not stat.S_ISREG(st.st_mode):
+        if not in_place:
+            raise NotRegular(errno.EINVAL, _("it is not a regular file (a FIFO, a device or a socket)"), str(path))
         _write_in_place(path, data)  # a device, FIFO or socket: never replace it
         return True
     if keep_same and st is not None and _same_content(path, st.st_size, data):

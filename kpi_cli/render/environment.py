@@ -1,6 +1,6 @@
-"""The one Jinja environment of kpi (:func:`make_environment`): sandboxed, StrictUndefined,
-autoescape, the Thai filters; where templates are found, and rendering one with errors that
-name the template line.
+"""The one Jinja environment of kpi (:func:`make_environment`): sandboxed and bounded
+(`kpi_cli/render/limits.py`), StrictUndefined, autoescape, the Thai filters; where templates are
+found, and rendering one with errors that name the template line.
 
 Templates are looked up by name in, first to last: the ``--templates`` folder, the repository's
 own ``templates/`` folder (beside ``indicators/``), and the shipped ``kpi_cli/templates``.
@@ -14,18 +14,20 @@ from pathlib import Path
 
 import jinja2
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
 
 from kpi_cli.core.i18n import _
+from kpi_cli.io.source import read_bounded
 from kpi_cli.render.context import QUARTERS
-from kpi_cli.render.errors import RenderError, template_error
+from kpi_cli.render.errors import RenderError, template_error, template_failure
 from kpi_cli.render.filters import FILTERS, finalize_for
+from kpi_cli.render.limits import BoundedSandbox
 from kpi_cli.render.pdf import PDF_FONT
 
 SHIPPED_TEMPLATES = Path(__file__).parent.parent / "templates"
 FORMATS = ("txt", "md", "html", "pdf")
 _EXT = {"txt": "txt", "md": "md", "html": "html", "pdf": "html"}  # pdf is HTML through WeasyPrint
 SITE_TITLE = "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง"  # the footer of the BMA pages
+MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped indicator.html is 6 KB
 
 
 class _FolderLoader(jinja2.BaseLoader):
@@ -46,7 +48,7 @@ class _FolderLoader(jinja2.BaseLoader):
             if not real.is_relative_to(root):
                 continue
             mtime = real.stat().st_mtime
-            return real.read_text(encoding="utf-8"), str(real), lambda: real.stat().st_mtime == mtime
+            return _read_template(real), str(real), lambda: real.stat().st_mtime == mtime
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):
@@ -55,6 +57,18 @@ class _FolderLoader(jinja2.BaseLoader):
             if folder.is_dir():
                 names.update(p.name for p in folder.iterdir() if p.is_file())
         return sorted(names)
+
+
+def _read_template(path: Path) -> str:
+    """The text of a template file: a regular file of at most MAX_TEMPLATE_BYTES, in UTF-8."""
+    try:
+        return read_bounded(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except OSError as exc:
+        raise jinja2.TemplateError(_("cannot read the template {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
+    except UnicodeDecodeError as exc:
+        raise jinja2.TemplateError(_("the template {path} is not UTF-8 text (byte {at})").format(
+            path=path, at=exc.start)) from None
 
 
 def template_folders(templates: Path | None = None, repo_templates: Path | None = None) -> list[Path]:
@@ -71,13 +85,13 @@ def template_folders(templates: Path | None = None, repo_templates: Path | None 
 
 
 def make_environment(fmt: str = "html", *, templates: Path | None = None, repo_templates: Path | None = None,
-                     thai_digits: bool = False) -> SandboxedEnvironment:
+                     thai_digits: bool = False) -> BoundedSandbox:
     """The one Jinja environment of kpi: sandboxed, StrictUndefined, autoescape for HTML, the
     Thai filters, and Thai digits throughout when asked."""
     if fmt not in FORMATS:
         raise RenderError(_("unknown format '{format}'").format(format=fmt),
                           fix=_("use one of {formats}").format(formats=", ".join(FORMATS)), exit_code=2)
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=_FolderLoader(template_folders(templates, repo_templates)),
         autoescape=fmt != "txt",  # Markdown: see finalize_for
         undefined=jinja2.StrictUndefined,
@@ -87,7 +101,7 @@ def make_environment(fmt: str = "html", *, templates: Path | None = None, repo_t
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(FILTERS)
+    env.add_filters(FILTERS)
     # `dash`: the page's "-" for an empty section, as a value so that Markdown escapes it
     env.globals.update(quarters=QUARTERS, site_title=SITE_TITLE, pdf_font=PDF_FONT, dash="-")
     return env
@@ -98,22 +112,16 @@ def template_name(kind: str, fmt: str) -> str:
     return f"{kind}.{_EXT[fmt]}"
 
 
-_TEMPLATE_SUFFIXES = (".html", ".md", ".txt", ".j2", ".css")
-
-
-def render_template(env: SandboxedEnvironment, name: str, **context) -> str:
+def render_template(env: BoundedSandbox, name: str, **context) -> str:
+    """The template `name` rendered with `context`, within the bounds of the sandbox; any failure
+    is a RenderError that names the template and its line."""
     try:
-        return env.get_template(name).render(**context)
+        return env.render_output(env.get_template(name), context)
     except jinja2.TemplateError as exc:
         raise template_error(exc, name) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        # a filter given the wrong kind of value: point at the template line, not at Python
-        import traceback
-
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(_TEMPLATE_SUFFIXES)]
-        at = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else name
-        raise RenderError(f"{at}: {type(exc).__name__}: {exc}",
-                          fix=_("check the values given to filters there (docs/reports.md lists them)")) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError,
+            MemoryError) as exc:
+        raise template_failure(exc, name) from None
 
 
 def repo_templates_for(indicators_dir: Path | None) -> Path | None:

@@ -13,13 +13,13 @@ from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
 
+from kpi_cli.core.escape import for_markdown, for_terminal, markdown_code
 from kpi_cli.core.thai import fiscal_year_label, format_number, format_plain, quarter_bounds, thai_date, thai_date_range, to_thai_digits
-from kpi_cli.render.context import Verbatim
+from kpi_cli.render.context import Href, Verbatim
+from kpi_cli.render.limits import check_width
 from kpi_cli.render.textgrid import COLUMNS, Table, display_width, pad
 
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_MD_LINE_START = re.compile(r"^([ \t]*)(\d+)([.)])(?=\s)|^([ \t]*)([-+#=])", re.M)
 
 
 def _digits_outside_markup(text: str) -> str:
@@ -29,29 +29,31 @@ def _digits_outside_markup(text: str) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text as Markdown shows it literally: no emphasis, links, HTML or lists made by accident."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(
-        lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", text)
+    """Text as Markdown shows it literally: no emphasis, links, HTML, lists, headings, quotes or
+    code made by accident (kpi_cli/core/escape.py)."""
+    return for_markdown(text)
 
 
 def finalize_for(fmt: str, thai_digits: bool) -> Callable[[object], object]:
-    """What every {{ … }} goes through: None as '-', Markdown escaping, Thai digits throughout.
+    """What every {{ … }} goes through: None as '-', escaping for the medium, Thai digits throughout.
 
+    Every text has its control characters made visible (kpi_cli/core/escape.py): an escape
+    sequence from a file never reaches a terminal, a bidirectional override never reorders a page.
     Markdown templates run with autoescape on, so that what macros and filters return (Markup)
-    is not escaped twice; here plain values are escaped for Markdown instead of for HTML.
+    is not escaped twice; here plain values are escaped for Markdown instead of for HTML (where
+    Jinja's autoescape does it after this). A Verbatim value (a field path) keeps its digits; a
+    link kpi made (Href) is written as it is.
     """
     markdown = fmt == "md"
 
     def finalize(value):
-        if isinstance(value, Verbatim):
+        if isinstance(value, Href):
             return Markup(value) if markdown else value
         if isinstance(value, Markup):
             return Markup(_digits_outside_markup(str(value))) if thai_digits else value
         text = "-" if value is None else str(value)
-        if markdown:
-            text = md_escape(text)
-        if thai_digits:
+        text = for_markdown(text) if markdown else for_terminal(text)
+        if thai_digits and not isinstance(value, Verbatim):
             text = to_thai_digits(text)
         return Markup(text) if markdown else text
 
@@ -60,12 +62,13 @@ def finalize_for(fmt: str, thai_digits: bool) -> Callable[[object], object]:
 
 def _pad(value: object, width: int, align: str = "left") -> str:
     """A value padded to `width` terminal columns (text tables by hand); None as '-'."""
-    return pad("-" if value is None else str(value), width, "right" if align == "right" else "left")
+    return pad("-" if value is None else str(value), check_width(width), "right" if align == "right" else "left")
 
 
 def _text_bar(ratio: float | None, mark: float | None = None, width: int = 20) -> str:
     """'██████░░░░│░░░': performance filled, the target marked with │."""
-    filled = round((ratio or 0) * width)
+    width = check_width(width)
+    filled = max(0, min(width, round((ratio or 0) * width)))
     cells = ["█"] * filled + ["░"] * (width - filled)
     if mark is not None:
         at = min(width - 1, max(0, round(mark * width) - 1))
@@ -111,7 +114,7 @@ def md_table(rows: list[list], align: str = "", header: int = 1) -> Markup:
     def cell(value) -> str:
         if isinstance(value, Markup):
             return str(value).replace("\n", " ")
-        return md_escape("" if value is None else str(value).replace("\n", " "))
+        return for_markdown("" if value is None else str(value).replace("\r\n", " ").replace("\n", " "))
 
     head = [" ".join(cell(r[c]) for r in rows[:header] if r[c]).strip() for c in range(len(rows[0]))]
     lines = ["| " + " | ".join(head) + " |",
@@ -127,7 +130,8 @@ def _paragraphs(text: str | None) -> Markup:
         return Markup("<p>-</p>")
     paras = re.split(r"\n\s*\n", text.strip())
     return Markup("\n").join(
-        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in p.splitlines())) for p in paras)
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(for_terminal(line)) for line in p.split("\n")))
+        for p in paras)
 
 
 def _or_dash(text: str | None) -> str:
@@ -172,6 +176,7 @@ FILTERS: dict[str, Callable] = {
     "width": display_width,                           # terminal columns of a text
     "bar": _text_bar,                                 # text chart
     "md": md_escape,
+    "md_code": lambda text: Markup(markdown_code(str(text))),  # md: a code span that holds any text
     "text_table": text_table,                         # txt
     "md_table": md_table,                             # md
 }

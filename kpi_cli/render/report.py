@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_cli.core.model import Indicator
+from kpi_cli.io.source import read_bounded
 from kpi_cli.render.context import Href, Output, indicator_report
-from kpi_cli.render.environment import make_environment, render_template, template_folders, template_name
+from kpi_cli.render.environment import (MAX_TEMPLATE_BYTES, make_environment, render_template, template_folders,
+                                        template_name)
 from kpi_cli.render.paths import forget_folders
 
 
@@ -36,7 +38,7 @@ class Renderer:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     h.update(f"{path.relative_to(folder)}\0".encode("utf-8", "surrogatepass"))
-                    h.update(hashlib.sha256(path.read_bytes()).digest())
+                    h.update(_digest(path))
             h.update(b"\0")
         return h.hexdigest()
 
@@ -50,3 +52,18 @@ class Renderer:
     def indicator(self, ind: Indicator, catalogues, *, source: str = "") -> str:
         out = self.output()
         return self.render("indicator", out, report=indicator_report(ind, catalogues, source=source, output=out))
+
+
+def _digest(path: Path) -> bytes:
+    """A template file's SHA-256; for one kpi will not read (too large, unreadable: its rendering
+    fails), its size and time instead."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(read_bounded(path, MAX_TEMPLATE_BYTES)).digest()
+    except OSError:
+        try:
+            st = path.stat()
+        except OSError:
+            return b"-"
+        return f"{st.st_size} {st.st_mtime_ns}".encode()

@@ -45,7 +45,13 @@ class Page:
 def write_page(folder: Path, page: Page) -> None:
     """Write one page of the site into `folder`, never outside it; a page that has not changed
     since the last rendering is left as it was (its modification time too)."""
-    write_bytes(site_file(folder, page.path), page.text.encode("utf-8"), keep_same=True)
+    _write_site_file(folder, page.path, page.text.encode("utf-8"))
+
+
+def _write_site_file(folder: Path, path: str, data: bytes) -> None:
+    """The bytes of the page `path` into the site's `folder`: a regular file inside it, never
+    anything else (a FIFO would hang the site), rewritten only when they changed."""
+    write_bytes(site_file(folder, path), data, keep_same=True, in_place=False)
 
 
 def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
@@ -131,7 +137,7 @@ def _page(path: Path):
     line = indicator_line(report)
     if _WORKER["folder"] is not None:
         data = page.text.encode("utf-8")
-        write_bytes(site_file(_WORKER["folder"], page.path), data, keep_same=True)
+        _write_site_file(_WORKER["folder"], page.path, data)
         if page_key is not None:
             cache.put(page_key, {"path": page.path, "fy": report.fiscal_year, "line": asdict(line)}, data)
         page = Page(page.path, None)
@@ -176,7 +182,7 @@ def _page_from_cache(path: Path, source: str):
         if line.code != path.stem or head["path"] != indicator_path(fiscal_year, line.code, ext):
             return key, None, raw
         page = Page(head["path"], None)
-        write_bytes(site_file(_WORKER["folder"], page.path), body, keep_same=True)
+        _write_site_file(_WORKER["folder"], page.path, body)
         return key, ("ok", page, line, fiscal_year), raw
     except (KeyError, TypeError, ValueError, AttributeError, RenderError, CannotWrite):
         return key, None, raw

@@ -14,7 +14,10 @@ wide characters two. Text is wrapped at spaces, or by width within a word, and a
 never split from the marks that follow it.
 
 Styles are ANSI SGR codes, written only when color is on; with color off the output is plain
-text.
+text. Every text a table or a printer is given goes through `kpi_cli.core.escape.for_terminal`
+first: control characters and bidirectional controls from a file show as ``\x1b``,
+``\u202e``, never as what they do. The only codes written are those of :func:`paint`, whose
+result (:class:`Painted`) a printer writes as it is.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-__all__ = ["display_width", "graphemes", "fold", "wrap", "crop", "pad", "paint", "Box", "HEAVY_HEAD", "COLUMNS", "Table",
-           "Printer", "STYLES"]
+from kpi_cli.core.escape import for_terminal
+
+__all__ = ["display_width", "graphemes", "fold", "wrap", "crop", "pad", "paint", "Painted", "Box", "HEAVY_HEAD",
+           "COLUMNS", "Table", "Printer", "STYLES"]
 
 STYLES = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31", "green": "32",
           "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
@@ -162,12 +167,19 @@ def crop(text: str, width: int) -> str:
     return kept + " " * (width - 1 - used) + "…"
 
 
-def paint(text: str, style: str | None, color: bool) -> str:
-    """Text in a style ("bold", "dim yellow"), as ANSI codes when color is on, else as it is."""
+class Painted(str):
+    """Text made safe for the terminal and styled by :func:`paint`: written as it is."""
+
+
+def paint(text: str, style: str | None, color: bool) -> Painted:
+    """Text, its controls made visible (unless it is Painted already), in a style ("bold", "dim
+    yellow"): as ANSI codes when color is on, else as it is."""
+    if not isinstance(text, Painted):
+        text = for_terminal(text)
     if not (color and style and text):
-        return text
+        return Painted(text)
     codes = ";".join(STYLES[word] for word in style.split() if word in STYLES)
-    return f"\x1b[{codes}m{text}{RESET}" if codes else text
+    return Painted(f"\x1b[{codes}m{text}{RESET}" if codes else text)
 
 
 def pad(text: str, width: int, justify: str = "left") -> str:
@@ -266,10 +278,10 @@ class Table:
                  title_style: str | None = "italic", show_header: bool = True, show_lines: bool = False):
         self.header_style = header_style
         self.box = box
-        self.title = title
         self.title_style = title_style
         self.show_header = show_header
         self.show_lines = show_lines
+        self.title = None if title is None else for_terminal(title, keep="")
         self.columns: list[dict] = []
         self.header_rows: list[list[str | None]] = []  # below the columns' headers
         self.rows: list[tuple[list[str], str | None]] = []
@@ -286,6 +298,7 @@ class Table:
                 raise ValueError(f"justify must be left, right or center, not {how!r}")
         if overflow not in ("fold", "ellipsis"):
             raise ValueError(f"overflow must be fold or ellipsis, not {overflow!r}")
+        header = None if header is None else _cell_text(header)
         self.columns.append({"header": header, "justify": justify, "header_justify": header_justify or justify,
                              "max_width": max_width, "wrap": not no_wrap, "overflow": overflow})
 
@@ -296,11 +309,11 @@ class Table:
 
     def add_header_row(self, *cells: object) -> None:
         """Another header row, under the columns' headers: text, or None to continue the cell to its left."""
-        self.header_rows.append([None if c is None else str(c) for c in self._cells(cells)])
+        self.header_rows.append([None if c is None else _cell_text(c) for c in self._cells(cells)])
 
     def add_row(self, *cells: object, style: str | None = None) -> None:
         """Cells as text (None is empty); fewer cells than columns leave the rest empty."""
-        self.rows.append((["" if c is None else str(c) for c in self._cells(cells)], style))
+        self.rows.append((["" if c is None else _cell_text(c) for c in self._cells(cells)], style))
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -413,7 +426,7 @@ class Table:
         for lines, width in shaped:  # a header at the bottom of its row (when the box says so), others at the top
             blank = [" " * width] * (height - len(lines))
             lines[:] = blank + lines if header and self.box.head_at_bottom else lines + blank
-        out = [left + between.join(paint(lines[n], style, color) for lines, _width in shaped) + right
+        out = [left + between.join(paint(Painted(lines[n]), style, color) for lines, _width in shaped) + right
                for n in range(height)]
         return [line.rstrip() for line in out] if self.box.strip_rows else out
 
@@ -432,7 +445,8 @@ class Table:
         out = []
         if self.title:
             total = display_width(rule(box.top or box.head_rule or ("", " ", " ", "")))
-            out += [paint(pad(line, total, "center"), self.title_style, color) for line in wrap(self.title, total)]
+            out += [paint(Painted(pad(line, total, "center")), self.title_style, color)
+                    for line in wrap(self.title, total)]
         if box.top:
             out.append(rule(box.top))
         placed = self._placed()
@@ -452,6 +466,11 @@ class Table:
     def render(self, width: int | None, color: bool = False) -> str:
         lines = self.lines(width, color)
         return "\n".join(lines) + "\n" if lines else "\n"
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the terminal may show it: its lines kept, controls and tabs made visible."""
+    return for_terminal(str(value), keep="\n")
 
 
 def _spans(cells: list, header: bool):
@@ -478,10 +497,13 @@ class Printer:
     def _write(self, text: str) -> None:
         (self.stream or sys.stdout).write(text)
 
-    def line(self, text: str = "", style: str | None = None, *, wrapped: bool = True) -> None:
-        """A line of text, wrapped to the width (or, not `wrapped`, written as it is)."""
+    def line(self, *parts: str, style: str | None = None, wrapped: bool = True) -> None:
+        """A line of text, its controls made visible (parts that :func:`paint` made are written as
+        they are), wrapped to the width (or, not `wrapped`, written as it is: painted parts are
+        for lines that are not wrapped)."""
+        text = "".join(p if isinstance(p, Painted) else for_terminal(p) for p in parts)
         lines = wrap(text, self.width) if wrapped else text.split("\n")
-        self._write("".join(paint(line, style, self.color) + "\n" for line in lines))
+        self._write("".join(paint(Painted(line), style, self.color) + "\n" for line in lines))
 
     def table(self, table: Table) -> None:
         self._write(table.render(self.width, self.color))
