@@ -21,8 +21,10 @@ def _own_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path_factory.mktemp("kpi-cache")))
     monkeypatch.delenv("KPI_NO_CACHE", raising=False)
     from kpi_cli.check import cache
+    from kpi_cli.core.i18n import set_language
 
     cache.enable()
+    set_language(None)  # a CLI call with --lang th in an earlier test must not carry over
 
 
 @pytest.hookimpl(hookwrapper=True)
