@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.core.thai import text_issues
@@ -23,3 +25,26 @@ def thai_text(ctx: FileContext):
                 yield Finding("thai-text", _("{where}: {what} near '{near}'").format(where=fmt_loc(loc), what=what,
                                                                                       near=near),
                               loc, level=Level.warning, fix=fix)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@rule("control-character")
+def control_character(ctx: FileContext):
+    """No control characters in text: terminal escape sequences (ESC, U+001B) and the other C0/C1
+    controls, and the bidirectional overrides (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C)
+    that make text read in another order than it is stored. They are invisible in an editor and
+    in a review, and never part of an indicator.
+
+    Bad:  `title: "\\e[31mความสำเร็จ"`, a title with U+202E RIGHT-TO-LEFT OVERRIDE
+    Good: `title: ความสำเร็จ…`
+    """
+    for loc, value in ctx.leaves:
+        if isinstance(value, str):
+            for m in _CONTROL.finditer(value):
+                yield Finding("control-character",
+                              _("{where}: a control character U+{code:04X} is in the text, invisible when it is "
+                                "read").format(where=fmt_loc(loc), code=ord(m.group())),
+                              loc, fix=_("delete it; type the text again if it was pasted"))
+                break
