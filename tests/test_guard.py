@@ -193,3 +193,23 @@ def test_the_agreements_figures_are_guarded_once_a_quarter_is_audited(repo):
     assert '"percent": 10' in finding["message"] and '"percent": 25' in finding["message"]
     edit(repo, *AMEND_Q1)
     assert guard() == (0, [])
+
+
+def test_a_file_that_now_holds_another_indicator(repo):
+    other = (repo / "indicators" / "2564" / "0406-0772.yaml").read_text(encoding="utf-8").replace(
+        'code: "0406-0772"', 'code: "0406-0779"', 1)
+    seed(repo).write_text(other, encoding="utf-8")
+    code, problems = guard()
+    gone = [p for p in guarded(problems) if "is gone" in p["message"]]
+    assert code == 1 and "the file now holds another indicator" in gone[0]["message"]
+    assert (gone[0]["line"], gone[0]["column"]) == (1, 1)
+
+
+def test_a_past_that_was_no_indicator_has_nothing_to_guard(repo):
+    (repo / "indicators" / "2564" / "0406-0001.yaml").write_text("code: [broken\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a broken file on main")
+    git(repo, "branch", "-f", "main", "HEAD")
+    (repo / "indicators" / "2564" / "0406-0001.yaml").write_text("code: still broken: yes\n", encoding="utf-8")
+    code, problems = guard()
+    assert code == 1 and not guarded(problems)  # validate reports the file; the guard has no past to keep

@@ -146,3 +146,57 @@ def test_no_record_nothing_to_guard():
     old = seed(quarters=rows)
     changed = [dict(r, performance=1) for r in rows]
     assert guard.audited_changes(old, seed(quarters=changed, weight={"percent": 50})) == []
+
+
+def test_the_rule_is_registered():
+    from kpi_cli.check.rules.registry import REGISTRY
+
+    assert REGISTRY["audited-change"].scope == "git"
+
+
+def test_an_amendment_recorded_twice_and_kept_once_is_lost_once():
+    twice = seed(amendments=list(SEED_DATA["amendments"]) * 2)
+    got = guard.compare_amendments(twice, seed())
+    assert [i for i, _a in got.lost] == [1] and got.new == []
+
+
+def test_pairing_an_edited_amendment_prefers_its_place_then_its_letter_then_its_kind():
+    a = _amendment(letter="กท 0406/1000", kind="appeal")
+    # by place: the edit sits where the old one was, and the new one has another letter and kind
+    old = seed(amendments=[a])
+    edited = _amendment(letter="กท 0406/1001", kind="amendment", note="x")
+    other = _amendment(letter="กท 0406/2000", kind="amendment")
+    assert [x.letter for x in guard.compare_amendments(old, seed(amendments=[edited, other])).new] == ["กท 0406/2000"]
+    # one pairing per lost amendment: the second with the same letter is new
+    again = _amendment(letter="กท 0406/1000", kind="appeal", note="y")
+    twin = _amendment(letter="กท 0406/1000", kind="appeal", note="z")
+    got = guard.compare_amendments(old, seed(amendments=[again, twin]))
+    assert [x.note for x in got.new] == ["z"]
+    # by kind, when neither the place nor the letter pairs it
+    s = SEED_DATA["amendments"][0]
+    old = seed(amendments=[s, a])
+    z = _amendment(letter="กท 0406/9000", kind="amendment")
+    x = _amendment(letter="กท 0406/8000", kind="appeal")
+    assert [n.letter for n in guard.compare_amendments(old, seed(amendments=[z, s, x])).new] == ["กท 0406/9000"]
+
+
+def test_findings_point_at_the_key_where_nothing_is_left_to_point_at():
+    old = seed()
+    lost = guard.audited_changes(old, seed(amendments=[]))
+    assert [(f.loc, f.key) for f in lost] == [(("amendments",), True)]
+    moved = guard.audited_changes(old, seed(weight={"percent": 20}))
+    assert [(f.loc, f.key) for f in moved] == [(("weight",), True)]
+
+
+def test_an_un_audited_row_with_a_changed_score_points_at_the_score():
+    rows = [dict(r) for r in SEED_DATA["quarters"]]
+    rows[0]["audited"], rows[0]["assessed"] = False, 90
+    findings = guard.audited_changes(seed(), seed(quarters=rows))
+    assert [(f.loc, f.key) for f in findings] == [(("quarters", 0, "assessed"), False), (("quarters", 0), True)]
+
+
+def test_a_row_change_is_one_finding_even_when_the_computed_score_follows_it():
+    rows = [dict(r) for r in SEED_DATA["quarters"]]
+    rows[0]["target"] = 60
+    findings = guard.audited_changes(seed(), seed(quarters=rows))
+    assert len(findings) == 1 and "target changed from 30 to 60" in findings[0].message
