@@ -1,0 +1,143 @@
+"""The audited past through `kpi validate --against BASE` (rule audited-change): which quarters
+count as assessed, how a change is worded, and files that cannot be compared.
+
+Each test commits a small indicator on `main` in a throw-away repository, edits the working copy
+and asks `kpi validate --against main` for its problems.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpi_cli.cli import app
+from scoring_helpers import INDICATORS
+
+runner = CliRunner()
+
+HEAD = """\
+code: "0406-0001"
+fiscal_year: 2564
+agency: "0406"
+title: ร้อยละของคำร้องที่ดำเนินการแล้วเสร็จ
+type: routine
+level: output
+target: {value: 80, unit: ร้อยละ}
+weight: {percent: 10}
+strategies: ["7.5.1.1"]
+scoring: {method: percent}
+"""
+AMENDMENT = """\
+amendments:
+  - {kind: amendment, letter: กท 0406/4000, date: 2021-09-01, outcome: accepted, quarters: [%s]}
+"""
+
+
+def text(rows: list[str], amendments: str = "") -> str:
+    return HEAD + "quarters:\n" + "".join(f"  - {{{r}}}\n" for r in rows) + amendments
+
+
+def git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+
+
+class Repo:
+    """A repository whose `main` holds one indicator file; the working copy is edited."""
+
+    def __init__(self, root: Path, committed: str):
+        (root / "indicators" / "2564").mkdir(parents=True)
+        for name in ("agencies.yaml", "strategies.yaml"):
+            shutil.copy(INDICATORS / name, root / "indicators" / name)
+        self.path = root / "indicators" / "2564" / "0406-0001.yaml"
+        self.path.write_text(committed, encoding="utf-8")
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "base")
+
+    def against_main(self, now: str) -> tuple[int, list[dict]]:
+        """Write the working copy, then (exit code, problems) of `kpi validate --against main`."""
+        self.path.write_text(now, encoding="utf-8")
+        result = runner.invoke(app, ["validate", "--against", "main", "--format", "json"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        return result.exit_code, json.loads(result.stdout)["problems"]
+
+
+@pytest.fixture
+def make_repo(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return lambda committed: Repo(tmp_path, committed)
+
+
+def guarded(problems: list[dict]) -> list[str]:
+    return [p["message"] for p in problems if p["rule"] == "audited-change"]
+
+
+Q1 = "quarter: 1, performance: 30, target: 30"
+
+
+# --- which quarters are assessed ---------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after", [
+    ("", "assessed: 100, sub_scores: [100, 100]"),  # no official figures yet
+    ("assessed: 0, sub_scores: [0, 0]", "assessed: 100, sub_scores: [100, 100]"),  # 0 with 0 / 0
+    ("sub_scores: [0, 0]", "assessed: 100, sub_scores: [100, 100]"),  # 0 / 0 alone
+    ("assessed: 0", "assessed: 95"),  # 0 without sub-scores
+], ids=["nothing", "0 and 0 / 0", "0 / 0", "0"])
+def test_filling_in_a_quarter_that_was_not_assessed_needs_no_amendment(make_repo, before, after):
+    repo = make_repo(text([Q1 + (f", {before}" if before else "")]))
+    code, problems = repo.against_main(text([f"{Q1}, {after}"]))
+    assert (code, guarded(problems)) == (0, [])
+
+
+# --- the performance of audited quarters --------------------------------------------------------
+
+
+# --- amendments ----------------------------------------------------------------------------------
+
+def test_a_new_amendment_naming_the_quarter_allows_the_change(make_repo):
+    repo = make_repo(text([f"{Q1}, assessed: 100"]))
+    code, problems = repo.against_main(text([f"{Q1}, assessed: 95"], AMENDMENT % 1))
+    assert (code, guarded(problems)) == (0, [])
+
+
+def test_removing_a_row_that_was_never_assessed_nor_audited_is_free(make_repo):
+    repo = make_repo(text([Q1, "quarter: 2, performance: 50, target: 50"]))
+    code, problems = repo.against_main(text([Q1]))
+    assert (code, guarded(problems)) == (0, [])
+
+
+def test_a_new_row_has_no_past(make_repo):
+    repo = make_repo(text([f"{Q1}, assessed: 100"]))
+    code, problems = repo.against_main(text([f"{Q1}, assessed: 100",
+                                             "quarter: 2, performance: 50, target: 50, assessed: 90"]))
+    assert (code, guarded(problems)) == (0, [])
+
+
+# --- files that cannot be compared ----------------------------------------------------------------
+
+def test_a_base_version_that_is_not_yaml_has_no_past_to_guard(make_repo):
+    repo = make_repo("quarters: [\n")
+    code, problems = repo.against_main(text([f"{Q1}, assessed: 95"]))
+    assert (code, problems) == (0, [])
+
+
+def test_a_base_version_that_is_no_indicator_has_no_past_to_guard(make_repo):
+    repo = make_repo("- just\n- a list\n")
+    code, problems = repo.against_main(text([f"{Q1}, assessed: 95"]))
+    assert (code, problems) == (0, [])
+
+
+def test_a_base_version_that_breaks_the_schema_has_no_past_to_guard(make_repo):
+    repo = make_repo(text([f"{Q1}, assessed: 100"]).replace("type: routine\n", "type: nonsense\n"))
+    code, problems = repo.against_main(text([f"{Q1}, assessed: 95"]))
+    assert (code, problems) == (0, [])
+
+
