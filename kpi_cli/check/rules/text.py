@@ -30,7 +30,7 @@ def thai_text(ctx: FileContext):
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-@rule("control-character")
+@rule("control-character", "warning")
 def control_character(ctx: FileContext):
     """No control characters in text: terminal escape sequences (ESC, U+001B) and the other C0/C1
     controls, and the bidirectional overrides (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C)
@@ -46,5 +46,5 @@ def control_character(ctx: FileContext):
                 yield Finding("control-character",
                               _("{where}: a control character U+{code:04X} is in the text, invisible when it is "
                                 "read").format(where=fmt_loc(loc), code=ord(m.group())),
-                              loc, fix=_("delete it; type the text again if it was pasted"))
+                              loc, level=Level.warning, fix=_("delete it; type the text again if it was pasted"))
                 break
