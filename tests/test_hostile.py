@@ -249,3 +249,12 @@ def test_an_unreadable_year_folder_stops_render_all_and_score_all(repo, monkeypa
         assert "the folder indicators/2564 cannot be read (Permission denied)" in result.output.replace(
             str(repo) + "/", ""), result.output
     assert not (repo / "site" / "index.html").exists()
+
+
+def test_import_of_a_figure_longer_than_any_figure(repo):
+    page = (REPO / "tests" / "fixtures" / "pages" / "seed-0406-0772.txt").read_text(encoding="utf-8")
+    (repo / "page.txt").write_text(page.replace("ค่าเป้าหมาย คะแนน : 10", "ค่าเป้าหมาย คะแนน : 1" + "0" * 400 + ".5", 1),
+                                   encoding="utf-8")
+    done = kpi(repo, "import", "page.txt", "--force", "--dry-run")
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr
+    assert "is not a figure; left out" in done.stderr and "characters)" in done.stderr

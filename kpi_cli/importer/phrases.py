@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kpi_cli.check.rules.letters import is_letter
+from kpi_cli.io.loader import MAX_DIGITS
 from kpi_cli.core.i18n import _
 from kpi_cli.core.thai import THAI_MONTHS, THAI_MONTHS_ABBR, to_arabic_digits
 from kpi_cli.importer.sections import EMPTY
@@ -41,8 +42,8 @@ def figure(text: str) -> int | float | None:
     text = to_arabic_digits(text.strip()).replace(",", "")
     if text in EMPTY:
         return None
-    if not _NUMBER_RE.match(text):
-        raise ValueError(text)
+    if not _NUMBER_RE.match(text) or sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        raise ValueError(text)  # not a figure, or longer than any figure (the loader's number-too-long)
     return Figure(text) if "." in text else int(text)
 
 
@@ -51,7 +52,8 @@ def figure_or_note(text: str, what: str, notes: list[str]) -> int | float | None
     try:
         return figure(text)
     except ValueError:
-        notes.append(_("{what}: '{text}' is not a figure; left out").format(what=what, text=text))
+        shown = text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text):,} characters)"
+        notes.append(_("{what}: '{text}' is not a figure; left out").format(what=what, text=shown))
         return None
 
 
