@@ -117,7 +117,8 @@ class RuleModel(Model):
         return None
 
     def describe(self) -> str:
-        """One line that says what the rule does (`kpi score`)."""
+        """One line that says what the rule does (`kpi score`): an abstract method, which every
+        method module overrides (the shipped examples describe each one in `kpi score`)."""
         raise NotImplementedError
 
     # checking (`kpi validate`, rule scoring-rule)
