@@ -254,17 +254,12 @@ def _working_files(root: Path, top: Path) -> dict[str, Path]:
     resolved: a link is listed where it is, and folders that look like files are left out. A folder
     that cannot be read is an error (its files are not "removed")."""
     from kpi_cli.io.git import in_repository
-    from kpi_cli.io.repo import FolderUnreadable
+    from kpi_cli.io.repo import folders, yaml_files
 
     out = {}
-    for folder in sorted(d for d in root.glob("*") if d.is_dir() and not d.is_symlink()):
-        try:
-            names = os.listdir(folder)
-        except OSError as exc:
-            raise FolderUnreadable(folder, exc) from None
-        for name in names:
-            p = folder / name
-            if not name.endswith(".yaml") or (p.is_dir() and not p.is_symlink()):
+    for folder in folders(root):
+        for p in yaml_files(folder):
+            if p.is_dir() and not p.is_symlink():
                 continue
             rel = in_repository(p, top)
             if rel is not None and _CODE_PATH.search(rel):

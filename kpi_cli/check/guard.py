@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -91,23 +92,19 @@ class Amendments:
 
 
 def compare_amendments(old: Indicator, new: Indicator) -> Amendments:
-    remaining: dict[str, int] = {}
-    for a in new.amendments:
-        remaining[_dump(a)] = remaining.get(_dump(a), 0) + 1
+    old_keys = [_dump(a) for a in old.amendments]
+    new_keys = [_dump(a) for a in new.amendments]
     out = Amendments()
-    for i, a in enumerate(old.amendments):
-        key = _dump(a)
-        if remaining.get(key):
+    remaining = Counter(new_keys)
+    for i, (a, key) in enumerate(zip(old.amendments, old_keys)):
+        if remaining[key]:
             remaining[key] -= 1
         else:
             out.lost.append((i, a))
-    seen: dict[str, int] = {}
-    for a in old.amendments:
-        seen[_dump(a)] = seen.get(_dump(a), 0) + 1
+    seen = Counter(old_keys)
     unmatched: list[tuple[int, object]] = []
-    for j, a in enumerate(new.amendments):
-        key = _dump(a)
-        if seen.get(key):
+    for j, (a, key) in enumerate(zip(new.amendments, new_keys)):
+        if seen[key]:
             seen[key] -= 1
         else:
             unmatched.append((j, a))

@@ -13,6 +13,7 @@ import re
 
 from kpi_cli.core.edits import Edit, Remove, Set
 from kpi_cli.core.i18n import _
+from kpi_cli.core.problems import fmt_loc
 from kpi_cli.core.model import Activity, Idea, Indicator, StageEvent, Submission
 from kpi_cli.core.stages import (LAST_STAGE, Change, StageRefused, check_fact_date, earliest_completion,
                                  fiscal_window, require_innovation, stage_label)
@@ -36,23 +37,16 @@ def _item(items: list, n: int, what: str, listing: str):
     return items[n - 1]
 
 
-def _loc(path: tuple) -> str:
-    out = ""
-    for seg in path:
-        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
-    return out
-
-
 def _forget_inferred(ind: Indicator, path: tuple) -> list[Edit]:
     """The `inferred:` notes about what is removed go with it. A note about a later item of the
     same list would name another item once the list closes up: refused, to be moved by hand."""
-    name = _loc(path)
+    name = fmt_loc(path)
     edits: list[Edit] = []
     for key in ind.inferred:
         if key == name or key.startswith((name + ".", name + "[")):
             edits.append(Remove(("inferred", key)))
         elif isinstance(path[-1], int):
-            later = re.match(re.escape(_loc(path[:-1])) + r"\[(\d+)\]", key)
+            later = re.match(re.escape(fmt_loc(path[:-1])) + r"\[(\d+)\]", key)
             if later and int(later.group(1)) > path[-1]:
                 raise StageRefused(_("the note `{key}` under `inferred:` names a later item of the same list, "
                                      "which would become another item once this one is removed").format(key=key),

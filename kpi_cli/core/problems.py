@@ -51,6 +51,14 @@ class Finding:
     column: int | None = None
 
 
+def fmt_loc(loc: tuple) -> str:
+    """('quarters', 0, 'target') -> 'quarters[0].target': a place in a document, as people write it."""
+    out = ""
+    for seg in loc:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
+    return out
+
+
 class KpiError(Exception):
     """An error the CLI reports as a message with its fix, never as a traceback."""
 

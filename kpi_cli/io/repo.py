@@ -43,7 +43,7 @@ class FolderUnreadable(KpiError):
 _CODE_RE = re.compile(INDICATOR_CODE)
 
 
-def _folders(root: Path, years_only: bool = False) -> list[Path]:
+def folders(root: Path, years_only: bool = False) -> list[Path]:
     """The folders of an indicators/ folder (fiscal years, or all): folders themselves, never links
     or hidden ones (the same policy as `kpi validate`)."""
     try:
@@ -55,7 +55,7 @@ def _folders(root: Path, years_only: bool = False) -> list[Path]:
         raise FolderUnreadable(root, exc) from None
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def yaml_files(folder: Path) -> list[Path]:
     """The .yaml files of one folder; an unreadable folder is an error, never an empty folder."""
     try:
         return [folder / name for name in os.listdir(folder) if name.endswith(".yaml")]
@@ -66,7 +66,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 def indicator_files(root: Path) -> list[Path]:
     """Every indicator file under an indicators/ folder (catalogues excluded), sorted; links to files
     or folders are not followed (the same policy as `kpi validate`)."""
-    return sorted(p for folder in _folders(root) for p in _yaml_files(folder)
+    return sorted(p for folder in folders(root) for p in yaml_files(folder)
                   if _CODE_RE.match(p.stem) and not p.is_symlink())
 
 
@@ -92,7 +92,7 @@ def find_indicator(code: str, root: Path | None = None, fiscal_year: int | None 
     if not _CODE_RE.match(code):
         # codes only: never let a code reach outside the folder (../../etc/passwd)
         raise UnknownIndicator(code, difflib.get_close_matches(code, all_codes(root), n=3))
-    matches = [folder / f"{code}.yaml" for folder in _folders(root, years_only=True)]
+    matches = [folder / f"{code}.yaml" for folder in folders(root, years_only=True)]
     matches = [m for m in matches if not m.is_symlink() and m.exists()]  # a FIFO too: reading it says why
     if fiscal_year is not None:
         matches = [m for m in matches if m.parent.name == str(fiscal_year)]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.facts import Catalogues, Summary  # noqa: F401  (the rules' context types)
-from kpi_cli.core.problems import Finding, Level
+from kpi_cli.core.problems import Finding, Level, fmt_loc  # noqa: F401  (the rules' helper)
 
 if TYPE_CHECKING:
     from kpi_cli.core.model import Indicator
@@ -111,14 +111,6 @@ def leaves(data) -> list[tuple[tuple, object]]:
                 push((loc + (i,), obj[i]))
         else:
             append((loc, obj))
-    return out
-
-
-def fmt_loc(loc: tuple) -> str:
-    """('quarters', 0, 'target') -> 'quarters[0].target'."""
-    out = ""
-    for seg in loc:
-        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
     return out
 
 
