@@ -63,7 +63,7 @@ def test_renaming_or_moving_the_file_does_not_escape_the_guard(repo, new_name):
     code, problems = guard()
     assert code == 1
     messages = [p["message"] for p in guarded(problems)]
-    assert any("quarter 1 is on the audited record: performance changed from 30 to 35" in m for m in messages), \
+    assert any("quarter 1 is on the audited record: performance changed from 30.00 to 35.00" in m for m in messages), \
         messages
 
 
@@ -116,7 +116,7 @@ def test_an_old_amendment_edited_to_look_new_is_a_finding_and_opens_nothing(repo
     messages = [p["message"] for p in guarded(problems)]
     assert code == 1
     assert any("amendment 1 (appeal" in m and "was changed or removed" in m for m in messages), messages
-    assert any("performance changed from 30 to 35" in m for m in messages), messages
+    assert any("performance changed from 30.00 to 35.00" in m for m in messages), messages
 
 
 def test_un_auditing_is_guarded_so_two_steps_do_not_escape(repo):
@@ -181,7 +181,7 @@ def test_swapping_quarter_rows_is_a_change_of_the_record(repo):
     edit(repo, "  - quarter: 3\n", "  - quarter: 1\n")
     edit(repo, "  - quarter: 9\n", "  - quarter: 3\n")
     code, problems = guard()
-    assert code == 1 and any("quarter 1 is on the audited record: performance changed from 30 to 80" in p["message"]
+    assert code == 1 and any("quarter 1 is on the audited record: performance changed from 30.00 to 80.00" in p["message"]
                              for p in guarded(problems))
 
 

@@ -107,7 +107,7 @@ def test_a_quarter_repeated_later_still_names_its_first_row(tmp_path):
     ("sub_scores: [100, 101]", ["quarter 1: sub-score 101 is outside 0-100"]),
     ("sub_scores: [-0.5, 100]", ["quarter 1: sub-score -0.5 is outside 0-100"]),
     ("sub_scores: [null, 100]", []),  # a figure the page leaves blank
-    ("sub_scores: [100]", ["quarter 1: sub_scores has 1 figures; the page shows two (2.1 / 2.2)"]),
+    ("sub_scores: [100]", ["quarter 1: sub_scores has 1 figure; the page shows two (2.1 / 2.2)"]),
     ("sub_scores: [100, 100, 100]", ["quarter 1: sub_scores has 3 figures; the page shows two (2.1 / 2.2)"]),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_official_scores_are_between_0_and_100(tmp_path, extra, expected):
@@ -122,12 +122,12 @@ def test_score_range_problems_are_errors_on_their_row_with_their_fix(tmp_path):
     assert of_rule(problems, "score-range") == [
         (2, "error", "quarter 2: assessed score 120 is outside 0-100"),
         (3, "error", "quarter 3: sub-score 150 is outside 0-100"),
-        (4, "error", "quarter 4: sub_scores has 1 figures; the page shows two (2.1 / 2.2)"),
+        (4, "error", "quarter 4: sub_scores has 1 figure; the page shows two (2.1 / 2.2)"),
     ]
     assert fixes(problems, "score-range") == [
         "the official score is between 0 and 100",
         "sub-scores are between 0 and 100",
-        "write both figures, e.g. [100, 100]; [0, 0] means not assessed",
+        "write both figures as the page prints them, e.g. [100, 100]",
     ]
 
 
@@ -145,29 +145,33 @@ def test_performance_and_target_are_not_negative(tmp_path, figures, expected):
 # --- quarter-consistency -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("extra, expected", [
-    # audited quarters carry the audited score
-    ("audited: true", [("error", "quarter 1 is audited but has no assessed score")]),
+    # an audited quarter may print no score (assessed, no value printed) and may score 0 with 0 / 0
+    ("audited: true", []),
     ("audited: true, assessed: 100, sub_scores: [100, 100]", []),
-    # 0 with 0 / 0 means not assessed: not audited then
-    ("audited: true, assessed: 0, sub_scores: [0, 0]",
-     [("error", "quarter 1 is marked audited but shows 0 / 0 (not assessed)")]),
+    ("audited: true, assessed: 0, sub_scores: [0, 0]", []),
+    ("audit: 0.0000, assessed: 0.0000, sub_scores: [0, 0]", []),
+    ('audit: "", assessed: 0, sub_scores: [0, 0]', []),
     ("assessed: 0, sub_scores: [0, 0]", []),
-    ("audited: true, sub_scores: [0, 0]", [("error", "quarter 1 is audited but has no assessed score"),
-                                           ("error", "quarter 1 is marked audited but shows 0 / 0 (not assessed)")]),
-    ("audited: true, assessed: 0, sub_scores: [0, 50]", []),  # assessed at 0: an assessment
-    ("audited: true, assessed: 0, sub_scores: [0]", []),  # one figure is not the page's 0 / 0
-    # 2.1 equals the assessed score on BMA pages: a warning where it does not
+    ("audited: true, sub_scores: [0, 0]", []),
+    ("audited: true, assessed: 0, sub_scores: [0, 50]", []),
+    ("audited: true, assessed: 0, sub_scores: [0]", []),
+    # real pages print 2.1 apart from the score: no warning
     ("assessed: 95, sub_scores: [95, 100]", []),
-    ("assessed: 95, sub_scores: [100, 50]",
-     [("warning", "quarter 1: sub-score 2.1 (100) differs from the assessed score (95)")]),
-    ("assessed: 95, sub_scores: [100, 95]",
-     [("warning", "quarter 1: sub-score 2.1 (100) differs from the assessed score (95)")]),
-    ("assessed: 95, sub_scores: [100, null]",
-     [("warning", "quarter 1: sub-score 2.1 (100) differs from the assessed score (95)")]),
-    ("audited: true, assessed: 0, sub_scores: [5, 0]",
-     [("warning", "quarter 1: sub-score 2.1 (5) differs from the assessed score (0)")]),
+    ("assessed: 95, sub_scores: [100, 50]", []),
+    ("assessed: 95, sub_scores: [100, 95]", []),
+    ("assessed: 95, sub_scores: [100, null]", []),
+    ("audited: true, assessed: 0, sub_scores: [5, 0]", []),
     ("assessed: 95, sub_scores: [null, 100]", []),
     ("sub_scores: [100, 100]", []),
+    # the audit line's figure is the table's
+    ("audit: 95, assessed: 100", [("warning", "quarter 1: the audit line says 95, the table 100")]),
+    ("audit: 95.00, assessed: 95", []),
+    # a quarter said to be not assessed has no audit and no score
+    ("assessment: not-assessed, audit: 100",
+     [("error", "quarter 1 is said to be not assessed, but the audit line names it")]),
+    ("assessment: not-assessed, assessed: 95",
+     [("error", "quarter 1 is said to be not assessed, but has an official score")]),
+    ("assessment: not-assessed, assessed: 0, sub_scores: [0, 0]", []),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_official_figures_agree(tmp_path, extra, expected):
     _code, problems = validate(tmp_path, [row(1, extra)])
@@ -175,19 +179,21 @@ def test_official_figures_agree(tmp_path, extra, expected):
 
 
 def test_consistency_fixes_say_what_to_do(tmp_path):
-    _code, problems = validate(tmp_path, [row(1, "audited: true"), row(2, "audited: true, assessed: 0, sub_scores: [0, 0]"),
-                                          row(3, "assessed: 95, sub_scores: [100, 50]")])
+    _code, problems = validate(tmp_path, [row(1, "assessment: not-assessed, audited: true"),
+                                          row(2, "assessment: not-assessed, assessed: 50"),
+                                          row(3, "audit: 95, assessed: 100")])
     assert fixes(problems, "quarter-consistency") == [
-        "add `assessed:` with the audited score, or set audited: false",
-        "set audited: false until สยป. assesses the quarter",
-        "on BMA pages 2.1 equals the assessed score; check both figures",
+        "an audited quarter was assessed: write `assessment: assessed`, or remove the audit line if the page "
+        "does not print it",
+        "write `assessment: assessed`, or correct the figures to the page's",
+        "keep both as the page prints them; check which copy of the page is right",
     ]
 
 
-def test_a_differing_sub_score_alone_is_a_warning_that_fails_only_strict(tmp_path):
-    code, problems = validate(tmp_path, [row(1, "assessed: 95, sub_scores: [100, 50]")])
+def test_an_audit_line_apart_from_the_table_is_a_warning_that_fails_only_strict(tmp_path):
+    code, problems = validate(tmp_path, [row(1, "audit: 95, assessed: 100")])
     assert code == 0 and [p["rule"] for p in problems] == ["quarter-consistency"]
-    strict, _problems = validate(tmp_path, [row(1, "assessed: 95, sub_scores: [100, 50]")], "--strict")
+    strict, _problems = validate(tmp_path, [row(1, "audit: 95, assessed: 100")], "--strict")
     assert strict == 1
 
 
@@ -207,10 +213,10 @@ def test_counts_give_the_performance_they_back(tmp_path, figures, expected):
     assert set(fixes(problems, "quarter-consistency")) <= {"keep both if the page shows both; otherwise correct one"}
 
 
-def test_sub_score_problems_point_at_the_figure(tmp_path):
-    rows = [row(1, "assessed: 95, sub_scores: [100, 95]"), row(2, "sub_scores: [100, 150]")]
+def test_sub_score_and_audit_problems_point_at_the_figure(tmp_path):
+    rows = [row(1, "assessed: 95, audit: 100"), row(2, "sub_scores: [100, 150]")]
     _code, problems = validate(tmp_path, rows)
     at = {p["rule"]: (p["line"] - FIRST_ROW_LINE + 1, p["column"]) for p in problems}
-    first = f"  - {{{rows[0]}}}".index("[100") + 2  # columns count from 1
+    first = f"  - {{{rows[0]}}}".index("100") + 1  # columns count from 1
     second = f"  - {{{rows[1]}}}".index("150") + 1
     assert at == {"quarter-consistency": (1, first), "score-range": (2, second)}

@@ -240,7 +240,7 @@ def test_a_percent_quarter_without_a_target_has_no_score_and_says_why():
     # `kpi validate` refuses such a file; the scores say why all the same
     q = score_quarter(_model({"method": "percent"}, [{"quarter": 1, "performance": 50}]), 1)
     assert (q.score, q.basis, q.no_score) == (None, "reported", "no target for this quarter")
-    assert q.reason == "no target for this quarter; not assessed yet (no official score)"
+    assert q.reason == "no target for this quarter; no official score on record"
     assert q.rule.label() == "percent"
 
 
@@ -291,8 +291,12 @@ def test_an_agency_without_official_scores_says_so(tree):
     doc = score_json("--agency", "0406", "-q", "1")
     assert (doc["score"], doc["official_score"]) == (80, None)
     text = kpi("score", "--agency", "0406", "-q", "1").stdout
-    assert text.rstrip().splitlines()[-1] == ("ผลรวมถ่วงน้ำหนัก ไตรมาส 1 (weighted result): 80.00 over 1 indicator(s), "
-                                             "weights 10% · ผลประเมิน (official): ยังไม่ประเมิน")
+    assert text.rstrip().splitlines()[-3:] == [
+        "ผลรวมถ่วงน้ำหนัก ไตรมาส 1 (weighted result): 80.00 over 1 indicator(s), "
+        "weights 10% · ผลประเมิน (official): none (no indicator has an official score)",
+        "coverage: the computed total covers 10% of weight, the official total 0%; the files declare 10% "
+        "(a performance agreement sums to 100%)",
+        "like with like: no indicator has both a computed and an official score"]
 
 
 # --- edges of the formulas, through the files --------------------------------------------------------
@@ -332,8 +336,8 @@ def test_a_figure_that_differs_at_the_second_decimal_differs(tree):
     ])})
     q1, q2 = score_json("0406-0001", "-q", "2")["quarters"]
     assert (q1["computed_performance"], q1["differs"]) == (75, True)
-    assert q1["reason"] == "not assessed yet (no official score); computed performance 75.00 differs from the reported 75.50"
-    assert (q2["differs"], q2["reason"]) == (True, "computed score 100.00 differs from the official 99.50")
+    assert q1["reason"] == "no official score on record; computed performance 75.00 differs from the reported 75.5"
+    assert (q2["differs"], q2["reason"]) == (True, "the official 99.5 is a partial score; the rule computes 100.00")
 
 
 def test_a_zero_official_score_with_a_sub_score_is_an_assessment(tree):
@@ -344,7 +348,7 @@ def test_a_zero_official_score_with_a_sub_score_is_an_assessment(tree):
     q1, q2 = score_json("0406-0001", "-q", "2")["quarters"]
     assert (q1["not_assessed"], q1["differs"]) == (False, True)
     assert q1["reason"] == "computed score 100.00 differs from the official 0.00"
-    assert (q2["not_assessed"], q2["reason"]) == (True, "not assessed (0 / 0)")
+    assert (q2["not_assessed"], q2["reason"]) == (True, "not assessed (inferred: 0 and 0 / 0, nothing says otherwise)")
 
 
 def test_an_amendment_effective_on_the_last_day_of_a_quarter_rules_that_quarter(tree):
@@ -381,7 +385,7 @@ def test_a_composite_quarter_without_part_figures_scores_its_reported_total(tree
     tree(**{"0406_0001": indicator("0406-0001", COMPOSITE, ["quarter: 1, performance: 0.5"])})
     q = score_json("0406-0001", "-q", "1")["quarters"][0]
     assert (q["computed_performance"], q["basis"], q["score"]) == (None, "reported", 0.5)
-    assert q["reason"] == "not assessed yet (no official score); no figure for part(s) p1, p2: the reported total is scored"
+    assert q["reason"] == "no official score on record; no figure for part(s) p1, p2: the reported total is scored"
 
 
 def test_a_stage_points_rule_without_its_record_computes_nothing():
@@ -403,7 +407,7 @@ def test_a_quarter_without_a_row_says_so_unless_the_stages_score_it(tree):
     q2 = score_json("0406-0001", "-q", "2")["quarters"][1]
     assert (q2["score"], q2["no_score"], q2["audited"], q2["not_assessed"]) == (
         None, "no row for quarter 2 in the file", False, True)
-    assert q2["reason"] == "no row for quarter 2 in the file; not assessed yet (no official score)"
+    assert q2["reason"] == "no row for quarter 2 in the file; no official score on record"
     staged = score_json("0406-0002", "-q", "2")["quarters"][1]
     assert (staged["computed_performance"], staged["score"], staged["no_score"], staged["audited"]) == (
         40, 40, None, False)

@@ -22,6 +22,8 @@ from typing import Callable
 
 from kpi_cli.check.rules.codes import code_key
 from kpi_cli.check.rules.registry import describe
+from kpi_cli.core.assessment import ASSESSED, audited
+from kpi_cli.core.figures import shown, text_of
 from kpi_cli.core.i18n import _
 from kpi_cli.core.model import Indicator, Quarter
 from kpi_cli.core.problems import Finding, Level, Problem
@@ -45,18 +47,29 @@ Good: the same change, with a new amendment `{kind: amendment, letter: …, date
 # the fields of a quarter's row that are part of the official record once it is audited or assessed
 # (`difference_reason` is kpi's own note on a difference, not a figure)
 INDICATOR_FIELDS = ("target", "weight", "agency")
-RECORD_FIELDS = ("performance", "target", "counts", "parts", "assessed", "sub_scores", "audited", "report")
+RECORD_FIELDS = ("performance", "target", "counts", "parts", "assessed", "sub_scores", "audit", "audited",
+                 "assessment", "report")
 
 
 def on_record(row: Quarter) -> bool:
-    """The quarter was audited, or carries an actual assessment (not 'not assessed': no figures,
-    or 0 with 0 / 0)."""
-    if row.audited:
+    """The quarter is part of the audited past: the audit line names it, the file says it was
+    assessed, or it prints an official figure other than 0 (whatever `assessment:` claims, so that
+    a pull request cannot unlock a scored quarter by calling it unknown first). 0 and 0 / 0 alone
+    is not on record (core.assessment: not assessed, or not yet entered)."""
+    if audited(row) or row.assessment == ASSESSED:
         return True
-    if row.assessed is None and not row.sub_scores:
+    return bool(row.assessed) or any(row.sub_scores or [])
+
+
+def _same(was, now) -> bool:
+    """Equal, and printed alike: 100.0000 made 100 changes the record as published."""
+    if was != now:
         return False
-    subs = row.sub_scores or []
-    return not (not row.assessed and all(not s for s in subs))
+    if isinstance(was, list) and isinstance(now, list):
+        return all(_same(a, b) for a, b in zip(was, now))
+    if hasattr(was, "model_dump"):
+        return was.model_dump(mode="json") == now.model_dump(mode="json")
+    return text_of(was) == text_of(now)
 
 
 def _fmt(value) -> str:
@@ -65,7 +78,7 @@ def _fmt(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"{value:g}"
+        return shown(value)
     if isinstance(value, list):
         return " / ".join(_fmt(x) for x in value)
     if isinstance(value, str):
@@ -212,14 +225,14 @@ def audited_changes(old: Indicator, new: Indicator) -> list[Finding]:
         i, row = rows[q]
         for name in RECORD_FIELDS:
             was, now = getattr(before, name), getattr(row, name)
-            if was == now:
+            if _same(was, now):
                 continue
+            written = now is not None and now is not False  # else the mark is gone: point at the row
             findings.append(Finding(
                 RULE, _("quarter {quarter} is on the audited record: {field} changed from {before} to {after} "
                         "without an amendment{why}").format(quarter=q, field=name.replace("_", "-"),
                                                            before=_fmt(was), after=_fmt(now), why=why),
-                ("quarters", i, name) if name != "audited" or row.audited else ("quarters", i),
-                key=name == "audited" and not row.audited, fix=_allow(q, end)))
+                ("quarters", i, name) if written else ("quarters", i), key=not written, fix=_allow(q, end)))
         inputs = _score_inputs(old, new, q)
         was, now = _computed(old, q), _computed(new, q)
         if inputs and was != now:

@@ -126,19 +126,21 @@ def _n(value, decimals: int = 2) -> str:
 def _plain(value) -> str:
     from kpi_cli.core.thai import format_plain
 
-    return format_plain(round(value, 2) if isinstance(value, float) else value)
+    from kpi_cli.core.figures import text_of
+
+    return format_plain(round(value, 2) if isinstance(value, float) and text_of(value) is None else value)
 
 
 NOT_ASSESSED = "ยังไม่ประเมิน"  # not assessed
 
 
 def _official(q) -> tuple[str, str]:
-    """(assessed, '2.1 / 2.2') cells as the page shows them, 'not assessed' said as such."""
+    """(official score, '2.1 / 2.2') cells: the figures as the page prints them, and what the record
+    says of a quarter without an official score (core.assessment)."""
+    from kpi_cli.core.assessment import shown
+
     subs = " / ".join(_plain(s) for s in q.sub_scores) if q.sub_scores else "-"
-    if q.not_assessed:
-        shown = f"{_plain(q.assessed)} ({NOT_ASSESSED})" if q.assessed is not None else NOT_ASSESSED
-        return shown, subs
-    return _plain(q.assessed), subs
+    return shown(q.assessment, _plain(q.official)), subs
 
 
 def _score_cell(score, level) -> str:
@@ -182,6 +184,9 @@ def _print_indicator(ind, result) -> None:
             table.add_row(f"└ {p.key}", _n(p.target), _n(p.performance), "", _score_cell(p.score, p.level), "", "",
                           f"{p.name}: {_n(p.earned)} / {_plain(p.points)} คะแนน", style="dim")
     out.table(table)
+    if result.official_only:
+        out.line(_("the scoring rule is not published (scoring: unpublished): the official figures stand alone, "
+                   "with no computed score to compare"))
     out.line(_last_line(result), style="bold")
 
 
@@ -201,9 +206,12 @@ def _note(q) -> str:
 def _last_line(result) -> str:
     q = result.current
     head = _("คะแนนไตรมาสที่ {quarter} (quarter {quarter} score): ").format(quarter=q.quarter)
+    if result.official_only:
+        return head + _("none (the scoring rule is not published) · ผลประเมิน (official): {official}").format(
+            official=_official(q)[0])
     if q.score is None:
         return head + _("none ({reason})").format(reason=q.reason)
-    official = NOT_ASSESSED if q.not_assessed else _plain(q.assessed)
+    official = _official(q)[0]
     level = f", ระดับ {q.level:.2f}" if q.level is not None else ""
     mark = " ≠" if q.differs else ""
     return head + _("{score}{level} · ผลประเมิน (official): {official}{mark}").format(
@@ -322,7 +330,7 @@ def _print_agency(result, models: dict) -> None:
                             ("ผลประเมิน\nofficial", "right")):
         table.add_column(header, justify=justify, max_width=60 if header.startswith("ตัว") else None)
     for item in result.counted:
-        official = NOT_ASSESSED if item.not_assessed else _plain(item.assessed)
+        official = _plain(item.official) if item.official is not None else NOT_ASSESSED
         table.add_row(item.code, _title(models.get(item.code), item.title), _plain(item.weight), _n(item.score),
                       _n(item.weighted), official)
     out.table(table)
@@ -337,13 +345,31 @@ def _print_agency(result, models: dict) -> None:
                  style="bold")
         return
     official = _(" · ผลประเมิน (official, assessed only): {score}").format(score=_n(result.official_score)) \
-        if result.official_score is not None else _(" · ผลประเมิน (official): {score}").format(score=NOT_ASSESSED)
+        if result.official_score is not None else _(" · ผลประเมิน (official): none (no indicator has an official score)")
     out.line(_("ผลรวมถ่วงน้ำหนัก ไตรมาส {quarter} (weighted result): {score} over {n} indicator(s), "
                "weights {weights}%{official}").format(quarter=result.quarter, score=_n(result.score),
                                                       n=len(result.counted),
                                                       weights=_plain(result.weights_total),
                                                       official=official),
              style="bold")
+    _print_coverage(out, result)
+
+
+def _print_coverage(out, result) -> None:
+    """How much weight each total stands on, and the two compared over the same indicators."""
+    cover = result.coverage()
+    out.line(_("coverage: the computed total covers {computed}% of weight, the official total {official}%; "
+               "the files declare {declared}% (a performance agreement sums to 100%)").format(
+                 computed=_plain(cover["computed"]), official=_plain(cover["official"]),
+                 declared=_plain(cover["declared"])))
+    if cover["computed"] != cover["official"]:
+        computed, official = result.like_with_like()
+        if computed is None:
+            out.line(_("like with like: no indicator has both a computed and an official score"))
+        else:
+            out.line(_("like with like, over the {weight}% of weight that has both: computed {computed}, "
+                       "official {official}").format(weight=_plain(cover["both"]), computed=_n(computed),
+                                                     official=_n(official)))
 
 
 def _title(ind, fallback: str) -> str:

@@ -16,8 +16,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from kpi_cli.core.vocabulary import AMENDMENT_KINDS, DECISION_RESULTS, OUTCOMES
-from kpi_cli.core.model_base import LIMIT, Model, NonNegative, Number, Score, Text, schema_only  # noqa: F401
+from kpi_cli.core.vocabulary import AMENDMENT_KINDS, ASSESSMENT_STATES, DECISION_RESULTS, OUTCOMES
+from kpi_cli.core.model_base import LIMIT, KeepsPrinted, Model, NonNegative, Number, Score, Text, schema_only  # noqa: F401
 from kpi_cli.core.patterns import (AGENCY_CODE, COMMON_ERA_DATE, INDICATOR_CODE, INFERRED_PATH, LETTER_PADDED,
                                    NOT_BLANK, STRATEGY_CODE, STRATEGY_REFERENCE)
 from kpi_cli.scoring.registry import rule_union
@@ -94,9 +94,16 @@ class Quarter(Model):
     parts: dict[Text, Number] | None = Field(None, description="composite rules: performance of each part")
     assessed: Score | None = Field(None, description="ผลประเมินตัวชี้วัด: the official score 0-100")
     sub_scores: list[Score | None] | None = Field(
-        None, description="the page's '2.1 / 2.2' figures; [0, 0] means not assessed (yet)",
+        None, description="the page's '2.1 / 2.2' figures, as printed",
         json_schema_extra={"minItems": 2, "maxItems": 2})
-    audited: StrictBool = Field(False, description="สยป. ตรวจประเมินตัวชี้วัด: audited by the evaluator")
+    audit: Score | Literal[""] | None = Field(
+        None, description="the figure of the audit line '*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ N: X' as printed "
+                          "(\"\" when the line prints none): the quarter was audited")
+    audited: StrictBool = Field(False, description="สยป. ตรวจประเมินตัวชี้วัด: audited by the evaluator "
+                                                   "(the older form of `audit:`)")
+    assessment: Literal[ASSESSMENT_STATES] | None = Field(
+        None, description="assessed, not-assessed or unknown, where the record says so; otherwise kpi reads it "
+                          "from the figures and marks it inferred")
     difference_reason: Text | None = Field(
         None, description="why the official figures differ from what the rules compute")
     report: Text = Field("", description="รายงานผลฯ: the agency's narrative for the quarter")
@@ -356,7 +363,8 @@ _BUILDERS: dict[type, object] = {}
 
 
 def _model_builder(cls: type[BaseModel]):
-    plan = tuple((name, _converter(f.annotation, f.discriminator), f) for name, f in cls.model_fields.items())
+    plan = tuple((name, KeepsPrinted.from_json if any(isinstance(m, KeepsPrinted) for m in f.metadata)
+                  else _converter(f.annotation, f.discriminator), f) for name, f in cls.model_fields.items())
 
     def build(data: dict):
         values = {}
@@ -383,6 +391,18 @@ def _is(*kinds: type):
     return check
 
 
+def _first_of(converters):
+    """A value of a union of unlike members (a figure or ""): the first member that takes it."""
+    def convert(v):
+        for conv in converters:
+            try:
+                return conv(v)
+            except TypeError:
+                pass
+        raise TypeError(f"{v!r} fits none of the union's members")
+    return convert
+
+
 _SCALARS = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
 
 
@@ -394,6 +414,8 @@ def _converter(tp, discriminator: str | None = None):
     origin = get_origin(tp)
     if origin is Annotated:
         base, *meta = get_args(tp)
+        if any(isinstance(m, KeepsPrinted) for m in meta):
+            return KeepsPrinted.from_json
         found = next((m.discriminator for m in meta if getattr(m, "discriminator", None)), discriminator)
         return _converter(base, found)
     if origin in (Union, types.UnionType):
@@ -406,7 +428,7 @@ def _converter(tp, discriminator: str | None = None):
         plain = [get_origin(m) is Annotated and get_args(m)[0] or m for m in members]
         if all(m in _SCALARS for m in plain):
             return _is(*{k for m in plain for k in _SCALARS[m]})
-        raise TypeError(f"cannot rebuild {tp!r} from JSON without validating it")
+        return _first_of([_converter(m) for m in members])
     if origin is list:
         item = _converter(get_args(tp)[0])
         return lambda v: [None if x is None else item(x) for x in _is(list)(v)]

@@ -9,7 +9,9 @@ import datetime as dt
 import math
 from typing import Annotated, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StrictInt, StrictStr, WrapValidator
+
+from kpi_cli.core.figures import Printed, printed_form, text_of
 
 LIMIT = 1e15  # larger than any figure of a city's budget; keeps every figure a finite float
 
@@ -27,7 +29,37 @@ def _finite(value: int | float) -> int | float:
     return value
 
 
-Number = Annotated[Union[StrictInt, float], AfterValidator(_finite), schema_only(minimum=-LIMIT, maximum=LIMIT)]
+class KeepsPrinted:
+    """Marks a number that keeps its printed form (kpi_cli.core.figures): validation keeps the
+    loader's Printed, JSON writes its text ("95.0000"), and the cache of checked files
+    (kpi_cli.core.model.construct) rebuilds it from that text."""
+
+    @staticmethod
+    def keep(value, handler):
+        out = handler(value)
+        return value if isinstance(value, Printed) and out == value else out
+
+    @staticmethod
+    def to_json(value):
+        text = text_of(value)
+        return value if text is None else text
+
+    @staticmethod
+    def from_json(value):
+        """The value a JSON dump of a kept number stands for; TypeError for anything else."""
+        if isinstance(value, str):
+            kept = printed_form(value)
+            if kept is None:
+                raise TypeError(f"{value!r} is not a printed figure")
+            return kept
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{type(value).__name__} where a number belongs")
+        return value
+
+
+Number = Annotated[Union[StrictInt, float], AfterValidator(_finite), WrapValidator(KeepsPrinted.keep),
+                   PlainSerializer(KeepsPrinted.to_json, when_used="json"), KeepsPrinted(),
+                   schema_only(minimum=-LIMIT, maximum=LIMIT)]
 NonNegative = Annotated[Number, schema_only(minimum=0, maximum=LIMIT)]  # rules score-range, scoring-rule
 Score = Annotated[Number, schema_only(minimum=0, maximum=100)]  # an official score (rule score-range)
 Text = StrictStr

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from kpi_cli.core.i18n import _
+from kpi_cli.core.figures import shown
 
 BE_OFFSET = 543
 
@@ -99,18 +100,19 @@ def fiscal_year_label(fiscal_year_be: int, *, thai_digits: bool = False) -> str:
 
 
 def format_number(value: float | int | None, decimals: int = 2, *, thai_digits: bool = False) -> str:
-    """30 -> '30.00', as the BMA page writes performance figures."""
+    """30 -> '30.00', as the BMA page writes performance figures; a figure read from a file or a
+    page keeps the form it was printed in (95.0000 stays 95.0000)."""
     if value is None:
         return "-"
-    text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}"
+    text = shown(value, decimals=decimals)
     return to_thai_digits(text) if thai_digits else text
 
 
 def format_plain(value: float | int | None, *, thai_digits: bool = False) -> str:
-    """100.0 -> '100', 95.5 -> '95.5': scores as the page writes them."""
+    """100.0 -> '100', 95.5 -> '95.5'; a printed figure as it was printed (100.0000)."""
     if value is None:
         return "-"
-    text = f"{value:g}" if isinstance(value, float) else str(value)
+    text = shown(value)
     return to_thai_digits(text) if thai_digits else text
 
 

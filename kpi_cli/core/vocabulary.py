@@ -6,3 +6,4 @@ INNOVATION_KINDS = ("policy", "service", "administrative")  # model.InnovationKi
 DECISION_RESULTS = ("approved", "rejected", "pending")
 AMENDMENT_KINDS = ("appeal", "amendment")
 OUTCOMES = ("accepted", "rejected", "pending")
+ASSESSMENT_STATES = ("assessed", "not-assessed", "unknown")  # core.assessment

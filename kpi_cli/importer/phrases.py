@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from kpi_cli.check.rules.letters import is_letter
 from kpi_cli.io.loader import MAX_DIGITS
+from kpi_cli.core.figures import Printed
 from kpi_cli.core.i18n import _
 from kpi_cli.core.thai import THAI_MONTHS, THAI_MONTHS_ABBR, to_arabic_digits
 from kpi_cli.importer.sections import EMPTY
@@ -26,17 +27,6 @@ def said(original: str, m: re.Match | None, group: int = 1) -> str | None:
 _NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
-class Figure(float):
-    """A number as the page prints it: 30.00 stays 30.00 in the file (it equals 30.0)."""
-
-    text: str
-
-    def __new__(cls, text: str):
-        obj = super().__new__(cls, text)
-        obj.text = text
-        return obj
-
-
 def figure(text: str) -> int | float | None:
     """'30.00' -> 30.00 (kept as printed), '๑๐๐' -> 100, '2,700' -> 2700, '' or '-' -> None."""
     text = to_arabic_digits(text.strip()).replace(",", "")
@@ -44,7 +34,7 @@ def figure(text: str) -> int | float | None:
         return None
     if not _NUMBER_RE.match(text) or sum(ch.isdigit() for ch in text) > MAX_DIGITS:
         raise ValueError(text)  # not a figure, or longer than any figure (the loader's number-too-long)
-    return Figure(text) if "." in text else int(text)
+    return Printed(text) if "." in text else int(text)
 
 
 def figure_or_note(text: str, what: str, notes: list[str]) -> int | float | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from kpi_cli.core.figures import printed_form
 from kpi_cli.core.i18n import N_, _
 from kpi_cli.core.problems import Finding, Problem
 from kpi_cli.io.paths import printable
@@ -88,7 +89,8 @@ class _Loader(yaml.CSafeLoader):
         return self._bounded(node, super().construct_yaml_int)
 
     def construct_yaml_float(self, node):
-        return self._bounded(node, super().construct_yaml_float)
+        """A decimal keeps the form it was written in (30.00, 95.0000): kpi_cli.core.figures."""
+        return self._bounded(node, lambda n: printed_form(n.value) or super(_Loader, self).construct_yaml_float(n))
 
     def construct_mapping(self, node, deep=False):
         pairs = node.value

@@ -22,6 +22,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
+from kpi_cli.core.assessment import NOT_ASSESSED, SKIPPED, UNKNOWN, Assessment, assessment_of, audited
+from kpi_cli.core.figures import json_pair
 from kpi_cli.core.i18n import _
 from kpi_cli.core.model import Amendment, Indicator, Quarter
 from kpi_cli.core.thai import fiscal_position, format_number, quarter_bounds
@@ -86,6 +88,20 @@ class QuarterScore:
     no_score: str | None  # why there is no computed score; None when there is one
     rule: RuleRef
     parts: tuple[PartScore, ...] = ()
+    assessment: Assessment | None = None  # the quarter's state on the official record (core.assessment)
+    audit: float | str | None = None  # the audit line's figure as printed ("" when it prints none)
+
+    @property
+    def official(self) -> float | None:
+        """The official score: an assessed quarter's printed score, else None."""
+        return self.assessment.official if self.assessment is not None else None
+
+    def printed(self) -> dict:
+        """The official figures as printed, for `--format json` beside their numbers."""
+        return {"target": json_pair(self.target), "reported": json_pair(self.reported),
+                "assessed": json_pair(self.assessed),
+                "sub_scores": None if self.sub_scores is None else [json_pair(s) for s in self.sub_scores],
+                "audit": self.audit if self.audit in (None, "") else json_pair(self.audit)}
 
     def to_dict(self) -> dict:
         return {
@@ -101,7 +117,10 @@ class QuarterScore:
             "assessed": _r(self.assessed),
             "sub_scores": None if self.sub_scores is None else [_r(s) for s in self.sub_scores],
             "not_assessed": self.not_assessed,
+            "assessment": self.assessment.state if self.assessment else None,
+            "assessment_inferred": self.assessment.inferred if self.assessment else None,
             "audited": self.audited,
+            "printed": self.printed(),
             "differs": self.differs,
             "reason": self.reason,
             "reason_source": self.reason_source,
@@ -139,6 +158,11 @@ class IndicatorScore:
     def level(self) -> float | None:
         return self.current.level
 
+    @property
+    def official_only(self) -> bool:
+        """The rule in force says the scoring rule is not published (scoring: unpublished)."""
+        return self.current.rule.method == "unpublished"
+
     def to_dict(self) -> dict:
         return {
             "version": JSON_VERSION,
@@ -159,6 +183,7 @@ class IndicatorScore:
             "weight": _r(self.weight),
             "example": self.example,
             "cumulative": self.cumulative,
+            "official_only": self.official_only,
             "quarter": self.quarter,
             "rule": cur.rule.to_dict(),
             "target": _r(cur.target),
@@ -167,6 +192,9 @@ class IndicatorScore:
             "score": _r(cur.score),
             "level": _r(cur.level),
             "assessed": _r(cur.assessed),
+            "official": _r(cur.official),
+            "printed": cur.printed(),
+            "assessment": cur.assessment.state if cur.assessment else None,
             "not_assessed": cur.not_assessed,
             "differs": cur.differs,
             "reason": cur.reason,
@@ -218,14 +246,27 @@ def _score(rule, performance: float | None, target: float | None) -> tuple[float
     return rule.score(performance, target)
 
 
-def _not_assessed(row: Quarter | None) -> str | None:
-    """How the file says the quarter is not assessed: '0 / 0' on the page, or no official score."""
-    if row is None or row.assessed is None:
-        return _("not assessed yet (no official score)")
-    subs = row.sub_scores or []
-    if not row.assessed and len(subs) == 2 and not subs[0] and not subs[1]:
-        return _("not assessed (0 / 0)")
+def _assessment_note(state: Assessment) -> str | None:
+    """What a quarter without an official score says of it; None for an assessed quarter."""
+    if state.state == NOT_ASSESSED:
+        return _("not assessed (inferred: 0 and 0 / 0, nothing says otherwise)") if state.inferred else \
+            _("not assessed")
+    if state.state == UNKNOWN:
+        return _("no official score: skipped or not yet entered (inferred)") if state.why == SKIPPED else \
+            _("no official score on record")
+    if state.score is None:
+        return _("audited; the record prints no score")
     return None
+
+
+def _why_differs(row: Quarter, state: Assessment, score: float, official: float) -> str:
+    """Which fact explains a computed score that differs from the official one, if one does."""
+    figures = dict(score=format_number(score), official=format_number(official))
+    if audited(row):
+        return _("the official {official} is the audit's judgement (สยป.); the rule computes {score}").format(**figures)
+    if 0 < official < 100 and score in (0, 100):
+        return _("the official {official} is a partial score; the rule computes {score}").format(**figures)
+    return _("computed score {score} differs from the official {official}").format(**figures)
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -249,9 +290,11 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     if row is None and score is None:
         no_score = _("no row for quarter {quarter} in the file").format(quarter=quarter)
     assessed = row.assessed if row is not None else None
-    not_assessed = _not_assessed(row)
+    state = assessment_of(ind.quarters, quarter)
+    official_only = rule is not None and rule.official_only
+    no_assessment = _assessment_note(state)
 
-    notes = [n for n in (no_score, not_assessed) if n]
+    notes = [n for n in (None if official_only else no_score, no_assessment) if n]
     absent = [p.key for p in parts if p.performance is None]
     if row is not None and absent:
         notes.append(_("no figure for part(s) {parts}: the reported total is scored").format(parts=", ".join(absent)))
@@ -259,10 +302,10 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     if perf_differs:
         notes.append(_("computed performance {computed} differs from the reported {reported}").format(
             computed=format_number(computed), reported=format_number(reported)))
-    score_differs = assessed is not None and score is not None and not _close(score, assessed)
-    if score_differs and not not_assessed:
-        notes.append(_("computed score {score} differs from the official {official}").format(
-            score=format_number(score), official=format_number(assessed)))
+    official = state.official
+    score_differs = official is not None and score is not None and not _close(score, official)
+    if score_differs:
+        notes.append(_why_differs(row, state, score, official))
     reason, source = None, None
     if row is not None and row.difference_reason:
         reason, source = row.difference_reason, "file"
@@ -273,9 +316,9 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
         quarter=quarter, start=start, end=end, target=target, reported=reported,
         computed_performance=computed, basis=basis, score=score, level=level,
         assessed=assessed, sub_scores=tuple(row.sub_scores) if row is not None and row.sub_scores else None,
-        not_assessed=not_assessed is not None, audited=row.audited if row is not None else False,
+        not_assessed=not state.assessed, audited=audited(row),
         differs=perf_differs or score_differs, reason=reason, reason_source=source, no_score=no_score,
-        rule=ref, parts=parts)
+        rule=ref, parts=parts, assessment=state, audit=row.audit if row is not None else None)
 
 
 def score_indicator(ind: Indicator, quarter: int) -> IndicatorScore:
@@ -311,6 +354,7 @@ class AgencyItem:
     assessed: float | None
     not_assessed: bool
     missing: str | None  # why the indicator has no part in the result; None when it counts
+    official: float | None = None  # the official score (an assessed quarter's), else None
 
     @property
     def counts(self) -> bool:
@@ -323,6 +367,7 @@ class AgencyItem:
     def to_dict(self) -> dict:
         return {"code": self.code, "title": self.title, "weight": _r(self.weight), "score": _r(self.score),
                 "weighted": _r(self.weighted), "assessed": _r(self.assessed),
+                "official": _r(self.official), "official_printed": json_pair(self.official),
                 "not_assessed": self.not_assessed, "missing": self.missing}
 
 
@@ -354,14 +399,36 @@ class AgencyScore:
 
     @property
     def official_score(self) -> float | None:
-        """The same over the indicators with an official score (not-assessed quarters left out)."""
-        return weighted_mean((i.weight, i.assessed) for i in self.items
-                             if i.weight is not None and i.assessed is not None and not i.not_assessed)
+        """The same over the indicators with an official score (quarters not assessed left out)."""
+        return weighted_mean((i.weight, i.official) for i in self.items
+                             if i.weight is not None and i.official is not None)
+
+    def coverage(self) -> dict[str, float]:
+        """How much weight (percent) each total stands on: the computed total, the official total,
+        both (the like-with-like comparison), and all the weight the agency's files declare."""
+        weighted = [i for i in self.items if i.weight is not None]
+        return {"declared": float(sum(i.weight for i in weighted)),
+                "computed": float(sum(i.weight for i in self.counted)),
+                "official": float(sum(i.weight for i in weighted if i.official is not None)),
+                "both": float(sum(i.weight for i in self.both))}
+
+    @property
+    def both(self) -> tuple[AgencyItem, ...]:
+        """The indicators with a computed and an official score: the two totals compared over them."""
+        return tuple(i for i in self.counted if i.official is not None)
+
+    def like_with_like(self) -> tuple[float | None, float | None]:
+        """(computed, official) weighted results over the same indicators (`both`)."""
+        return (weighted_mean((i.weight, i.score) for i in self.both),
+                weighted_mean((i.weight, i.official) for i in self.both))
 
     def to_dict(self) -> dict:
+        computed, official = self.like_with_like()
         return {"version": JSON_VERSION, "kind": "agency", "agency": self.agency, "name": self.name,
                 "fiscal_year": self.fiscal_year, "quarter": self.quarter, "score": _r(self.score),
                 "official_score": _r(self.official_score), "weights_total": _r(self.weights_total),
+                "coverage": {k: _r(v) for k, v in self.coverage().items()},
+                "same_indicators": {"computed": _r(computed), "official": _r(official)},
                 "indicators": [i.to_dict() for i in self.counted],
                 "without_data": [i.to_dict() for i in self.without_data]}
 
@@ -382,7 +449,7 @@ def agency_item(ind: Indicator, quarter: int) -> AgencyItem:
         missing = q.no_score
     elif weight is None:
         missing = _("no weight (`weight: {{percent: …}}`)").format()  # {{ }}: braces of the YAML, not fields
-    return AgencyItem(ind.code, ind.title, weight, q.score, q.assessed, q.not_assessed, missing)
+    return AgencyItem(ind.code, ind.title, weight, q.score, q.assessed, q.not_assessed, missing, q.official)
 
 
 def agency_score(indicators: Iterable[Indicator], agency: str, fiscal_year: int, quarter: int,

@@ -88,6 +88,7 @@ class RuleModel(Model):
 
     from_stages: ClassVar[bool] = False  # the performance comes from the innovation stages done
     needs_target: ClassVar[bool] = False  # a quarter with a figure needs a target to be scored
+    official_only: ClassVar[bool] = False  # no computed score at all: the official figures stand alone
 
     # computing
 

@@ -22,9 +22,9 @@ KINDS = ("innovation", "percent", "levels", "composite")
 
 def _modules() -> tuple:
     """The method modules, in the order kpi lists them (and pydantic tries them)."""
-    from kpi_cli.scoring import composite, levels, percent, stage_points
+    from kpi_cli.scoring import composite, levels, percent, stage_points, unpublished
 
-    return (stage_points, percent, levels, composite)
+    return (stage_points, percent, levels, composite, unpublished)
 
 
 def methods() -> tuple:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from kpi_cli.core.i18n import _
+import re
+
+from kpi_cli.core.assessment import NOT_ASSESSED, audited, zeros
+from kpi_cli.core.figures import shown
+from kpi_cli.core.i18n import _, ngettext
+from kpi_cli.core.thai import to_arabic_digits
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.check.rules.registry import FileContext, rule
 
@@ -42,12 +47,18 @@ def score_range(ctx: FileContext):
             yield Finding("score-range", _("quarter {quarter}: assessed score {value} is outside 0-100").format(
                               quarter=row.quarter, value=row.assessed),
                           ("quarters", i, "assessed"), fix=_("the official score is between 0 and 100"))
+        if isinstance(row.audit, (int, float)) and not 0 <= row.audit <= 100:
+            yield Finding("score-range", _("quarter {quarter}: the audit line's score {value} is outside 0-100").format(
+                              quarter=row.quarter, value=row.audit),
+                          ("quarters", i, "audit"), fix=_("the official score is between 0 and 100"))
         if row.sub_scores is not None:
             if len(row.sub_scores) != 2:
-                yield Finding("score-range", _("quarter {quarter}: sub_scores has {count} figures; "
-                                               "the page shows two (2.1 / 2.2)").format(
+                yield Finding("score-range", ngettext("quarter {quarter}: sub_scores has {count} figure; "
+                                                      "the page shows two (2.1 / 2.2)",
+                                                      "quarter {quarter}: sub_scores has {count} figures; "
+                                                      "the page shows two (2.1 / 2.2)", len(row.sub_scores)).format(
                                   quarter=row.quarter, count=len(row.sub_scores)), ("quarters", i, "sub_scores"),
-                              fix=_("write both figures, e.g. [100, 100]; [0, 0] means not assessed"))
+                              fix=_("write both figures as the page prints them, e.g. [100, 100]"))
             for j, s in enumerate(row.sub_scores):
                 if s is not None and not 0 <= s <= 100:
                     yield Finding("score-range", _("quarter {quarter}: sub-score {value} is outside 0-100").format(
@@ -65,31 +76,34 @@ def score_range(ctx: FileContext):
 def quarter_consistency(ctx: FileContext):
     """The quarterly figures agree with each other.
 
-    An audited quarter has an assessed score; 2.1 equals the assessed score where both are given;
-    a not-assessed quarter (0 / 0) is not marked audited; counts give the performance they back.
-    Bad:  `audited: true` with no `assessed:`; `assessed: 95` with `sub_scores: [100, 50]`
-    Good: `audited: true`, `assessed: 95`, `sub_scores: [95, 100]`
+    A quarter said to be not assessed has no audit line and no score; the audit line's figure is
+    the table's assessed score; counts give the performance they back. A quarter audited and scored
+    0 (0.0000 and 0 / 0 under the audit line) is an assessment, and 2.1 may differ from the score,
+    as real pages print them.
+    Bad:  `assessment: not-assessed` with `audit: 100`; `audit: 95` with `assessed: 100`
+    Good: `audit: 0.0000`, `assessed: 0.0000`, `sub_scores: [0, 0]` (audited, scored 0)
     """
     ind = ctx.model
     for i, row in enumerate(ind.quarters):
         loc = ("quarters", i)
-        if row.audited and row.assessed is None:
-            yield Finding("quarter-consistency", _("quarter {quarter} is audited but has no assessed score").format(
-                              quarter=row.quarter),
-                          loc + ("audited",), fix=_("add `assessed:` with the audited score, or set audited: false"))
-        subs = row.sub_scores or []
-        not_assessed = len(subs) == 2 and subs[0] == 0 and subs[1] == 0 and not row.assessed
-        if row.audited and not_assessed:
+        if row.assessment == NOT_ASSESSED:
+            if audited(row):
+                yield Finding("quarter-consistency",
+                              _("quarter {quarter} is said to be not assessed, but the audit line names it").format(
+                                  quarter=row.quarter), loc + ("assessment",),
+                              fix=_("an audited quarter was assessed: write `assessment: assessed`, or remove the "
+                                    "audit line if the page does not print it"))
+            elif row.assessed or any(row.sub_scores or []):
+                yield Finding("quarter-consistency",
+                              _("quarter {quarter} is said to be not assessed, but has an official score").format(
+                                  quarter=row.quarter), loc + ("assessment",),
+                              fix=_("write `assessment: assessed`, or correct the figures to the page's"))
+        if isinstance(row.audit, (int, float)) and row.assessed is not None and row.audit != row.assessed:
             yield Finding("quarter-consistency",
-                          _("quarter {quarter} is marked audited but shows 0 / 0 (not assessed)").format(
-                              quarter=row.quarter),
-                          loc + ("audited",), fix=_("set audited: false until สยป. assesses the quarter"))
-        if row.assessed is not None and subs and subs[0] is not None and subs[0] != row.assessed and not not_assessed:
-            yield Finding("quarter-consistency",
-                          _("quarter {quarter}: sub-score 2.1 ({sub:g}) differs from the assessed score "
-                            "({assessed:g})").format(quarter=row.quarter, sub=subs[0], assessed=row.assessed),
-                          loc + ("sub_scores", 0), level=Level.warning,
-                          fix=_("on BMA pages 2.1 equals the assessed score; check both figures"))
+                          _("quarter {quarter}: the audit line says {audit}, the table {table}").format(
+                              quarter=row.quarter, audit=shown(row.audit), table=shown(row.assessed)),
+                          loc + ("audit",), level=Level.warning,
+                          fix=_("keep both as the page prints them; check which copy of the page is right"))
         if row.counts is not None and row.performance is not None:
             computed = row.counts.done / row.counts.total * 100
             if abs(computed - row.performance) > 0.01:
@@ -99,3 +113,34 @@ def quarter_consistency(ctx: FileContext):
                                                           performance=row.performance),
                               loc + ("performance",), level=Level.warning,
                               fix=_("keep both if the page shows both; otherwise correct one"))
+    yield from _achieved_and_narrative(ind)
+
+
+_PERCENT_SAID = re.compile(r"คิดเป็น\s*ร้อยละ\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)?)")
+
+
+def _achieved_and_narrative(ind):
+    """ผลงานที่ทำได้ against the latest quarter that reported something, and a quarter report's
+    "คิดเป็นร้อยละ X" against its own row: warnings, since the page keeps both and so does kpi."""
+    reported = [(i, row) for i, row in enumerate(ind.quarters)
+                if row.performance is not None and not (not row.performance and zeros(row) and not audited(row))]
+    if ind.achieved is not None and reported:
+        i, last = reported[-1]
+        if abs(last.performance - ind.achieved) > 0.005:
+            yield Finding("quarter-consistency",
+                          _("ผลงานที่ทำได้ is {achieved}, but the latest quarter that reported (quarter {quarter}) "
+                            "says {performance}").format(achieved=shown(ind.achieved), quarter=last.quarter,
+                                                         performance=shown(last.performance)),
+                          ("achieved",), level=Level.warning,
+                          fix=_("keep both if the page prints both (the page is the record); otherwise correct one"))
+    if not ind.target.unit.startswith("ร้อยละ"):
+        return
+    for i, row in reported:
+        said = [float(to_arabic_digits(m)) for m in _PERCENT_SAID.findall(row.report)]
+        if said and all(abs(v - row.performance) > 0.005 for v in said):
+            yield Finding("quarter-consistency",
+                          _("quarter {quarter}: the report says ร้อยละ {said}, the table {performance}").format(
+                              quarter=row.quarter, said=" / ".join(f"{v:g}" for v in said),
+                              performance=shown(row.performance)),
+                          ("quarters", i, "report"), level=Level.warning,
+                          fix=_("keep both as the page prints them; the table's figure is the one scored"))
