@@ -140,7 +140,7 @@ def _official(q) -> tuple[str, str]:
     from kpi_cli.core.assessment import shown
 
     subs = " / ".join(_plain(s) for s in q.sub_scores) if q.sub_scores else "-"
-    return shown(q.assessment, _plain(q.official)), subs
+    return shown(q.assessment, None if q.assessed is None else _plain(q.assessed)), subs
 
 
 def _score_cell(score, level) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi_cli.core.figures import shown as _figure
 from kpi_cli.core.i18n import N_
 from kpi_cli.core.vocabulary import ASSESSMENT_STATES
 
@@ -92,11 +93,27 @@ def assessment_of(quarters, q: int) -> Assessment:
     return Assessment(NOT_ASSESSED, None, True, ZEROS)
 
 
-def shown(state: Assessment, figure: str) -> str:
-    """The official-score cell of a report or table: the score as printed (`figure`) for an
-    assessed quarter, else what the record says of the quarter, in the reports' Thai."""
+def shown(state: Assessment, printed: str | None) -> str:
+    """The official-score cell of a report or table, in the reports' Thai: an assessed quarter's
+    score as printed; for any other quarter what the record says of it, after the figure the page
+    printed in the cell, if any (`printed`), so that every printed figure is still shown."""
     if state.state == ASSESSED:
-        return figure if state.score is not None else "ตรวจประเมินแล้ว (ไม่ปรากฏคะแนน)"
-    if state.state == NOT_ASSESSED:
-        return "ยังไม่ประเมิน (ข้อมูลประมาณการ)" if state.inferred else "ยังไม่ประเมิน"
-    return "ไม่มีข้อมูลผลประเมิน"
+        return _figure(state.score) if state.score is not None else "ตรวจประเมินแล้ว (ไม่ปรากฏคะแนน)"
+    label = ("ยังไม่ประเมิน (ข้อมูลประมาณการ)" if state.inferred else "ยังไม่ประเมิน") \
+        if state.state == NOT_ASSESSED else "ไม่มีข้อมูลผลประเมิน"
+    return f"{printed} ({label})" if printed is not None else label
+
+
+# what an inferred state rests on, in the reports' Thai (reports are Thai only)
+_WHY_TH = {
+    SKIPPED: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมิน: อาจข้ามไปหรือยังไม่ได้บันทึก",
+    ZEROS: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 และไม่มีข้อมูลอื่นระบุว่าตรวจประเมินแล้ว",
+    NO_FIGURES: "ไม่มีผลประเมินในบันทึก",
+}
+
+
+def note_th(state: Assessment) -> str | None:
+    """The reports' note on a quarter whose state kpi inferred; None when the record says it."""
+    if not state.inferred or state.state == ASSESSED:
+        return None
+    return f"{_WHY_TH.get(state.why, '')} (ข้อมูลประมาณการ)"

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from kpi_cli.core.assessment import Assessment, assessment_of, audited, note_th
+from kpi_cli.core.assessment import shown as shown_assessment
 from kpi_cli.core.model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Indicator
 from kpi_cli.core.problems import KpiError
 from kpi_cli.core.stages import STAGES
-from kpi_cli.core.thai import quarter_bounds, to_thai_digits
+from kpi_cli.core.thai import format_plain, quarter_bounds, to_thai_digits
 from kpi_cli.render.chart import Chart, quarterly_chart
 from kpi_cli.render.paths import indicator_path
 
@@ -105,20 +107,36 @@ class QuarterRow:
     performance: float | None   # ผลงาน, in the indicator's unit
     target: float | None        # the quarter's target from the performance agreement
     target_inferred: bool       # the target is inferred, not published
-    assessed: float | None      # ผลประเมินตัวชี้วัด, the official score
+    assessed: float | None      # ผลประเมินตัวชี้วัด, the official score as printed in the table
     sub_scores: tuple           # the page's "2.1 / 2.2" figures
-    audited: bool               # สยป. ตรวจประเมินตัวชี้วัด
+    audited: bool               # สยป. ตรวจประเมินตัวชี้วัด: the audit line names the quarter
+    audit: float | str | None   # the audit line's figure as printed ("" when it prints none)
+    assessment: Assessment      # assessed, not assessed or unknown (kpi_cli.core.assessment)
     report: str                 # รายงานผลฯ ไตรมาสที่ N
     difference_reason: str | None
     computed: Computed | None
 
     @property
     def not_assessed(self) -> bool:
-        """'0 / 0' (or no figures at all): the quarter was not assessed (yet)."""
-        if self.assessed is None:
-            return True
-        subs = self.sub_scores
-        return not self.assessed and len(subs) == 2 and not subs[0] and not subs[1]
+        """No official score on record: not assessed, unknown, or assessed with no value printed."""
+        return self.assessment.official is None
+
+    @property
+    def official(self) -> str:
+        """The official-score cell: the score as printed, or what the record says of the quarter."""
+        return shown_assessment(self.assessment, None if self.assessed is None else format_plain(self.assessed))
+
+    @property
+    def assessment_note(self) -> str | None:
+        """Why kpi says what it says of a quarter without an official score, where it inferred it."""
+        return note_th(self.assessment)
+
+    @property
+    def audit_figure(self) -> str:
+        """The figure the audit line prints for the quarter, as printed ('' when none)."""
+        if self.audit is not None:
+            return format_plain(self.audit) if self.audit != "" else ""
+        return format_plain(self.assessed) if self.assessed is not None else ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,7 @@ class StageRow:
     completed: dt.date | None
     evidence: tuple[str, ...]
     note: str | None
+    completed_inferred: bool = False  # the date is inferred (listed in `inferred:`), not recorded
 
 
 @dataclass(frozen=True)
@@ -347,7 +366,9 @@ def _quarter_rows(ind: Indicator, computed: dict[int, Computed]) -> tuple[Quarte
                                  and _is_inferred(ind, f"quarters[{index}].target")),
             assessed=q.assessed if q else None,
             sub_scores=tuple(q.sub_scores or ()) if q else (),
-            audited=bool(q and q.audited),
+            audited=audited(q),
+            audit=q.audit if q else None,
+            assessment=assessment_of(ind.quarters, n),
             report=q.report if q else "",
             difference_reason=q.difference_reason if q else None,
             computed=computed.get(n),
@@ -364,11 +385,12 @@ def _project(ind: Indicator) -> tuple[Project | None, tuple[StageRow, ...]]:
     inn = ind.innovation
     if inn is None:
         return None, ()
-    done = {e.stage: e for e in inn.stages}
+    done = {e.stage: (i, e) for i, e in enumerate(inn.stages)}
     stages = tuple(
-        StageRow(s.number, s.name_th, s.form, done[s.number].completed if s.number in done else None,
-                 tuple(done[s.number].evidence) if s.number in done else (),
-                 done[s.number].note if s.number in done else None)
+        StageRow(s.number, s.name_th, s.form, done[s.number][1].completed if s.number in done else None,
+                 tuple(done[s.number][1].evidence) if s.number in done else (),
+                 done[s.number][1].note if s.number in done else None,
+                 s.number in done and _is_inferred(ind, f"innovation.stages[{done[s.number][0]}].completed"))
         for s in STAGES)
     p = inn.proposal
     if p is None:
@@ -385,7 +407,7 @@ def _project(ind: Indicator) -> tuple[Project | None, tuple[StageRow, ...]]:
 
 
 def _latest_assessed(rows: Iterable[QuarterRow]) -> QuarterRow | None:
-    assessed = [r for r in rows if r.assessed is not None and not r.not_assessed]
+    assessed = [r for r in rows if not r.not_assessed]
     return assessed[-1] if assessed else None
 
 
@@ -395,7 +417,9 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
     computed_rows, computed_score = computed if computed is not None else _computed_scores(ind, catalogues)
     agency = agency_info(ind.agency, catalogues, output)
     rows = _quarter_rows(ind, computed_rows)
-    prefix = f"{ind.sequence}/{agency.abbr}" if ind.sequence is not None else agency.abbr
+    # the page's own header: "8/สปท.<title> : 0406-0772"; a page without "N/ABBR." printed none, so
+    # the abbreviation stays in its own place (the agency line), never glued onto the title
+    prefix = f"{ind.sequence}/{agency.abbr} " if ind.sequence is not None and agency.abbr else ""
     project, stages = _project(ind)
     href = output.href(indicator_path(ind.fiscal_year, ind.code, output.ext)) if output else None
     return IndicatorReport(
@@ -429,7 +453,8 @@ def indicator_line(report: IndicatorReport) -> IndicatorLine:
         code=report.code, fiscal_year=report.fiscal_year, sequence=report.sequence, title=report.title,
         example=report.example, agency=report.agency, target_value=report.target_value, unit=report.unit,
         achieved=report.achieved, weight=report.weight,
-        latest_quarter=latest.quarter if latest else None, latest_assessed=latest.assessed if latest else None,
+        latest_quarter=latest.quarter if latest else None,
+        latest_assessed=latest.assessment.official if latest else None,
         computed_score=report.computed_score, href=report.href)
 
 
