@@ -347,7 +347,7 @@ def test_a_zero_official_score_with_a_sub_score_is_an_assessment(tree):
     ])})
     q1, q2 = score_json("0406-0001", "-q", "2")["quarters"]
     assert (q1["not_assessed"], q1["differs"]) == (False, True)
-    assert q1["reason"] == "computed score 100.00 differs from the official 0.00"
+    assert q1["reason"] == "computed score 100.00 differs from the official 0"
     assert (q2["not_assessed"], q2["reason"]) == (True, "not assessed (inferred: 0 and 0 / 0, nothing says otherwise)")
 
 

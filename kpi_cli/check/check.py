@@ -61,10 +61,19 @@ def check_loaded(loaded: Loaded, catalogues: Catalogues | None, display: str) ->
     if isinstance(data, dict):
         code, fy, agency = data.get("code"), data.get("fiscal_year"), data.get("agency")
         summary = Summary(display, code if isinstance(code, str) else None,
-                          fy if isinstance(fy, int) else None, agency if isinstance(agency, str) else None)
+                          fy if isinstance(fy, int) else None, agency if isinstance(agency, str) else None,
+                          weight=weight_of(data))
     else:
         summary = Summary(display, None, None, None)
     return problems, summary, model
+
+
+def weight_of(data: dict) -> float | None:
+    """The file's weight in percent, where it is a plain finite number (the rules say the rest)."""
+    weight = data.get("weight")
+    percent = weight.get("percent") if isinstance(weight, dict) else None
+    ok = isinstance(percent, (int, float)) and not isinstance(percent, bool) and percent == percent
+    return float(percent) if ok and abs(percent) < 1e15 else None
 
 
 def check_text(path: Path, text: str, catalogues: Catalogues | None, display: str) -> list[Problem]:

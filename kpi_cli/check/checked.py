@@ -81,7 +81,7 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
     problems, summary, model = check_loaded(load_bytes(early, raw), catalogues, display)
     if k is not None:
         valid = model is not None and not any(p.level is Level.error for p in problems)
-        cache.put(k, {"p": _problems_out(problems), "s": [summary.code, summary.fiscal_year, summary.agency]},
+        cache.put(k, {"p": _problems_out(problems), "s": [summary.code, summary.fiscal_year, summary.agency, summary.weight]},
                   model.model_dump_json(exclude_unset=True).encode("utf-8") if valid and want_model else None)
     return problems, summary, model, raw
 
@@ -89,11 +89,12 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
 def _from_entry(hit: tuple[dict, bytes], display: str, want_model: bool):
     head, body = hit
     problems = _problems_in(head["p"], display)
-    code, fiscal_year, agency = head["s"]
+    code, fiscal_year, agency, weight = head["s"]
     if not (isinstance(code, (str, type(None))) and isinstance(agency, (str, type(None)))
-            and (fiscal_year is None or type(fiscal_year) is int)):
+            and (fiscal_year is None or type(fiscal_year) is int)
+            and (weight is None or type(weight) is float)):
         raise TypeError("a summary of the wrong types")  # not what this kpi wrote: a miss
-    summary = Summary(display, code, fiscal_year, agency)
+    summary = Summary(display, code, fiscal_year, agency, weight=weight)
     model = None
     if want_model and body is not None:
         from kpi_cli.core.model import Indicator, construct

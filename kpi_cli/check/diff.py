@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpi_cli.core.figures import shown
 from kpi_cli.io.source import read_bounded
 from kpi_cli.core.escape import for_markdown, markdown_code
 from kpi_cli.core.i18n import N_, _
@@ -37,7 +38,19 @@ class FigureChange:
     after: object
 
     def to_dict(self) -> dict:
-        return {"quarter": self.quarter, "field": self.field, "before": self.before, "after": self.after}
+        out = {"quarter": self.quarter, "field": self.field, "before": _number(self.before),
+               "after": _number(self.after)}
+        if self.field != "score":  # an official figure: the text as printed beside the number
+            out.update(before_printed=_printed(self.before), after_printed=_printed(self.after))
+        return out
+
+
+def _number(v):
+    return [_number(x) for x in v] if isinstance(v, list) else (None if v is None else round(float(v), 2))
+
+
+def _printed(v):
+    return [_printed(x) for x in v] if isinstance(v, list) else (None if v is None else shown(v))
 
 
 @dataclass
@@ -145,9 +158,9 @@ def _figures(old, new) -> list[FigureChange]:
         if q in before and q in after:
             pairs["score"] = (before[q].score, after[q].score)
         for name, (a, b) in pairs.items():
-            a = [_round(x) for x in a] if isinstance(a, list) else _round(a)
-            b = [_round(x) for x in b] if isinstance(b, list) else _round(b)
-            if a != b:
+            if name == "score":  # computed: compared to the page's two decimals
+                a, b = _round(a), _round(b)
+            if _printed(a) != _printed(b) or _number(a) != _number(b):  # 95 → 95.0000 changes the record
                 out.append(FigureChange(q, name, a, b))
     return out
 
@@ -330,7 +343,7 @@ def _fmt(v) -> str:
         return "–"
     if isinstance(v, list):
         return " / ".join(_fmt(x) for x in v)
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return shown(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
 
 
 def _stage_text(d: IndicatorDiff) -> str:

@@ -157,6 +157,8 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     """
     load_all()
     result = Result()
+    if not context and paths:
+        context = _siblings(paths)
     if not paths:
         found = find_indicators_dir()
         if found is None:
@@ -207,7 +209,8 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     # files not checked this time still count for the rules across files, by their names only
     if context:
         checked = {real_path(f, folders) for f, _folder in work}
-        light = [Summary(display_path(f), f.stem, int(f.parent.name), None, by_name=True) for f in context
+        light = [Summary(display_path(f), f.stem, int(f.parent.name), f.stem.partition("-")[0] or None, by_name=True)
+                 for f in context
                  if real_path(f, folders) not in checked and YEAR_DIR.match(f.parent.name)]
     else:
         light = []
@@ -216,6 +219,20 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         result.problems += guard(against)
     result.problems.sort()
     return result
+
+
+def _siblings(paths: list[Path]) -> list[Path]:
+    """The other indicator files of the year folders of the files named in `paths`: the rules across
+    files know them by name (their code, their year), so a file checked alone is still checked
+    against its folder (one code per year), and an agency's weights are not judged without them."""
+    named = [p for p in paths if p.suffix in (".yaml", ".yml") and YEAR_DIR.match(p.parent.name) and p.is_file()]
+    out: list[Path] = []
+    for folder in dict.fromkeys(p.parent for p in named):
+        try:
+            out += [f for f in sorted(folder.iterdir()) if f.suffix in (".yaml", ".yml") and f not in named]
+        except OSError:
+            continue  # an unreadable folder: collect() says so where it matters
+    return out
 
 
 def with_catalogue_folders(paths: list[Path]) -> list[Path]:

@@ -46,3 +46,4 @@ class Summary:
     line: int = 1
     column: int = 1
     by_name: bool = False  # known by its file name only (not checked this run)
+    weight: float | None = None  # `weight: {percent: …}`, where the file gives a number

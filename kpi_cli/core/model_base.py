@@ -1,7 +1,7 @@
 """What every model of the format is made of: the base class and the field types.
 
-Light on purpose (pydantic and nothing of kpi): the scoring methods' rule models
-(kpi_cli/scoring/<method>.py) are built on it, and :mod:`kpi_cli.core.model` builds the
+Light on purpose (pydantic, and of kpi only core.figures, itself the standard library alone): the
+scoring methods' rule models (kpi_cli/scoring/<method>.py) are built on it, and :mod:`kpi_cli.core.model` builds the
 indicator from them, so the dependency runs one way: model -> methods -> this module.
 """
 

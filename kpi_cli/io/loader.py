@@ -90,7 +90,11 @@ class _Loader(yaml.CSafeLoader):
 
     def construct_yaml_float(self, node):
         """A decimal keeps the form it was written in (30.00, 95.0000): kpi_cli.core.figures."""
-        return self._bounded(node, lambda n: printed_form(n.value) or super(_Loader, self).construct_yaml_float(n))
+        return self._bounded(node, self._decimal)
+
+    def _decimal(self, node):
+        kept = printed_form(node.value)  # (never `or`: Printed("0.00") is falsy, being 0)
+        return kept if kept is not None else super().construct_yaml_float(node)
 
     def construct_mapping(self, node, deep=False):
         pairs = node.value

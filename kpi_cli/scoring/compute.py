@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from kpi_cli.core.assessment import NOT_ASSESSED, SKIPPED, UNKNOWN, Assessment, assessment_of, audited
-from kpi_cli.core.figures import json_pair
+from kpi_cli.core.figures import json_pair, shown
 from kpi_cli.core.i18n import _
 from kpi_cli.core.model import Amendment, Indicator, Quarter
 from kpi_cli.core.thai import fiscal_position, format_number, quarter_bounds
@@ -116,6 +116,7 @@ class QuarterScore:
             "level": _r(self.level),
             "assessed": _r(self.assessed),
             "sub_scores": None if self.sub_scores is None else [_r(s) for s in self.sub_scores],
+            "official": _r(self.official),
             "not_assessed": self.not_assessed,
             "assessment": self.assessment.state if self.assessment else None,
             "assessment_inferred": self.assessment.inferred if self.assessment else None,
@@ -261,7 +262,7 @@ def _assessment_note(state: Assessment) -> str | None:
 
 def _why_differs(row: Quarter, state: Assessment, score: float, official: float) -> str:
     """Which fact explains a computed score that differs from the official one, if one does."""
-    figures = dict(score=format_number(score), official=format_number(official))
+    figures = dict(score=format_number(score), official=shown(official))  # the official one as printed
     if audited(row):
         return _("the official {official} is the audit's judgement (สยป.); the rule computes {score}").format(**figures)
     if 0 < official < 100 and score in (0, 100):

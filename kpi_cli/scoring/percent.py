@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, StrictBool
 
 from kpi_cli.core.assessment import audited, zeros
+from kpi_cli.core.figures import shown
 from kpi_cli.core.i18n import _
 from kpi_cli.core.model_base import Number
 from kpi_cli.core.problems import Finding, Level
@@ -59,8 +60,9 @@ class PercentRule(RuleModel):
             if not value and zeros(row) and not audited(row):
                 continue  # 0.00 with 0 / 0: nothing reported yet (real pages print it so), not a fall
             if previous is not None and value < previous[1] and where == previous[0]:
-                yield Finding(CHECK, _("quarter {quarter}: the cumulative figure falls from {before:g} "
-                                       "to {after:g}").format(quarter=row.quarter, before=previous[1], after=value),
+                yield Finding(CHECK, _("quarter {quarter}: the cumulative figure falls from {before} "
+                                       "to {after}").format(quarter=row.quarter, before=shown(previous[1]),
+                                                            after=shown(value)),
                               ("quarters", i) + where, level=Level.warning,
                               fix=_("a cumulative indicator reports the year to date; check the figure, "
                                     "or set `cumulative: false` if it counts each quarter on its own"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from kpi_cli.core.i18n import _
+from kpi_cli.core.i18n import _, ngettext
 from kpi_cli.core.patterns import INDICATOR_CODE
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.check.rules.registry import FileContext, Summary, rule
@@ -155,3 +155,39 @@ def code_unique(summaries: list[Summary]):
                              line=s.line, column=s.column)
         else:
             seen[k] = s
+
+
+@rule("agency-weights", scope="tree", level="warning")
+def agency_weights(summaries: list[Summary]):
+    """An agency's weights in a fiscal year sum to 100, as in its performance agreement.
+
+    A total over some of an agency's indicators compares nothing with the official one: kpi says
+    so once per agency and year (on its first file), with the weight each file carries. Agencies
+    with a file this run did not read are left alone (its weight is unknown).
+    Bad:  agency 0406 in 2564 with two files of `weight: {percent: 10}` and `{percent: 15}` (25%)
+    Good: every indicator of the agreement in the tree, the weights summing to 100
+    """
+    groups: dict[tuple, list[Summary]] = {}
+    for s in summaries:
+        if s.agency is not None and s.fiscal_year is not None:
+            groups.setdefault((s.agency, s.fiscal_year), []).append(s)
+    for (agency, year), files in sorted(groups.items()):
+        if any(f.by_name for f in files):
+            continue
+        weighted = [f for f in files if f.weight is not None]
+        total = sum(f.weight for f in weighted)
+        if not weighted or abs(total - 100) < 0.005:
+            continue
+        first = min(files, key=lambda f: f.display)
+        parts = ", ".join(f"{f.code} {f.weight:g}%" for f in sorted(weighted, key=lambda f: f.code or ""))
+        yield first, Finding(
+            "agency-weights",
+            ngettext("agency {agency}, fiscal year {year}: the weights sum to {total}% over {n} indicator ({parts}); "
+                     "a performance agreement's weights sum to 100%",
+                     "agency {agency}, fiscal year {year}: the weights sum to {total}% over {n} indicators ({parts}); "
+                     "a performance agreement's weights sum to 100%", len(weighted)).format(
+                agency=agency, year=year, total=f"{total:g}", n=len(weighted), parts=parts),
+            ("weight",) if first.weight is not None else (), level=Level.warning,
+            fix=_("add the agency's other indicators of the agreement, or correct `weight:`; until then its "
+                  "computed and official totals cover only part of the agreement"),
+            line=first.line, column=first.column)

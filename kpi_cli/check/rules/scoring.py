@@ -86,7 +86,7 @@ def _declared_rules(data: dict):
 
 @rule("scoring-method")
 def scoring_method(ctx: FileContext):
-    """A scoring rule names a method kpi knows: stage-points, percent, levels or composite.
+    """A scoring rule names a method kpi knows: stage-points, percent, levels, composite or unpublished.
 
     Bad:  `scoring: {method: average}`
     Good: `scoring: {method: levels, thresholds: [60, 70, 80, 90, 100]}`
