@@ -132,17 +132,19 @@ def test_which_past_files_can_be_indicators(rel, is_indicator):
 def test_turning_audited_off_points_at_the_row(tmp_path):
     old = seed()
     rows = [dict(r) for r in SEED_DATA["quarters"]]
-    rows[0]["audited"] = False
+    del rows[0]["audit"]  # the audit line of quarter 1 removed
     (finding,) = guard.audited_changes(old, seed(quarters=rows))
     assert finding.loc == ("quarters", 0) and finding.key is True
-    rows[0]["audited"] = True
+    rows[0]["audit"] = 100
     rows[0]["assessed"] = 90
     (finding,) = guard.audited_changes(old, seed(quarters=rows))
     assert finding.loc == ("quarters", 0, "assessed") and finding.key is False
 
 
 def test_no_record_nothing_to_guard():
-    rows = [dict(r, audited=False, assessed=0, sub_scores=[0, 0]) for r in SEED_DATA["quarters"]]
+    rows = [dict(r, assessed=0, sub_scores=[0, 0]) for r in SEED_DATA["quarters"]]
+    for r in rows:
+        r.pop("audit", None)
     old = seed(quarters=rows)
     changed = [dict(r, performance=1) for r in rows]
     assert guard.audited_changes(old, seed(quarters=changed, weight={"percent": 50})) == []
@@ -190,7 +192,8 @@ def test_findings_point_at_the_key_where_nothing_is_left_to_point_at():
 
 def test_an_un_audited_row_with_a_changed_score_points_at_the_score():
     rows = [dict(r) for r in SEED_DATA["quarters"]]
-    rows[0]["audited"], rows[0]["assessed"] = False, 90
+    del rows[0]["audit"]
+    rows[0]["assessed"] = 90
     findings = guard.audited_changes(seed(), seed(quarters=rows))
     assert [(f.loc, f.key) for f in findings] == [(("quarters", 0, "assessed"), False), (("quarters", 0), True)]
 

@@ -21,7 +21,7 @@ runner = CliRunner()
 
 def indicator(timeline: list[str], fiscal_year: int | str = 2564, more: str = "") -> str:
     return (f'code: "0406-0001"\nfiscal_year: {fiscal_year}\nagency: "0406"\ntitle: ร้อยละของคำร้องที่ดำเนินการแล้วเสร็จ\n'
-            "type: routine\nlevel: output\ntarget: {value: 80, unit: ร้อยละ}\nweight: {percent: 10}\n"
+            "type: routine\nlevel: output\ntarget: {value: 80, unit: ร้อยละ}\nweight: {percent: 100}\n"
             'strategies: ["7.5.1.1"]\nscoring: {method: percent}\n'
             "quarters:\n  - {quarter: 1, performance: 30, target: 30}\n"
             "timeline:\n" + "".join(f"  - {{{t}, event: เหตุการณ์}}\n" for t in timeline) + more)

@@ -29,7 +29,7 @@ title: ร้อยละของคำร้องที่ดำเนิน�
 type: routine
 level: output
 target: {value: 80, unit: ร้อยละ}
-weight: {percent: 10}
+weight: {percent: 100}
 strategies: ["7.5.1.1"]
 scoring: {method: percent}
 """

@@ -32,7 +32,7 @@ title: ความสำเร็จในการเสนอนวัตก�
 type: routine
 level: outcome
 target: {{value: 100, unit: คะแนน}}
-weight: {{percent: 10}}
+weight: {{percent: 100}}
 strategies: ["7.5.1.1"]
 scoring: {{method: stage-points, points: [30, 10, 10, 30, 20]}}
 quarters:

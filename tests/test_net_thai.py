@@ -124,7 +124,7 @@ def test_validate_warns_of_text_that_is_not_nfc(tmp_path):
     for name in ("agencies.yaml", "strategies.yaml"):
         shutil.copy(INDICATORS / name, tmp_path / "indicators" / name)
     path.write_text('code: "0406-0001"\nfiscal_year: 2564\nagency: "0406"\ntitle: "ร้าน Cafe\u0301 ของชุมชน"\n'
-                    "type: routine\nlevel: output\ntarget: {value: 80, unit: ร้อยละ}\nweight: {percent: 10}\n"
+                    "type: routine\nlevel: output\ntarget: {value: 80, unit: ร้อยละ}\nweight: {percent: 100}\n"
                     'strategies: ["7.5.1.1"]\nscoring: {method: percent}\n'
                     "quarters:\n  - {quarter: 1, performance: 30, target: 30}\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", "--format", "json", str(path)])

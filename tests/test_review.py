@@ -98,8 +98,8 @@ def test_diff_markdown_for_job_summaries(repo):
 
 def test_diff_new_removed_and_amendments(repo):
     shutil.copy(REPO / "tests" / "fixtures" / "valid" / "2564" / "0406-0001.yaml", repo / "indicators" / "2564")
-    edit(repo, "amendments:\n", "amendments:\n  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
-                                "    outcome: accepted\n    quarters: [1]\n")
+    edit(repo, "\n# The year as dated events", "  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
+                                "    outcome: accepted\n    quarters: [1]\n\n# The year as dated events")
     doc = json.loads(runner.invoke(app, ["diff", "main", "--format", "json"]).stdout)
     by_code = {d["code"]: d for d in doc["indicators"]}
     assert by_code["0406-0001"]["status"] == "added"
@@ -118,17 +118,18 @@ def test_no_change_says_so(repo):
 
 def test_against_guards_the_audited_past(repo):
     edit(repo, "  - quarter: 1\n    performance: 30.00", "  - quarter: 1\n    performance: 35.00")
-    edit(repo, "    assessed: 100\n    sub_scores: [100, 100]\n    audited: true",
-         "    assessed: 95\n    sub_scores: [95, 100]\n    audited: true")
+    edit(repo, "    assessed: 100\n    sub_scores: [100, 100]\n    audit: 100",
+         "    assessed: 95\n    sub_scores: [95, 100]\n    audit: 95")
     result = runner.invoke(app, ["validate", "--against", "main", "--format", "json"])
     assert result.exit_code == 1
-    problems = json.loads(result.stdout)["problems"]
+    # (the seed alone carries part of its agency's weight: an agency-weights warning besides)
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["level"] == "error"]
     assert {p["rule"] for p in problems} == {"audited-change"}
     assert {p["line"] for p in problems} >= {26}  # the performance line of quarter 1
-    assert len(problems) == 3  # performance, assessed, sub-scores
+    assert len(problems) == 4  # performance, assessed, sub-scores, the audit line
     # with an amendment naming quarter 1 the same change is accepted
-    edit(repo, "amendments:\n", "amendments:\n  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
-                                "    outcome: accepted\n    quarters: [1]\n")
+    edit(repo, "\n# The year as dated events", "  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
+                                "    outcome: accepted\n    quarters: [1]\n\n# The year as dated events")
     result = runner.invoke(app, ["validate", "--against", "main"])
     assert result.exit_code == 0, result.output
 
@@ -286,16 +287,16 @@ def test_against_guards_a_removed_assessed_quarter(repo):
     guarded = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "audited-change"]
     assert result.exit_code == 1 and len(guarded) == 1
     assert guarded[0]["line"] == 24 and "quarter 3" in guarded[0]["message"]  # the `quarters:` key
-    edit(repo, "amendments:\n", "amendments:\n  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
-                                "    outcome: accepted\n    quarters: [3]\n")
+    edit(repo, "\n# The year as dated events", "  - kind: amendment\n    letter: กท 0406/4000\n    date: 2021-09-01\n"
+                                "    outcome: accepted\n    quarters: [3]\n\n# The year as dated events")
     result = runner.invoke(app, ["validate", "--against", "main", "--format", "json"])
     assert not [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "audited-change"]
 
 
 def test_against_guards_a_removed_audited_quarter(repo):
     # quarter 2 is audited but not assessed yet (0 with 0 / 0): its performance is history all the same
-    edit(repo, "    sub_scores: [0, 0]           # 0 / 0: not assessed (yet)\n",
-         "    sub_scores: [0, 0]           # 0 / 0: not assessed (yet)\n    audited: true\n")
+    edit(repo, "    sub_scores: [0, 0]           # 0 / 0 while quarters 3 and 4 have scores: skipped or not yet entered\n",
+         "    sub_scores: [0, 0]           # 0 / 0 while quarters 3 and 4 have scores: skipped or not yet entered\n    audit: 0\n")
     git(repo, "commit", "-qam", "Q2 audited")
     path = repo / "indicators" / "2564" / "0406-0772.yaml"
     text = path.read_text(encoding="utf-8")
@@ -349,8 +350,8 @@ def test_diff_in_thai_folders(thai_repo):
 
 
 def test_against_in_thai_folders(thai_repo):
-    edit(thai_repo, "    assessed: 100\n    sub_scores: [100, 100]\n    audited: true",
-         "    assessed: 95\n    sub_scores: [95, 100]\n    audited: true")
+    edit(thai_repo, "    assessed: 100\n    sub_scores: [100, 100]\n    audit: 100",
+         "    assessed: 95\n    sub_scores: [95, 100]\n    audit: 95")
     result = runner.invoke(app, ["validate", "--changed", "main", "--against", "main", "--format", "json"])
     assert result.exit_code == 1
-    assert {p["rule"] for p in json.loads(result.stdout)["problems"]} == {"audited-change"}
+    assert {p["rule"] for p in json.loads(result.stdout)["problems"] if p["level"] == "error"} == {"audited-change"}

@@ -66,12 +66,14 @@ def test_seed_computed_beside_the_official(seed):
     assert column(result, "target") == [30, 50, 80, 100]
 
 
-def test_seed_quarter_2_difference_is_explained(seed):
+def test_seed_quarter_2_has_no_official_score_and_says_why(seed):
     q2 = score_indicator(seed, 4).quarters[1]
-    assert q2.differs and q2.not_assessed
-    assert q2.reason == seed.quarter(2).difference_reason
-    assert q2.reason_source == "file"
-    assert [q.differs for q in score_indicator(seed, 4).quarters] == [False, True, False, False]
+    # 0 and 0 / 0 while quarters 3 and 4 have scores: skipped or not yet entered, which kpi infers
+    assert q2.not_assessed and q2.official is None and not q2.differs
+    assert (q2.assessment.state, q2.assessment.inferred) == ("unknown", True)
+    assert q2.reason == "no official score: skipped or not yet entered (inferred)"
+    assert q2.reason_source == "generated"
+    assert [q.differs for q in score_indicator(seed, 4).quarters] == [False, False, False, False]
 
 
 def test_seed_quarter_4_scores_100(seed):
@@ -118,11 +120,10 @@ def test_edited_stage_date_moves_points_to_a_later_quarter(seed_copy):
     assert q3.computed_performance == 50 and q3.score == pytest.approx(62.5)
 
 
-def test_without_a_file_reason_the_reason_is_generated(seed_copy):
-    edit(seed_copy, "    difference_reason: สยป. ยังไม่ได้ตรวจประเมินไตรมาสที่ 2 (0 / 0 = ยังไม่ประเมิน)\n", "")
-    edit(seed_copy, "  quarters[1].difference_reason:", "  quarters[1].sub_scores:")
+def test_a_file_reason_stands_before_the_generated_one(seed_copy):
+    edit(seed_copy, "    sub_scores: [0, 0]           #", "    difference_reason: สยป. ข้ามไตรมาสที่ 2\n    sub_scores: [0, 0]           #")
     q2 = score_indicator(load(seed_copy), 2).current
-    assert q2.differs and q2.reason == "not assessed (0 / 0)" and q2.reason_source == "generated"
+    assert q2.reason == "สยป. ข้ามไตรมาสที่ 2" and q2.reason_source == "file"
 
 
 def test_edited_official_score_is_marked_as_differing(seed_copy):
@@ -130,7 +131,7 @@ def test_edited_official_score_is_marked_as_differing(seed_copy):
          "    assessed: 95\n    sub_scores: [95, 100]\n    report: |-\n      สำนักงานปกครองและทะเบียน สามารถ")
     q3 = score_indicator(load(seed_copy), 3).current
     assert q3.assessed == 95 and q3.sub_scores == (95, 100) and not q3.not_assessed
-    assert q3.differs and q3.reason == "computed score 100.00 differs from the official 95.00"
+    assert q3.differs and q3.reason == "the official 95 is a partial score; the rule computes 100.00"
 
 
 def test_an_amendment_with_a_rule_applies_from_its_effective_date(seed_copy):
@@ -153,7 +154,7 @@ def test_percent_per_quarter_from_counts():
     assert column(result, "score") == [100, pytest.approx(98.59, abs=0.01), 100, pytest.approx(99.77, abs=0.01)]
     q2, q4 = result.quarters[1], result.quarters[3]
     assert q2.differs and q2.assessed == 95 and q2.reason_source == "file"
-    assert q4.not_assessed and q4.reason == "not assessed (0 / 0)"
+    assert q4.not_assessed and q4.reason == "not assessed (inferred: 0 and 0 / 0, nothing says otherwise)"
 
 
 def test_percent_cumulative_against_80_percent_of_the_estimate():
@@ -244,16 +245,20 @@ def test_default_quarter(today, year, expected):
 
 # --- the JSON shape is pinned -----------------------------------------------------------------
 
+# version 1 only ever adds keys (docs/scoring.md); the printed forms, the assessment state, the
+# official-only flag and the agency's coverage were added with issue 13
 INDICATOR_KEYS = ["version", "kind", "code", "fiscal_year", "agency", "title", "unit", "weight", "example",
-                  "cumulative", "quarter", "rule", "target", "reported", "computed_performance", "score",
-                  "level", "assessed", "not_assessed", "differs", "reason", "quarters"]
+                  "cumulative", "official_only", "quarter", "rule", "target", "reported", "computed_performance",
+                  "score", "level", "assessed", "official", "printed", "assessment", "not_assessed", "differs",
+                  "reason", "quarters"]
 QUARTER_KEYS = ["quarter", "start", "end", "target", "reported", "computed_performance", "basis", "score",
-                "level", "assessed", "sub_scores", "not_assessed", "audited", "differs", "reason",
-                "reason_source", "no_score", "rule", "parts"]
+                "level", "assessed", "sub_scores", "official", "not_assessed", "assessment", "assessment_inferred",
+                "audited", "printed", "differs", "reason", "reason_source", "no_score", "rule", "parts"]
 PART_KEYS = ["key", "name", "points", "method", "performance", "target", "score", "level", "earned"]
 AGENCY_KEYS = ["version", "kind", "agency", "name", "fiscal_year", "quarter", "score", "official_score",
-               "weights_total", "indicators", "without_data"]
-AGENCY_ITEM_KEYS = ["code", "title", "weight", "score", "weighted", "assessed", "not_assessed", "missing"]
+               "weights_total", "coverage", "same_indicators", "indicators", "without_data"]
+AGENCY_ITEM_KEYS = ["code", "title", "weight", "score", "weighted", "assessed", "official", "official_printed",
+                    "not_assessed", "missing"]
 
 
 def test_json_shape_is_pinned(seed):
@@ -267,9 +272,11 @@ def test_json_shape_is_pinned(seed):
     assert q2 | {"reason": None} == {
         "quarter": 2, "start": "2021-01-01", "end": "2021-03-31", "target": 50, "reported": 50,
         "computed_performance": 50, "basis": "computed", "score": 100, "level": None, "assessed": 0,
-        "sub_scores": [0, 0], "not_assessed": True, "audited": False, "differs": True, "reason": None,
-        "reason_source": "file", "no_score": None, "rule": {"method": "stage-points", "amendment": None},
-        "parts": []}
+        "sub_scores": [0, 0], "official": None, "not_assessed": True, "assessment": "unknown",
+        "assessment_inferred": True, "audited": False,
+        "printed": {"target": "50", "reported": "50.00", "assessed": "0", "sub_scores": ["0", "0"], "audit": None},
+        "differs": False, "reason": None, "reason_source": "generated", "no_score": None,
+        "rule": {"method": "stage-points", "amendment": None}, "parts": []}
     parts = score_indicator(example("5001-0322"), 1).to_dict()["quarters"][0]["parts"]
     assert [list(p) for p in parts] == [PART_KEYS] * 3
     inds = [load(p) for p in sorted((INDICATORS / "2564").glob("*.yaml"))]

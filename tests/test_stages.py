@@ -35,7 +35,7 @@ def reset_seed(text: str) -> str:
     two comments of our own around the emptied blocks."""
     text = re.sub(r"(?ms)^innovation:\n.*?(?=^\S)", ADDED_COMMENTS[0] + "innovation: {}\n\n", text)
     text = re.sub(r"(?ms)^amendments:\n.*?(?=^\S)", ADDED_COMMENTS[1] + "amendments: []\n\n", text)
-    return re.sub(r"(?m)^  innovation\..*\n", "", text)
+    return re.sub(r"(?m)^  (?:innovation\.|amendments\[).*\n", "", text)
 
 
 def make_repo(root: Path, text: str | None = None) -> Path:
@@ -144,7 +144,8 @@ def test_replaying_the_seed_year_through_the_commands_gives_the_seed_records(rep
         "--grounds", appeal["grounds"], "--request", appeal["request"],
         "--criteria-before", appeal["criteria_before"], "--criteria-after", appeal["criteria_after"])
     kpi("appeal", CODE, "--letter", appeal["letter"], "--outcome", "accepted", "--decided", appeal["decided"],
-        *replay_options(appeal, {"decision_letters": "--decision-letter", "conditions": "--condition"}),
+        *replay_options(appeal, {"decision_letters": "--decision-letter", "conditions": "--condition",
+                                 "note": "--note"}),
         "--effective", appeal["effective"])
     for a in inn["activities"][4:]:
         kpi("activity", CODE, a["title"], *replay_options(a, ACTIVITY))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -217,7 +218,19 @@ def test_score_table_plain_and_in_color(in_repo):
     assert plain.exit_code == 0, plain.output
     assert "\x1b" not in plain.stdout and "┡━" in plain.stdout and "└─" in plain.stdout
     color = runner.invoke(app, ["score", "0406-0772", "--quarter", "4"], env={"FORCE_COLOR": "1", "NO_COLOR": None})
-    assert "\x1b[33m" in color.stdout and "\x1b[1m" in color.stdout
+    assert "\x1b[1m" in color.stdout
+    assert ESC.sub("", color.stdout) == plain.stdout
+
+
+def test_a_differing_row_is_yellow(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "indicators", tmp_path / "indicators")
+    seed = tmp_path / "indicators" / "2564" / "0406-0772.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("    performance: 80.00", "    performance: 75.00"),
+                    encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    plain = runner.invoke(app, ["score", "0406-0772", "--quarter", "4"], env={"NO_COLOR": "1"})
+    color = runner.invoke(app, ["score", "0406-0772", "--quarter", "4"], env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert "\x1b[33m" in color.stdout
     assert ESC.sub("", color.stdout) == plain.stdout
 
 
