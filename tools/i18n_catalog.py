@@ -1,8 +1,8 @@
 """The message catalog, for maintainers and tests (never imported by `kpi` itself).
 
 `python tools/i18n_catalog.py pot > kpi.pot` extracts every message of the code: the literals
-of ``_()``, ``N_()`` and ``ngettext()``, and the one-line summaries of the validation rules that
-`kpi rules` shows. The rest is standard gettext (docs/thai.md)::
+of ``_()``, ``N_()`` and ``ngettext()``, and the docstrings of the validation rules that
+`kpi rules` shows: the one-line summary and each later paragraph (the Bad:/Good: examples). The rest is standard gettext (docs/thai.md)::
 
     msgmerge --update --backup=none kpi_cli/locale/th/LC_MESSAGES/kpi.po kpi.pot
     msgattrib --no-obsolete -o kpi_cli/locale/th/LC_MESSAGES/kpi.po kpi_cli/locale/th/LC_MESSAGES/kpi.po
@@ -51,6 +51,13 @@ def rule_summary(doc: str) -> str | None:
     return summary_of(doc) or None
 
 
+def rule_details(doc: str) -> list[str]:
+    """What `Rule.details` shows of a rule's docstring: the paragraphs after the summary."""
+    from kpi_cli.check.rules.registry import details_of
+
+    return details_of(doc)
+
+
 def messages_of(tree: ast.AST) -> list[tuple[int, str, str | None]]:
     """(line, msgid, plural) of every message of one module."""
     found = []
@@ -65,11 +72,13 @@ def messages_of(tree: ast.AST) -> list[tuple[int, str, str | None]]:
                 summary = rule_summary(_literal(node.args[2]))  # rules.describe(id, level, doc)
                 if summary:
                     found.append((node.lineno, summary, None))
+                found += [(node.lineno, p, None) for p in rule_details(_literal(node.args[2]))]
         elif isinstance(node, ast.FunctionDef) and any(
                 isinstance(d, ast.Call) and _call_name(d) == "rule" for d in node.decorator_list):
             summary = rule_summary(ast.get_docstring(node, clean=False) or "")
             if summary:
                 found.append((node.lineno, summary, None))
+            found += [(node.lineno, p, None) for p in rule_details(ast.get_docstring(node, clean=False) or "")]
     return sorted(found, key=lambda m: m[0])
 
 

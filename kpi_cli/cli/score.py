@@ -139,8 +139,37 @@ def _official(q) -> tuple[str, str]:
     says of a quarter without an official score (core.assessment)."""
     from kpi_cli.core.assessment import shown
 
+    from kpi_cli.core.i18n import language
+
     subs = " / ".join(_plain(s) for s in q.sub_scores) if q.sub_scores else "-"
-    return shown(q.assessment, None if q.assessed is None else _plain(q.assessed)), subs
+    cell = shown(q.assessment, None if q.assessed is None else _plain(q.assessed))
+    if language() == "th":  # the reports' wording, in the glossary's term
+        cell = cell.replace("ไม่มีข้อมูลผลประเมิน", "ไม่มีข้อมูล")  # the header says ผลประเมินทางการ
+    return cell, subs
+
+
+# The tables' headers are Thai over English; in Thai mode both rows are Thai, in the glossary's terms
+_HEADS_TH = {
+    "ไตรมาส\nquarter": "ไตรมาส", "เป้าหมาย\ntarget": "เป้าหมาย\nรายไตรมาส", "ผลงาน\nreported": "ผลงาน\nที่รายงาน",
+    "ผลงาน\ncomputed": "ผลงาน\nที่คำนวณได้", "คะแนน\ncomputed": "คะแนน\nที่คำนวณได้",
+    "ผลประเมิน\nofficial": "ผลประเมินทางการ\n(สยป.)", "2.1 / 2.2": "คะแนนย่อย\n2.1 / 2.2",
+    "หมายเหตุ\nnotes": "หมายเหตุ", "รหัส\ncode": "รหัส", "ตัวชี้วัด\nindicator": "ตัวชี้วัด",
+    "น้ำหนัก %\nweight": "น้ำหนัก\n(ร้อยละ)", "ถ่วงน้ำหนัก\nweighted": "คะแนน\nถ่วงน้ำหนัก",
+    "วิธี\nrule": "เกณฑ์การ\nให้คะแนน",
+}
+
+
+def _head(header: str) -> str:
+    from kpi_cli.core.i18n import language
+
+    return _HEADS_TH.get(header, header) if language() == "th" else header
+
+
+def _fy(year) -> str:
+    """'ปีงบประมาณ 2564'; in Thai mode as the glossary writes it, 'ปีงบประมาณ พ.ศ. 2564'."""
+    from kpi_cli.core.i18n import language
+
+    return f"ปีงบประมาณ พ.ศ. {year}" if language() == "th" else f"ปีงบประมาณ {year}"
 
 
 def _score_cell(score, level) -> str:
@@ -156,7 +185,7 @@ def _print_indicator(ind, result) -> None:
     example = "  " + _("[example / ตัวอย่าง]") if ind.example else ""
     out.line(f"{ind.code}  {ind.title}{example}", style="bold")
     weight = f" · น้ำหนัก {_plain(result.weight)}%" if result.weight is not None else ""
-    out.line(f"ปีงบประมาณ {ind.fiscal_year} · หน่วยงาน {ind.agency} · หน่วย {result.unit}{weight}")
+    out.line(f"{_fy(ind.fiscal_year)} · หน่วยงาน {ind.agency} · หน่วย {result.unit}{weight}")
     out.line(_("rule: {rule}").format(rule=describe_rule(ind.scoring)))
     for part in getattr(ind.scoring, "parts", ()):
         rule = describe_rule(part.rule)
@@ -173,7 +202,7 @@ def _print_indicator(ind, result) -> None:
                             ("ผลงาน\nreported", "right"), ("ผลงาน\ncomputed", "right"),
                             ("คะแนน\ncomputed", "right"), ("ผลประเมิน\nofficial", "right"),
                             ("2.1 / 2.2", "center"), ("หมายเหตุ\nnotes", "left")):
-        table.add_column(header, justify=justify)
+        table.add_column(_head(header), justify=justify)
     for q in result.quarters:
         assessed, subs = _official(q)
         note = _note(q)
@@ -322,13 +351,13 @@ def _print_agency(result, models: dict) -> None:
     from kpi_cli.render.textgrid import Table
 
     out = _printer()
-    out.line(f"หน่วยงาน {result.agency} {result.name or ''} · ปีงบประมาณ {result.fiscal_year} · "
+    out.line(f"หน่วยงาน {result.agency} {result.name or ''} · {_fy(result.fiscal_year)} · "
              f"ไตรมาส {result.quarter}", style="bold")
     table = Table(header_style="bold")
     for header, justify in (("รหัส\ncode", "left"), ("ตัวชี้วัด\nindicator", "left"), ("น้ำหนัก %\nweight", "right"),
                             ("คะแนน\ncomputed", "right"), ("ถ่วงน้ำหนัก\nweighted", "right"),
                             ("ผลประเมิน\nofficial", "right")):
-        table.add_column(header, justify=justify, max_width=60 if header.startswith("ตัว") else None)
+        table.add_column(_head(header), justify=justify, max_width=60 if header.startswith("ตัว") else None)
     for item in result.counted:
         official = _plain(item.official) if item.official is not None else NOT_ASSESSED
         table.add_row(item.code, _title(models.get(item.code), item.title), _plain(item.weight), _n(item.score),
@@ -390,7 +419,7 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
                                    ("เป้าหมาย\ntarget", "right", None), ("ผลงาน\nreported", "right", None),
                                    ("คะแนน\ncomputed", "right", None), ("ผลประเมิน\nofficial", "right", None),
                                    ("หมายเหตุ\nnotes", "left", 40)):
-        table.add_column(header, justify=justify, max_width=width)
+        table.add_column(_head(header), justify=justify, max_width=width)
     differ = 0
     for s in scores:
         q = s.current

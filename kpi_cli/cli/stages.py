@@ -120,7 +120,10 @@ def _print_status(st) -> None:
         return paint(text, style, out.color)
 
     ind = st.ind
-    say(styled(ind.code, "bold"), f" {ind.title} (ปีงบประมาณ {ind.fiscal_year})")
+    from kpi_cli.core.i18n import language, shown_date
+
+    year = f"ปีงบประมาณ พ.ศ. {ind.fiscal_year}" if language() == "th" else f"ปีงบประมาณ {ind.fiscal_year}"
+    say(styled(ind.code, "bold"), f" {ind.title} ({year})")
     marks = {"done": styled("✓", "green"), "current": styled("▶", "yellow"), "pending": styled("·", "dim")}
     states = {"done": _("done"), "current": _("current"), "pending": _("pending")}
     for s in st.stages:
@@ -137,7 +140,7 @@ def _print_status(st) -> None:
     start, end = st.window
     say(_("stage dates run from {start} to {end}").format(start=start, end=end))
     for a in ind.amendments:
-        line = f"{value_name(a.kind)} {a.letter} ({a.date}): {value_name(a.outcome)}"
+        line = f"{value_name(a.kind)} {a.letter} ({shown_date(a.date)}): {value_name(a.outcome)}"
         if a.decided:
             line = _("{amendment} on {date}").format(amendment=line, date=a.decided)
         if a.effective:

@@ -152,9 +152,7 @@ def list_rules(
             raise fail(_("no rule '{rule}'").format(rule=rule_id),
                        fix=_("did you mean {names}?").format(names=", ".join(close)) if close else _("see `kpi rules`"))
         typer.echo(f"{r.id} ({level_name(r.level)})\n")
-        import textwrap
-
-        typer.echo(textwrap.dedent("    " + r.doc.strip()))
+        typer.echo("\n\n".join([r.summary, *r.details]))
         return
     width = max(len(k) for k in REGISTRY)
     level_width = max(len(level_name(r.level)) for r in REGISTRY.values())

@@ -14,6 +14,7 @@ Texts kept in module-level tables are marked with :func:`N_` and translated wher
 
 from __future__ import annotations
 
+import datetime as _dt
 import gettext
 import os
 from pathlib import Path
@@ -111,10 +112,39 @@ def translations(lang: str | None = None) -> gettext.NullTranslations:
     return _loaded[lang]
 
 
+def shown_date(day) -> str:
+    """A date as people read it in the current language: ISO (2021-04-15) in English, Buddhist Era
+    with the Thai month (15 เม.ย. 2564) in Thai. Where the user must type a date (`--date …`),
+    messages are given `day.isoformat()` instead, and say ค.ศ."""
+    if language() == "th":
+        from kpi_cli.core.thai import thai_date
+
+        return thai_date(day, abbr=True)
+    return day.isoformat()
+
+
+def _shown(value):
+    return shown_date(value) if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime) else value
+
+
+class Message(str):
+    """A translated message whose `.format()` shows the dates it is given as people read them in the
+    current language (:func:`shown_date`): one seam for every message that names a date."""
+
+    __slots__ = ()
+
+    def format(self, *args, **kwargs) -> str:
+        return str.format(self, *map(_shown, args), **{k: _shown(v) for k, v in kwargs.items()})
+
+
 def _(message: str) -> str:
     """`message` (an English msgid) in the current language."""
-    return translations().gettext(message) if message else message  # gettext("") is the catalog's header
+    if not message:
+        return message  # gettext("") is the catalog's header
+    text = translations().gettext(message)
+    return Message(text) if language() != DEFAULT else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations().ngettext(singular, plural, n)
+    text = translations().ngettext(singular, plural, n)
+    return Message(text) if language() != DEFAULT else text

@@ -59,6 +59,35 @@ def fmt_loc(loc: tuple) -> str:
     return out
 
 
+# What a person calls the n-th item of a list, by the list's key (Thai only: English shows the path)
+_ITEM_NAMES = {
+    "stages": "รายการบันทึกขั้นตอนที่ {n}",
+    "ideas": "ความคิดเห็นรายการที่ {n}",
+    "activities": "กิจกรรมที่ {n}",
+    "evidence_sent": "รายการส่งหลักฐานที่ {n}",
+    "amendments": "บันทึกอุทธรณ์/การแก้ไขรายการที่ {n}",
+    "timeline": "เหตุการณ์ที่ {n}",
+    "quarters": "แถวที่ {n} ของตารางรายไตรมาส",
+}
+
+
+def where(loc: tuple) -> str:
+    """A place in a document for a message: the YAML path (`innovation.stages[4].completed`); in
+    Thai, the item counted from 1 first and the path beside it for those who edit the file
+    ("รายการบันทึกขั้นตอนที่ 5 (innovation.stages[4].completed)")."""
+    from kpi_cli.core.i18n import language
+
+    path = fmt_loc(loc)
+    if language() != "th":
+        return path
+    last = max((i for i, seg in enumerate(loc) if isinstance(seg, int)), default=None)
+    if last is None:
+        return path
+    key = loc[last - 1] if last > 0 and isinstance(loc[last - 1], str) else ""
+    person = _ITEM_NAMES.get(key, "รายการที่ {n} ของ " + (key or "รายการ")).format(n=loc[last] + 1)
+    return f"{person} ({path})"
+
+
 class KpiError(Exception):
     """An error the CLI reports as a message with its fix, never as a traceback."""
 

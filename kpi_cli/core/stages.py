@@ -291,10 +291,10 @@ def _not_after_stage(inn: Innovation, stage: int, fact: str, day: dt.date | None
     raise StageRefused(_("{fact} cannot be {date}, after {stage} was completed ({completed}): the stage's gate "
                          "relies on it").format(fact=fact, date=day, stage=stage_label(stage),
                                                 completed=event.completed),
-                       fix=_("give the date it happened, on or before {completed} ({option} {completed} at the "
+                       fix=_("give the date it happened, on or before {completed} ({option} {typed} at the "
                              "latest); if the date of stage {n} is what is wrong, correct it first with "
-                             "`kpi edit stage CODE {n} --date YYYY-MM-DD`").format(completed=event.completed,
-                                                                                    option=option, n=stage))
+                             "`kpi edit stage CODE {n} --date YYYY-MM-DD`").format(
+                           completed=event.completed, typed=event.completed.isoformat(), option=option, n=stage))
 
 
 def check_fact_date(ind: Indicator, stage: int, fact: str, day: dt.date | None, option: str) -> None:
@@ -313,7 +313,8 @@ def in_window(ind: Indicator, fact: str, day: dt.date | None, option: str) -> No
     raise StageRefused(_("{fact} cannot be {date}: it is outside fiscal year {year} ({start} to {end})").format(
                            fact=fact, date=day, year=ind.fiscal_year, start=start, end=end),
                        fix=_("give the date it happened ({option} between {start} and {end}); a fact of another "
-                             "fiscal year belongs to that year's file").format(option=option, start=start, end=end))
+                             "fiscal year belongs to that year's file").format(option=option, start=start.isoformat(),
+                                                                                end=end.isoformat()))
 
 
 def fiscal_window(ind: Indicator) -> tuple[dt.date, dt.date]:
@@ -431,8 +432,8 @@ def parse_date(text: str, option: str = "--date") -> dt.date:
     if looks_like_be_year(year):
         fixed = f"{year - BE_OFFSET:04d}-{month:02d}-{day:02d}"
         raise BadDate(_("{option} {text} has a Buddhist-Era year (พ.ศ. {year}); dates are written in the "
-                        "Common Era (ค.ศ.): write {fixed}").format(option=option, text=text, year=year, fixed=fixed),
-                      _("write {value}").format(value=fixed))
+                        "Common Era (ค.ศ.)").format(option=option, text=text, year=year),
+                      _("write {value}").format(value=f"{option} {fixed}"))
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
@@ -693,8 +694,8 @@ def advance(ind: Indicator, catalogues=None, *, date: dt.date, to: int | None = 
     if earliest is not None and (date < earliest[0] or not start <= date <= end):
         when, what, command = earliest
         if when <= end:
-            fixes.append(_("complete it on or after {date}: kpi advance {code} --date {date}").format(
-                date=max(when, start), code=code))
+            fixes.append(_("complete it on or after {date}: kpi advance {code} --date {typed}").format(
+                date=max(when, start), typed=max(when, start).isoformat(), code=code))
         if when > end or date < when:
             fixes.append(_("if {fact} ({date}) is what is wrong, correct it: {command}").format(
                 fact=what, date=when, command=command.format(code=code)))

@@ -40,8 +40,8 @@ KINDS = registry.KINDS  # what `kpi new --kind` takes: one per scoring method (k
 class FileExists(KpiError):
     def __init__(self, display: str, same: str | None = None):
         self.fix = _("compare them, then run again with --force to replace it") if same is None else \
-            _("{path} holds the same indicator (0406-772 = 0406-0772): edit that file, or remove it first").format(
-                path=same)
+            _("{path} holds the same indicator ({given} = {code}): edit that file, or remove it first").format(
+                path=same, given=Path(display).stem, code=Path(same).stem)
         super().__init__(_("{path} exists already; nothing was written").format(path=same or display))
 
 

@@ -9,6 +9,7 @@ from kpi_cli.io.loader import InvalidDate
 from kpi_cli.core.problems import Finding
 from kpi_cli.core.thai import fiscal_year_bounds, looks_like_be_year
 from kpi_cli.check.rules.registry import FileContext, fmt_loc, is_date, rule
+from kpi_cli.core.problems import where
 
 # "near" the fiscal year: a multi-year project may start a year early; audits and appeals
 # may come up to a year after the year ends.
@@ -40,7 +41,7 @@ def date_invalid(ctx: FileContext):
             if _be_fix(v):
                 continue  # date-be-year says it better
             yield Finding("date-invalid", _("{where}: {value} is not a real date ({reason})").format(
-                              where=fmt_loc(loc), value=v, reason=_(v.reason)), loc,
+                              where=where(loc), value=v, reason=_(v.reason)), loc,
                           fix=_("check the day and month"))
 
 
@@ -59,7 +60,7 @@ def date_be_year(ctx: FileContext):
         if fix:
             yield Finding("date-be-year", _("{where}: {value} has a Buddhist-Era year (พ.ศ.); "
                                             "dates in the files are Common Era (ค.ศ.)").format(
-                              where=fmt_loc(loc), value=text), loc, fix=_("write {value}").format(value=fix))
+                              where=where(loc), value=text), loc, fix=_("write {value}").format(value=fix))
 
 
 @rule("date-out-of-year")
@@ -77,8 +78,7 @@ def date_out_of_year(ctx: FileContext):
         if is_date(v) and not looks_like_be_year(v.year) and not (start - NEAR <= v <= end + NEAR):
             yield Finding("date-out-of-year",
                           _("{where}: {date} is far from fiscal year {year} ({start} to {end})").format(
-                              where=fmt_loc(loc), date=v.isoformat(), year=fy, start=start.isoformat(),
-                              end=end.isoformat()), loc,
+                              where=where(loc), date=v, year=fy, start=start, end=end), loc,
                           fix=_("check the year; dates are Common Era, e.g. 2021-04-15"))
 
 
@@ -98,5 +98,5 @@ def date_order(ctx: FileContext):
         for i, item in enumerate(items):
             if item.date and item.end and item.end < item.date:
                 yield Finding("date-order", _("{where}: ends ({end}) before it starts ({start})").format(
-                                  where=fmt_loc(base + (i,)), end=item.end, start=item.date),
+                                  where=where(base + (i,)), end=item.end, start=item.date),
                               base + (i, "end"), fix=_("swap the dates or correct them"))

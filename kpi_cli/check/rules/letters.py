@@ -8,6 +8,7 @@ from kpi_cli.core.i18n import _
 from kpi_cli.core.patterns import LETTER
 from kpi_cli.core.problems import Finding
 from kpi_cli.check.rules.registry import FileContext, fmt_loc, rule
+from kpi_cli.core.problems import where
 
 # prefix, running number, slash, office code or year (kpi_cli/core/patterns.py, shared with the JSON Schema)
 LETTER_RE = re.compile(LETTER)
@@ -39,6 +40,6 @@ def letter_format(ctx: FileContext):
     for loc, text in _letters(ctx.leaves):
         if not is_letter(text):
             yield Finding("letter-format", _("{where}: '{text}' is not a recognisable letter number").format(
-                              where=fmt_loc(loc), text=text), loc,
+                              where=where(loc), text=text), loc,
                           fix=_("write it as on the letter: e.g. 'กท 0406/191', 'ฝบ. 634/2564', "
                                 "'คำสั่ง สปท. ที่ 4/2564'"))

@@ -35,10 +35,24 @@ class Rule:
         return _(summary) if summary else ""
 
 
+    @property
+    def details(self) -> list[str]:
+        """The rest of the docstring (`kpi rules ID`): its paragraphs and its Bad:/Good: examples,
+        each translated (the catalog holds every paragraph)."""
+        return [_(paragraph) for paragraph in details_of(self.doc)]
+
+
 def summary_of(doc: str) -> str:
     """The first paragraph of a rule's docstring, on one line."""
     first = doc.strip().split("\n\n")[0]
     return " ".join(line.strip() for line in first.splitlines())
+
+
+def details_of(doc: str) -> list[str]:
+    """The paragraphs of a rule's docstring after the first, dedented, as they are printed."""
+    import inspect
+
+    return [p.strip("\n") for p in inspect.cleandoc(doc).split("\n\n")[1:] if p.strip()]
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from typing import Callable
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from kpi_cli.core.i18n import N_, _
 from kpi_cli.core.problems import Finding
 from kpi_cli.check.rules.registry import describe, fmt_loc
+from kpi_cli.core.problems import where as place
 
 describe("unknown-field", "error", """Every field must be one the format knows; typos get a suggestion.
 
@@ -184,7 +186,7 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
             continue
         first = errs[0]
         kind = first["type"]
-        where = fmt_loc(loc) or _("the file")
+        where = place(loc) or _("the file")
         if kind == "extra_forbidden":
             name = str(loc[-1])
             allowed = sorted({f for cls in _models_at(model_cls, loc[:-1]) for f in cls.model_fields})
@@ -195,7 +197,7 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
                                     key=True))
         elif kind == "missing":
             name = str(loc[-1])
-            parent = fmt_loc(loc[:-1]) or _("the top level")
+            parent = place(loc[:-1]) or _("the top level")
             findings.append(Finding("missing-field", _("required field '{name}' is missing from {parent}").format(
                                         name=name, parent=parent),
                                     loc[:-1], fix=_("add '{name}:' with its value").format(name=name)))
@@ -225,8 +227,13 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
             if "text" in expected and isinstance(value, (int, float, bool, dt.date)):
                 raw = source_text(loc)
                 shown = raw if raw is not None else str(value)
-                msg = _("{where}: YAML reads {raw} as {value}, but this field is text").format(
-                    where=where, raw=shown, value=_show(value))
+                if isinstance(value, int) and re.fullmatch(r"[-+]?0[0-7_]+", shown or "") and str(value) != shown:
+                    msg = _("{where}: YAML reads {raw} as {value}: a number that starts with 0 is read in base 8 "
+                            "(octal), so the digits change; this field is text").format(
+                        where=where, raw=shown, value=_show(value))
+                else:
+                    msg = _("{where}: YAML reads {raw} as {value}, but this field is text").format(
+                        where=where, raw=shown, value=_show(value))
                 findings.append(Finding("implicit-type", msg, loc,
                                         fix=_('put it in quotes: "{raw}"').format(raw=shown)))
                 continue

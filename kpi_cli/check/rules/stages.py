@@ -7,6 +7,7 @@ from kpi_cli.core.problems import Finding
 from kpi_cli.core.stages import LAST_STAGE, fiscal_window, gate, gate_facts
 from kpi_cli.core.thai import looks_like_be_year
 from kpi_cli.check.rules.registry import FileContext, describe, fmt_loc, rule
+from kpi_cli.core.problems import where
 
 describe("idea-minimum", "error", """Stage 1 is done only with at least the minimum of ideas for the agency's kind:
 20 for a department (สำนัก), 15 for a district office (สำนักงานเขต), 10 for units under the
@@ -179,6 +180,6 @@ def fact_out_of_year(ctx: FileContext):
         if not start <= day <= end and not looks_like_be_year(day.year):
             yield Finding("fact-out-of-year",
                           _("{where}: {date} is outside fiscal year {year} ({start} to {end})").format(
-                              where=fmt_loc(loc), date=day, year=ind.fiscal_year, start=start, end=end), loc,
+                              where=where(loc), date=day, year=ind.fiscal_year, start=start, end=end), loc,
                           fix=_("give the date it happened, from {start} to {end}; a fact of another fiscal year "
                                 "belongs to that year's file").format(start=start, end=end))

@@ -8,6 +8,7 @@ from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding, Level
 from kpi_cli.core.thai import text_issues
 from kpi_cli.check.rules.registry import FileContext, fmt_loc, rule
+from kpi_cli.core.problems import where
 
 
 @rule("thai-text", "warning")
@@ -22,7 +23,7 @@ def thai_text(ctx: FileContext):
         if isinstance(value, str) and not value.isascii():
             for offset, what, fix in text_issues(value):
                 near = value[max(0, offset - 8): offset + 8].replace("\u200b", "␣")
-                yield Finding("thai-text", _("{where}: {what} near '{near}'").format(where=fmt_loc(loc), what=what,
+                yield Finding("thai-text", _("{where}: {what} near '{near}'").format(where=where(loc), what=what,
                                                                                       near=near),
                               loc, level=Level.warning, fix=fix)
 
@@ -45,6 +46,6 @@ def control_character(ctx: FileContext):
             for m in _CONTROL.finditer(value):
                 yield Finding("control-character",
                               _("{where}: a control character U+{code:04X} is in the text, invisible when it is "
-                                "read").format(where=fmt_loc(loc), code=ord(m.group())),
+                                "read").format(where=where(loc), code=ord(m.group())),
                               loc, level=Level.warning, fix=_("delete it; type the text again if it was pasted"))
                 break
