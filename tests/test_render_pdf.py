@@ -211,3 +211,40 @@ def test_the_seed_pdf_is_written_with_the_font_from_the_package_not_fontconfig(t
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert any("Sarabun" in f for f in _fonts(out))
+
+
+def test_no_pdf_when_weasyprint_draws_text_past_the_actual_text_spans(monkeypatch):
+    """A WeasyPrint whose lines kpi cannot read: no PDF whose text would read back wrong."""
+    import weasyprint.draw.text as drawing
+
+    import kpi_cli.render.pdf as r
+
+    original = drawing.draw_first_line
+
+    def unreadable(layout):
+        raise AttributeError("no text")
+
+    monkeypatch.setattr(r, "_line_text", unreadable)
+    with pytest.raises(r.PdfUnavailable, match="draws text in a way kpi does not know") as refused:
+        r.pdf_bytes('<html lang="th"><body>ทดสอบ</body></html>')
+    assert "pip install --upgrade" in refused.value.fix
+    assert drawing.draw_first_line is original  # WeasyPrint is left as it was
+
+
+def test_each_line_is_one_actual_text_span():
+    import re
+
+    import weasyprint.draw.text as drawing
+    from pypdf import PdfReader
+
+    import kpi_cli.render.pdf as r
+
+    original = drawing.draw_first_line
+    data = r.pdf_bytes('<html lang="th"><body><p>สำนักงาน น้ำหนัก</p><p>ตัวชี้วัด</p></body></html>')
+    assert drawing.draw_first_line is original
+    from io import BytesIO
+
+    content = PdfReader(BytesIO(data)).pages[0].get_contents().get_data()
+    texts = [bytes.fromhex(h.decode()).decode("utf-16-be").lstrip("\ufeff")
+             for h in re.findall(rb"/ActualText <([0-9a-fA-F]+)>", content)]
+    assert texts == ["สำนักงาน น้ำหนัก", "ตัวชี้วัด"], texts

@@ -57,11 +57,12 @@ def font_files() -> dict[tuple[int, str], Path] | None:
 
 
 def font_face_css(files: dict[tuple[int, str], Path]) -> str:
-    """The @font-face rules that name Sarabun's files for WeasyPrint."""
-    return "\n".join(
-        f'@font-face {{ font-family: {PDF_FONT}; src: url("{path.resolve().as_uri()}") format("truetype"); '
-        f"font-weight: {weight}; font-style: {style}; }}"
-        for (weight, style), path in files.items())
+    """The @font-face rules that name Sarabun's files for WeasyPrint, and Sarabun as the font of a
+    page whose own stylesheet names none (a user stylesheet: the page's own rules win)."""
+    faces = [f'@font-face {{ font-family: {PDF_FONT}; src: url("{path.resolve().as_uri()}") format("truetype"); '
+             f"font-weight: {weight}; font-style: {style}; }}"
+             for (weight, style), path in files.items()]
+    return "\n".join([*faces, f"html {{ font-family: {PDF_FONT}, sans-serif; }}"])
 
 
 def check_pdf_ready() -> dict[tuple[int, str], Path]:
@@ -98,17 +99,24 @@ def _line_text(layout) -> str:
 @contextmanager
 def _actual_text():
     """While WeasyPrint draws: each line of text in a marked-content span whose ActualText is the
-    line's text (PDF 32000-1 14.9.4). Yields a list whose length is the number of spans written."""
+    line's text (PDF 32000-1 14.9.4). Yields a list of the spans written, None for a line whose
+    text could not be read (a WeasyPrint whose layouts differ)."""
     import pydyf
     from weasyprint.draw import text as drawing
 
     original = drawing.draw_first_line
-    spans: list[int] = []
+    spans: list[int | None] = []
 
     def draw_first_line(stream, textbox, *args, **kwargs):
         start = len(stream.stream)
         drawn = original(stream, textbox, *args, **kwargs)
-        text = _line_text(textbox.pango_layout) if len(stream.stream) > start else ""
+        if len(stream.stream) == start:  # nothing drawn: blank, or too small to see
+            return drawn
+        try:
+            text = _line_text(textbox.pango_layout)
+        except (AttributeError, TypeError, ValueError):
+            spans.append(None)
+            return drawn
         if text:
             stream.stream[start:start] = [b"/Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}), b"BDC"]
             stream.stream.append(b"EMC")
@@ -151,7 +159,7 @@ def pdf_bytes(html: str, base_url: str | None = None) -> bytes:
         used = ", ".join(sorted({str(f.family) for f in fonts})) or _("none")
         raise PdfUnavailable(_("the Thai text was not set in {font} (fonts used: {fonts})").format(
             font=PDF_FONT, fonts=used), fix=_("name only {font} in the stylesheet's font-family").format(font=PDF_FONT))
-    if fonts and not spans:  # text drawn, but not through the hook: this WeasyPrint draws otherwise
+    if (fonts and not spans) or None in spans:  # text drawn past the hook: this WeasyPrint draws otherwise
         raise PdfUnavailable(_("WeasyPrint {version} draws text in a way kpi does not know: the PDF's text "
                                "would not read back as the Thai written").format(version=weasyprint.__version__),
                              fix=_(UPGRADE))
