@@ -179,7 +179,8 @@ def main() -> None:
           "| fonts | time | PDF size |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['engine']} | {r['found']} / {r['of']} | {r['phrases']} / 3 | {r['glyphs']} / {r['of']} | {r['pages']} | "
+        print(f"| {r['engine']} | {r['found']} / {r['of']} | {r['phrases']} / 3 | {r['glyphs']} / {r['of']} | "
+              f"{r['pages']} | "
               f"{'yes' if r['tagged'] else 'no'} | {r['fonts']} | {r['seconds']:.2f} s | {r['size'] // 1024} KB |")
     print(f"\n`kpi render 0406-0772 -f pdf -o FILE`, the whole command: {command:.2f} s\n")
     for r in results:

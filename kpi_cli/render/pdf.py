@@ -78,8 +78,8 @@ def check_pdf_ready() -> dict[tuple[int, str], Path]:
     version = str(getattr(weasyprint, "__version__", "0"))
     major = version.split(".")[0]
     if not major.isdigit() or int(major) < MIN_WEASYPRINT:
-        raise PdfUnavailable(_("WeasyPrint {version} is too old for kpi's PDF: it needs version {minimum} or later").format(
-            version=version, minimum=MIN_WEASYPRINT), fix=_(UPGRADE))
+        raise PdfUnavailable(_("WeasyPrint {version} is too old for kpi's PDF: it needs version {minimum} or later")
+                             .format(version=version, minimum=MIN_WEASYPRINT), fix=_(UPGRADE))
     files = font_files()
     if files is None:
         raise PdfUnavailable(_("the Thai font {font} is not installed: the PDF would show boxes for Thai").format(
