@@ -429,19 +429,25 @@ def test_pdf_without_weasyprint_says_what_to_install(monkeypatch, tmp_path):
 
 def test_pdf_without_the_thai_font_says_what_to_install(monkeypatch, tmp_path):
     pytest.importorskip("weasyprint")
-    import kpi_cli.render.pdf as render_mod
-
-    monkeypatch.setattr(render_mod, "_font_installed", lambda family: False)
+    monkeypatch.setitem(sys.modules, "fontpkg_sarabun", None)  # the font's package is not installed
     result = run("render", "0406-0772", "-o", str(tmp_path / "r.pdf"))
     assert result.exit_code == 1
-    assert "apt-get install fonts-tlwg-laksaman" in result.stderr
+    assert "Sarabun" in result.stderr and "pip install fontpkg-sarabun" in result.stderr
     assert not (tmp_path / "r.pdf").exists()
 
 
-def test_no_th_sarabun_in_the_css():
+def test_the_stylesheet_names_only_sarabun():
+    """Only a font that kpi ships: fontconfig would stand a shrunken look-alike in for any other
+    (TH Sarabun…, Laksaman), with overlapping glyphs."""
+    import re
+
     for path in (REPO / "templates").iterdir():
-        assert "sarabun" not in path.read_text(encoding="utf-8").lower(), path
-    assert "font-family: Laksaman, sans-serif" in (REPO / "templates" / "_style.css").read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        assert "th sarabun" not in text.lower() and "laksaman" not in text.lower(), path
+        for family in re.findall(r"font-family:\s*([^;}]+)", text):
+            assert family.strip() == "Sarabun, sans-serif", (path, family)
+    assert "font-family: Sarabun, sans-serif" in (REPO / "templates" / "_style.css").read_text(encoding="utf-8")
+    assert 'font-family="Sarabun, sans-serif"' in render("0406-0772", "-f", "html")  # the chart
 
 
 def test_validate_does_not_import_jinja2_or_weasyprint():

@@ -32,7 +32,7 @@ class Format(str, Enum):
         ("kpi render 0406-0772", _("the report as text, in the terminal")),
         ("kpi render 0406-0772 -o 0406-0772.html", _("a standalone HTML page (format from the suffix)")),
         ("kpi render 0406-0772 -f md -o reports/", _("into a folder: reports/0406-0772.md")),
-        ("kpi render 0406-0772 -f pdf -o 0406-0772.pdf", _("A4 PDF (needs WeasyPrint and the Laksaman font)")),
+        ("kpi render 0406-0772 -f pdf -o 0406-0772.pdf", _("A4 PDF in Sarabun (needs pip install 'kpi-cli[pdf]')")),
         ("kpi render 0406-0772 -f md --thai-digits", _("Markdown, every figure in Thai digits")),
         ("kpi render --agency 0406 -f html -o สปท.html", _("the agency summary")),
         ("kpi render --all -o site/", _("index, indicator and agency pages; open site/index.html")),
