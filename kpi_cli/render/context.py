@@ -19,6 +19,7 @@ from kpi_cli.core.model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Ind
 from kpi_cli.core.problems import KpiError
 from kpi_cli.core.stages import STAGES
 from kpi_cli.core.thai import format_plain, quarter_bounds, to_thai_digits
+from kpi_cli.render.body import Item, event_order, inferred_label, numbered, removed_words, without
 from kpi_cli.render.chart import Chart, quarterly_chart
 from kpi_cli.render.paths import indicator_path
 
@@ -132,6 +133,11 @@ class QuarterRow:
         return note_th(self.assessment)
 
     @property
+    def report_list(self) -> tuple[str, tuple[Item, ...]]:
+        """The narrative as (text before the list, numbered items); (report, ()) when not numbered."""
+        return numbered(self.report)
+
+    @property
     def audit_figure(self) -> str:
         """The figure the audit line prints for the quarter, as printed ('' when none)."""
         if self.audit is not None:
@@ -148,6 +154,7 @@ class StageRow:
     evidence: tuple[str, ...]
     note: str | None
     completed_inferred: bool = False  # the date is inferred (listed in `inferred:`), not recorded
+    points: float | None = None       # the stage's points (stage-points scoring), else None
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,20 @@ class Project:
     decided_by: str | None
     ideas: int              # ideas collected (stage 1)
     selected: str | None    # the selected idea's title
+    target_kept: str | None = None      # the target as amended: what the accepted appeal left of it
+    target_removed: str | None = None   # the words the accepted appeal removed from it
+    target_amendment: "AmendmentRow | None" = None
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """A recorded activity of the project (stage 4), an evidence sent, or the survey (form 5)."""
+
+    date: dt.date | None
+    end: dt.date | None
+    text: str
+    evidence: tuple[str, ...]
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -195,7 +216,15 @@ class EventRow:
 @dataclass(frozen=True)
 class Inferred:
     path: Verbatim          # the field, as in the file: quarters[*].target
-    reason: str
+    reason: str             # as the file writes it (often English): not printed in the Thai body
+    label: str = ""         # the field in Thai: เป้าหมายรายไตรมาส
+
+    @property
+    def reason_th(self) -> str | None:
+        """The reason when the file writes it in Thai, else None (the body is Thai only)."""
+        letters = [ch for ch in self.reason if ch.isalpha()]
+        thai = sum(1 for ch in letters if "\u0e01" <= ch <= "\u0e5b")
+        return self.reason if letters and thai * 4 >= len(letters) * 3 else None
 
 
 
@@ -236,6 +265,23 @@ class IndicatorReport:
     chart: Chart
     source: str                 # the file, relative to the repository: indicators/2564/0406-0772.yaml
     href: Href | None           # its page in the site
+    as_of: dt.date | None = None        # ข้อมูล ณ วันที่: the latest date the record holds
+    points_total: float | None = None   # the stages' points summed (stage-points scoring)
+    points_inferred: bool = False
+    activities: tuple[ActivityRow, ...] = ()
+    evidence_sent: tuple[ActivityRow, ...] = ()
+    survey: ActivityRow | None = None
+    survey_approved: str | None = None  # ผู้บริหารหน่วยงานให้ความเห็นชอบ …, or None
+    inferred_paths: tuple[str, ...] = ()
+
+    def estimated(self, path: str) -> bool:
+        """The field at `path` (innovation.proposal.kind, amendments[0].effective) is inferred."""
+        return any(_inferred_match(p, path) for p in self.inferred_paths)
+
+    @property
+    def latest(self) -> QuarterRow | None:
+        """The latest quarter with an official score (ผลประเมินทางการ (สยป.)), or None."""
+        return _latest_assessed(self.quarters)
 
 
 @dataclass(frozen=True)
@@ -377,24 +423,37 @@ def _quarter_rows(ind: Indicator, computed: dict[int, Computed]) -> tuple[Quarte
 
 
 _DECISION = {"approved": "อนุมัติ", "rejected": "ไม่อนุมัติ", "pending": "รอพิจารณา"}
-_OUTCOME = {"accepted": "รับอุทธรณ์", "rejected": "ไม่รับอุทธรณ์", "pending": "รอพิจารณา"}
+_OUTCOME = {"accepted": "รับอุทธรณ์", "rejected": "ไม่รับอุทธรณ์", "pending": "รอผลการพิจารณา"}
 _AMENDMENT = {"appeal": "อุทธรณ์", "amendment": "แก้ไขเกณฑ์"}
 
 
-def _project(ind: Indicator) -> tuple[Project | None, tuple[StageRow, ...]]:
+def _stage_points(ind: Indicator) -> list | None:
+    points = getattr(ind.scoring, "points", None) if getattr(ind, "scoring", None) is not None else None
+    return list(points) if points and len(points) == len(STAGES) else None
+
+
+def _project(ind: Indicator, amendments: tuple[AmendmentRow, ...] = ()) -> tuple[Project | None, tuple[StageRow, ...]]:
     inn = ind.innovation
     if inn is None:
         return None, ()
     done = {e.stage: (i, e) for i, e in enumerate(inn.stages)}
+    points = _stage_points(ind)
     stages = tuple(
         StageRow(s.number, s.name_th, s.form, done[s.number][1].completed if s.number in done else None,
                  tuple(done[s.number][1].evidence) if s.number in done else (),
                  done[s.number][1].note if s.number in done else None,
-                 s.number in done and _is_inferred(ind, f"innovation.stages[{done[s.number][0]}].completed"))
+                 s.number in done and _is_inferred(ind, f"innovation.stages[{done[s.number][0]}].completed"),
+                 points[s.number - 1] if points else None)
         for s in STAGES)
     p = inn.proposal
     if p is None:
         return None, stages
+    kept = removed = amended_by = None
+    for a in amendments:  # an accepted appeal that struck words out of the project's target
+        gone = removed_words(a.criteria_before, a.criteria_after) if a.outcome == _OUTCOME["accepted"] else None
+        cut = without(p.target, gone) if p.target and gone else None
+        if cut:
+            (kept, removed), amended_by = cut, a
     selected = next((i.title for i in inn.ideas if i.id == inn.selected_idea), None)
     d = inn.decision
     project = Project(
@@ -402,8 +461,52 @@ def _project(ind: Indicator) -> tuple[Project | None, tuple[StageRow, ...]]:
         submitted=p.submitted, submitted_to=p.submitted_to,
         decision=_DECISION[d.result] if d else None, decided_by=d.by if d else None,
         ideas=inn.ideas_reported if inn.ideas_reported is not None else len(inn.ideas),
-        selected=selected)
+        selected=selected, target_kept=kept, target_removed=removed, target_amendment=amended_by)
     return project, stages
+
+
+def _activities(ind: Indicator):
+    inn = ind.innovation
+    if inn is None:
+        return (), (), None, None
+    acts = tuple(ActivityRow(a.date, a.end, a.title, tuple(a.evidence), a.note) for a in inn.activities)
+    sent = tuple(ActivityRow(e.date, None, "ส่งหลักฐานให้" + (e.to or "สำนักงาน ก.ก."),
+                             (e.letter,) if e.letter else (), getattr(e, "note", None)) for e in inn.evidence_sent)
+    sv = inn.survey
+    survey = approved = None
+    if sv is not None:
+        survey = ActivityRow(sv.date, None, "จัดทำแบบสำรวจผลการนำนวัตกรรมไปใช้ประโยชน์ (แบบฟอร์ม 5)",
+                             (sv.letter,) if sv.letter else (), sv.note)
+        if sv.approved:
+            approved = "ผู้บริหารหน่วยงานให้ความเห็นชอบ" + (f" ({sv.approved_by})" if sv.approved_by else "")
+    return acts, sent, survey, approved
+
+
+def _as_of(ind: Indicator) -> dt.date | None:
+    """ข้อมูล ณ วันที่: the latest date the record holds (events, stages, amendments, the survey)."""
+    days = [e.end or e.date for e in ind.timeline if e.date]
+    days += [a.decided or a.date for a in ind.amendments]
+    inn = ind.innovation
+    if inn is not None:
+        days += [e.completed for e in inn.stages]
+        days += [a.end or a.date for a in inn.activities if a.date]
+        if inn.survey is not None:
+            days.append(inn.survey.approved_date or inn.survey.date)
+    days = [d for d in days if d is not None]
+    return max(days) if days else None
+
+
+def _inferred_rows(ind: Indicator) -> tuple[Inferred, ...]:
+    rows = []
+    stages = ind.innovation.stages if ind.innovation else []
+    for path, reason in ind.inferred.items():
+        m = re.fullmatch(r"innovation\.stages\[(\d+)\]\.completed", path)
+        if m and int(m.group(1)) < len(stages):
+            label = f"วันที่แล้วเสร็จของขั้นตอนที่ {stages[int(m.group(1))].stage}"
+        else:
+            label = inferred_label(path)
+        rows.append(Inferred(Verbatim(path), reason, label))
+    return tuple(rows)
 
 
 def _latest_assessed(rows: Iterable[QuarterRow]) -> QuarterRow | None:
@@ -420,7 +523,14 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
     # the page's own header: "8/สปท.<title> : 0406-0772"; a page without "N/ABBR." printed none, so
     # the abbreviation stays in its own place (the agency line), never glued onto the title
     prefix = f"{ind.sequence}/{agency.abbr} " if ind.sequence is not None and agency.abbr else ""
-    project, stages = _project(ind)
+    amendments = tuple(
+        AmendmentRow(_AMENDMENT[a.kind], a.letter, a.date, a.urgency, a.grounds, a.request,
+                     _OUTCOME[a.outcome], a.decided, tuple(a.decision_letters), tuple(a.conditions),
+                     a.criteria_before, a.criteria_after, a.effective)
+        for a in ind.amendments)
+    project, stages = _project(ind, amendments)
+    activities, sent, survey, approved = _activities(ind)
+    points = _stage_points(ind)
     href = output.href(indicator_path(ind.fiscal_year, ind.code, output.ext)) if output else None
     return IndicatorReport(
         code=ind.code, fiscal_year=ind.fiscal_year, sequence=ind.sequence, title=ind.title,
@@ -436,14 +546,15 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
         method=ind.method, data_collection=ind.data_collection,
         strategies=strategy_lines(ind.strategies, catalogues), projects=tuple(ind.projects),
         project=project, stages=stages,
-        amendments=tuple(
-            AmendmentRow(_AMENDMENT[a.kind], a.letter, a.date, a.urgency, a.grounds, a.request,
-                         _OUTCOME[a.outcome], a.decided, tuple(a.decision_letters), tuple(a.conditions),
-                         a.criteria_before, a.criteria_after, a.effective)
-            for a in ind.amendments),
-        timeline=tuple(EventRow(e.date, e.end, e.quarter, e.event, tuple(e.refs)) for e in ind.timeline),
-        inferred=tuple(Inferred(Verbatim(k), v) for k, v in ind.inferred.items()),
+        amendments=amendments,
+        timeline=tuple(EventRow(e.date, e.end, e.quarter, e.event, tuple(e.refs))
+                       for e in event_order(ind.timeline, lambda q: quarter_bounds(ind.fiscal_year, q))),
+        inferred=_inferred_rows(ind),
         chart=quarterly_chart(rows, ind.target.unit), source=source, href=href,
+        as_of=_as_of(ind), points_total=sum(points) if points else None,
+        points_inferred=bool(points) and _is_inferred(ind, "scoring.points"),
+        activities=activities, evidence_sent=sent, survey=survey, survey_approved=approved,
+        inferred_paths=tuple(ind.inferred),
     )
 
 

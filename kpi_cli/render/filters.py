@@ -153,15 +153,64 @@ def _date(day: dt.date | None, abbr: bool = False) -> str:
     return thai_date(day, abbr=abbr) if day else "-"
 
 
-def _date_span(first: dt.date | None, last: dt.date | None = None) -> str:
+def _date_span(first: dt.date | None, last: dt.date | None = None, abbr: bool = False) -> str:
+    """'1 – 9 เมษายน 2564', '18 มีนาคม – 9 เมษายน 2564', '1 ตุลาคม 2563 – 31 ธันวาคม 2563': the month
+    and year written once where both days share them."""
     if first is None:
         return "-"
-    return thai_date_range(first, last) if last and last != first else thai_date(first)
+    if not last or last == first:
+        return thai_date(first, abbr=abbr)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} – {thai_date(last, abbr=abbr)}"
+    if first.year == last.year:
+        head = thai_date(first, abbr=abbr).rsplit(" ", 1)[0]
+        return f"{head} – {thai_date(last, abbr=abbr)}"
+    return f"{thai_date(first, abbr=abbr)} – {thai_date(last, abbr=abbr)}"
+
+
+_PREFIX_UNITS = ("ร้อยละ", "ระดับ")
+
+
+def _with_unit(value, unit: str | None) -> str:
+    """A figure with its unit as Thai writes it: ร้อยละ 100, ระดับ 5, 10 คะแนน, 2,700 ต้น."""
+    figure = format_plain(value)
+    if value is None or not unit:
+        return figure
+    return f"{unit} {figure}" if unit in _PREFIX_UNITS else f"{figure} {unit}"
+
+
+def _words(text) -> Markup:
+    """HTML: the text escaped, its dates, letter numbers and Thai words of three letters or more
+    each in a no-break span, a <wbr> between words, so that a line breaks between words only
+    (kpi_cli/render/words.py)."""
+    if text is None:
+        return Markup("-")
+    if isinstance(text, Markup):
+        return text
+    from kpi_cli.render.words import pieces
+
+    raw = for_terminal(str(text))
+    # <wbr> between the pieces: a renderer finds no break between two no-break spans by itself
+    return Markup("<wbr>").join(Markup('<span class="w">{}</span>').format(piece) if whole else escape(piece)
+                                for piece, whole in pieces(raw))
+
+
+def _paragraphs_words(text: str | None) -> Markup:
+    """As `paragraphs`, each paragraph's words kept whole (`words`)."""
+    if not text or not text.strip():
+        return Markup("<p>-</p>")
+    paras = re.split(r"\n\s*\n", text.strip())
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(_words(line) for line in p.split("\n")))
+        for p in paras)
 
 
 FILTERS: dict[str, Callable] = {
     "thai_date": _date,                               # 2021-04-15 -> 15 เมษายน 2564
-    "date_range": _date_span,                         # 1 เมษายน 2564 – 9 เมษายน 2564
+    "date_range": _date_span,                         # 1 – 9 เมษายน 2564
+    "with_unit": _with_unit,                          # 100, ร้อยละ -> ร้อยละ 100; 10, คะแนน -> 10 คะแนน
+    "words": _words,                                  # HTML: words, dates, letters kept whole
+    "paragraphs_words": _paragraphs_words,            # HTML: paragraphs, words kept whole
     "thai_digits": to_thai_digits,                    # 7.5.1.1 -> ๗.๕.๑.๑
     "number": format_number,                          # 30 -> 30.00
     "plain": format_plain,                            # 100.0 -> 100
