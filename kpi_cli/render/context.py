@@ -368,7 +368,7 @@ def _quarter_rows(ind: Indicator, computed: dict[int, Computed]) -> tuple[Quarte
             sub_scores=tuple(q.sub_scores or ()) if q else (),
             audited=audited(q),
             audit=q.audit if q else None,
-            assessment=assessment_of(ind.quarters, n),
+            assessment=assessment_of(ind.quarters, n, ind.inferred),
             report=q.report if q else "",
             difference_reason=q.difference_reason if q else None,
             computed=computed.get(n),
