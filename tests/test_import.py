@@ -43,6 +43,7 @@ SEED_DIFFERENCES = [
     "timeline",
     "weight",
     "scoring",
+    "sources",
 ]
 
 
@@ -266,9 +267,9 @@ def test_never_overwrites_without_force(repo):
     assert run("import", str(SEED_PAGE)).exit_code == 0
     path.write_text(path.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
     edited = path.read_bytes()
-    again = run("import", str(SEED_PAGE))
-    assert again.exit_code == 1
-    assert "exists already" in again.output and "--force" in again.output
+    again = run("import", str(SEED_PAGE))  # the same copy again: recorded already, the file untouched
+    assert again.exit_code == 0, again.output
+    assert "recorded already (same SHA-256)" in again.output
     assert path.read_bytes() == edited
     assert run("import", str(SEED_PAGE), "--force").exit_code == 0
     assert b"# edited by hand" not in path.read_bytes()
@@ -307,7 +308,8 @@ def test_an_output_folder_under_a_file_is_a_message_not_a_traceback(repo):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "error: cannot write file.txt/sub/2564: Not a directory" in result.output
     assert "fix: file.txt is a file, not a folder" in result.output
-    assert result.output.count("cannot write") == 2  # each page says it, and the run goes on
+    assert result.output.count("error: cannot write") == 2  # each page says it, and the run goes on
+    assert "refused: " in result.output and "2 refused" in result.output  # and the summary
     assert (repo / "file.txt").read_text(encoding="utf-8") == "hello\n"
 
 
@@ -320,13 +322,16 @@ def test_year_option_sets_the_year_and_the_file_must_still_validate(repo):
     assert not (repo / "indicators" / "2565" / "0406-0772.yaml").exists()
 
 
-def test_unknown_agency_says_how_to_add_it(repo, tmp_path):
+def test_unknown_agency_under_strict_says_how_to_add_it(repo, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(SEED_PAGE.read_text(encoding="utf-8").replace("0406-0772", "0999-0772"), encoding="utf-8")
-    result = run("import", str(page))
+    agencies = repo / "indicators" / "agencies.yaml"
+    before = agencies.read_bytes()
+    result = run("import", str(page), "--strict")
     assert result.exit_code == 1
     assert "agency '0999'" in result.output and 'code: "0999"' in result.output and "abbr: สปท." in result.output
     assert "Traceback" not in result.output
+    assert agencies.read_bytes() == before and not (repo / "indicators" / "2564").exists()
 
 
 def test_not_a_page(repo, tmp_path):
