@@ -89,8 +89,12 @@ class _Loader(yaml.CSafeLoader):
         return self._bounded(node, super().construct_yaml_int)
 
     def construct_yaml_float(self, node):
-        """A decimal keeps the form it was written in (30.00, 95.0000): kpi_cli.core.figures."""
-        return self._bounded(node, lambda n: printed_form(n.value) or super(_Loader, self).construct_yaml_float(n))
+        """A decimal keeps the form it was written in (30.00, 95.0000, and 0.0000: a Printed zero is
+        falsy, so it is tested against None): kpi_cli.core.figures."""
+        def construct(n):
+            kept = printed_form(n.value)
+            return kept if kept is not None else super(_Loader, self).construct_yaml_float(n)
+        return self._bounded(node, construct)
 
     def construct_mapping(self, node, deep=False):
         pairs = node.value
