@@ -110,7 +110,8 @@ def code_of_copy(text: str, source: str) -> tuple[str | None, str]:
         found = {f"{a}-{n}" for a, n in _CODE_ANYWHERE.findall(plain) if not 2400 <= int(a) <= 2700}
     if len(found) == 1:
         return found.pop(), "text"
-    named = {f"{a}-{n}" for a, n in _CODE_ANYWHERE.findall(to_arabic_digits(source)) if not 2400 <= int(a) <= 2700}
+    named = {f"{a}-{n}" for a, n in re.findall(r"(?<!\d)(\d{4})-(\d{3,4})(?!\d)", to_arabic_digits(source))
+             if not 2400 <= int(a) <= 2700}
     if len(named) == 1:
         return named.pop(), "file name"
     return None, ""
