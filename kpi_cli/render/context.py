@@ -368,7 +368,7 @@ def _quarter_rows(ind: Indicator, computed: dict[int, Computed]) -> tuple[Quarte
             sub_scores=tuple(q.sub_scores or ()) if q else (),
             audited=audited(q),
             audit=q.audit if q else None,
-            assessment=assessment_of(ind.quarters, n),
+            assessment=assessment_of(ind.quarters, n, ind.inferred),
             report=q.report if q else "",
             difference_reason=q.difference_reason if q else None,
             computed=computed.get(n),
@@ -424,7 +424,9 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
     href = output.href(indicator_path(ind.fiscal_year, ind.code, output.ext)) if output else None
     return IndicatorReport(
         code=ind.code, fiscal_year=ind.fiscal_year, sequence=ind.sequence, title=ind.title,
-        heading=f"{prefix}{ind.title} : {ind.code}", example=ind.example, agency=agency,
+        # a stripped copy prints no title: the code alone, and what is missing said in Thai
+        heading=f"{prefix}{ind.title} : {ind.code}" if ind.title else
+        f"{prefix}{ind.code} (สำเนาที่นำเข้าไม่มีชื่อตัวชี้วัด)", example=ind.example, agency=agency,
         type_label=LABELS_TYPE[ind.type.value], level_label=LABELS_LEVEL[ind.level.value],
         target_value=ind.target.value, unit=ind.target.unit, achieved=ind.achieved,
         weight=ind.weight.percent if ind.weight else None,
