@@ -171,10 +171,10 @@ def test_reports_call_a_quarter_unassessed_only_when_known_and_mark_an_inference
     kpi("render", "0406-0001", "--format", "txt", "-o", "out.txt")
     report = Path("out.txt").read_text(encoding="utf-8")
     lines = {line.split()[0]: line for line in report.splitlines() if line[:1] in "1234" and "/" in line}
-    assert "ไม่มีข้อมูลผลประเมิน" in lines["1"]
+    assert "ไม่มีผลประเมินทางการ" in lines["1"]
     assert "ยังไม่ประเมิน" in lines["3"] and "ข้อมูลประมาณการ" not in lines["3"]
     assert "ยังไม่ประเมิน (ข้อมูลประมาณการ)" in lines["4"]
-    assert "ไตรมาสที่ 1: หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมิน" in report
+    assert "ไตรมาสที่ 1: หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมินทางการ" in report
 
 
 # --- differences explained, official-only scoring ------------------------------------------------------

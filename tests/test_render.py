@@ -159,8 +159,8 @@ def test_computed_scores_beside_the_official_ones():
     out = render("0406-0772")
     assert "คะแนนที่คำนวณ" in out
     # quarter 2 prints 0 and 0 / 0 before scored quarters: kpi says what it makes of it, as an inference
-    assert "0 (ไม่มีข้อมูลผลประเมิน)" in out
-    assert "ไตรมาสที่ 2: หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมิน" in out
+    assert "0 (ไม่มีผลประเมินทางการ)" in out
+    assert "ไตรมาสที่ 2: หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมินทางการ" in out
     assert "ข้อมูลประมาณการ" in out
 
 

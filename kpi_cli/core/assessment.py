@@ -113,13 +113,13 @@ def shown(state: Assessment, printed: str | None) -> str:
     if state.state == ASSESSED:
         return _figure(state.score) if state.score is not None else "ตรวจประเมินแล้ว (ไม่ปรากฏคะแนน)"
     label = ("ยังไม่ประเมิน (ข้อมูลประมาณการ)" if state.inferred else "ยังไม่ประเมิน") \
-        if state.state == NOT_ASSESSED else "ไม่มีข้อมูลผลประเมิน"
+        if state.state == NOT_ASSESSED else "ไม่มีผลประเมินทางการ"
     return f"{printed} ({label})" if printed is not None else label
 
 
 # what an inferred state rests on, in the reports' Thai (reports are Thai only)
 _WHY_TH = {
-    SKIPPED: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมิน: อาจข้ามไปหรือยังไม่ได้บันทึก",
+    SKIPPED: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมินทางการ: อาจข้ามไปหรือยังไม่ได้บันทึก",
     ZEROS: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 และไม่มีข้อมูลอื่นระบุว่าตรวจประเมินแล้ว",
     NO_FIGURES: "ไม่มีผลประเมินในบันทึก",
 }
