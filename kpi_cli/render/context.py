@@ -127,6 +127,13 @@ class QuarterRow:
         return shown_assessment(self.assessment, None if self.assessed is None else format_plain(self.assessed))
 
     @property
+    def official_label(self) -> str | None:
+        """What the record says of a quarter without a printed official score (None when it has one)."""
+        if self.assessment.official is not None:
+            return None
+        return shown_assessment(self.assessment, None)
+
+    @property
     def assessment_note(self) -> str | None:
         """Why kpi says what it says of a quarter without an official score, where it inferred it."""
         return note_th(self.assessment)
