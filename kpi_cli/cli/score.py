@@ -357,7 +357,8 @@ def _print_agency(result, models: dict) -> None:
     for header, justify in (("รหัส\ncode", "left"), ("ตัวชี้วัด\nindicator", "left"), ("น้ำหนัก %\nweight", "right"),
                             ("คะแนน\ncomputed", "right"), ("ถ่วงน้ำหนัก\nweighted", "right"),
                             ("ผลประเมิน\nofficial", "right")):
-        table.add_column(_head(header), justify=justify, max_width=60 if header.startswith("ตัว") else None)
+        table.add_column(_head(header), justify=justify, max_width=60 if header.startswith("ตัว") else None,
+                         no_wrap=header.startswith("รหัส"))
     for item in result.counted:
         official = _plain(item.official) if item.official is not None else NOT_ASSESSED
         table.add_row(item.code, _title(models.get(item.code), item.title), _plain(item.weight), _n(item.score),
@@ -419,7 +420,7 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
                                    ("เป้าหมาย\ntarget", "right", None), ("ผลงาน\nreported", "right", None),
                                    ("คะแนน\ncomputed", "right", None), ("ผลประเมิน\nofficial", "right", None),
                                    ("หมายเหตุ\nnotes", "left", 40)):
-        table.add_column(_head(header), justify=justify, max_width=width)
+        table.add_column(_head(header), justify=justify, max_width=width, no_wrap=header.startswith("รหัส"))
     differ = 0
     for s in scores:
         q = s.current

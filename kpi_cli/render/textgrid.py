@@ -10,8 +10,10 @@ or cut with "…" as rich does), and at last every column gives up some width. T
 draws aligned columns without borders, as wide as their cells.
 
 Widths are terminal columns (`display_width`): Thai vowel and tone marks take none, East Asian
-wide characters two. Text is wrapped at spaces, or by width within a word, and a character is
-never split from the marks that follow it.
+wide characters two. Text is wrapped at spaces and, in Thai, where a word ends (PyThaiNLP's
+dictionary, `kpi_cli/render/words.py`, loaded only when a Thai text must be broken); a word wider
+than a whole line is cut between letters, never between a leading vowel (เ แ โ ใ ไ) and its
+consonant nor before a mark (ั ิ ่ ำ …). A text cut short ends with "…".
 
 Styles are ANSI SGR codes, written only when color is on; with color off the output is plain
 text. Every text a table or a printer is given goes through `kpi_cli.core.escape.for_terminal`
@@ -23,7 +25,7 @@ result (:class:`Painted`) a printer writes as it is.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kpi_cli.core.escape import for_terminal
 
@@ -35,6 +37,7 @@ STYLES = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31",
 RESET = "\x1b[0m"
 
 _char_width: dict[str, int] = {}
+THAI_WORD_MOST = 16  # a Thai word wider than this may be cut between letters to fit a column
 
 
 def _width_of(ch: str) -> int:
@@ -61,17 +64,41 @@ def display_width(text: str) -> int:
     return width
 
 
+_LEADING = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")  # เ แ โ ใ ไ: written before their consonant
+_FOLLOWING = frozenset("\u0e33\u0e45")  # ำ ๅ: part of the letter before them
+
+
 def graphemes(text: str) -> list[tuple[str, int]]:
-    """(characters, width) of each character with the zero-width marks that follow it: the pieces
-    text may be cut into without leaving a mark at the start of a line."""
+    """(characters, width) of each character with the marks that follow it (and a Thai leading
+    vowel with the consonant after it): the pieces text may be cut into without leaving a mark at
+    the start of a line or a leading vowel at its end."""
     out: list[tuple[str, int]] = []
+    glue = False
     for ch in text:
         w = display_width(ch)
-        if w == 0 and out:
-            out[-1] = (out[-1][0] + ch, out[-1][1])
+        if out and (glue or w == 0 or ch in _FOLLOWING):
+            out[-1] = (out[-1][0] + ch, out[-1][1] + w)
         else:
             out.append((ch, w))
+        glue = ch in _LEADING
     return out
+
+
+def _within(pieces: list[tuple[str, int]], width: int):
+    """The pieces, each one wider than `width` (เก, กำ in one column) cut into its letters, each
+    with the marks that follow it."""
+    for chars, w in pieces:
+        if w <= width or len(chars) == 1:
+            yield chars, w
+            continue
+        out: list[tuple[str, int]] = []
+        for ch in chars:
+            cw = display_width(ch)
+            if cw == 0 and out:
+                out[-1] = (out[-1][0] + ch, out[-1][1])
+            else:
+                out.append((ch, cw))
+        yield from out
 
 
 def fold(text: str, width: int) -> list[str]:
@@ -81,7 +108,7 @@ def fold(text: str, width: int) -> list[str]:
         return [text[i:i + step] for i in range(0, len(text), step)]
     lines: list[str] = []
     line, used = "", 0
-    for chars, w in graphemes(text):
+    for chars, w in _within(graphemes(text), width):
         if used + w > width and line:
             lines.append(line)
             line, used = "", 0
@@ -108,12 +135,30 @@ def _words(text: str):
         yield start, text[start:i]
 
 
+def _thai_words(text: str):
+    """(start, word) as _words, a Thai text cut where its words end (kpi_cli/render/words.py)."""
+    for start, word in _words(text):
+        if word.isascii() or not _has_thai(word):
+            yield start, word
+            continue
+        from kpi_cli.render.words import words
+
+        for piece in words(word):
+            yield start, piece
+            start += len(piece)
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e01" <= ch <= "\u0e5b" for ch in text)
+
+
 def _breaks(text: str, width: int, fold_words: bool = True) -> list[int]:
-    """Where one line of text is cut to fit `width`: at the start of a word that does not fit, and
-    inside a word wider than a whole line (or, without `fold_words`, not: it stays whole)."""
+    """Where one line of text is cut to fit `width`: at the start of a word that does not fit (a
+    Thai word too: where it ends, by the dictionary), and inside a word wider than a whole line
+    (or, without `fold_words`, not: it stays whole)."""
     breaks: list[int] = []
     used = 0
-    for start, word in _words(text):
+    for start, word in _thai_words(text):
         need = display_width(word.rstrip())
         if width - used >= need:
             used += display_width(word)
@@ -153,7 +198,8 @@ def wrap(text: str, width: int, fold_words: bool = True) -> list[str]:
 
 
 def crop(text: str, width: int) -> str:
-    """Text cut to `width` columns at most, with "…" where it was cut."""
+    """Text cut to `width` columns at most, with "…" where it was cut: where a word ends when
+    one ends in the second half of the room (Thai words too), else between two letters."""
     if display_width(text) <= width:
         return text
     if width < 1:
@@ -164,6 +210,13 @@ def crop(text: str, width: int) -> str:
             break
         kept += chars
         used += w
+    if _has_thai(kept) and len(kept) < len(text):
+        from kpi_cli.render.words import boundaries
+
+        ends = [at for at in boundaries(text) if at <= len(kept)]
+        if ends and display_width(text[:max(ends)]) * 2 >= width:
+            kept = text[:max(ends)].rstrip()
+            used = display_width(kept)
     return kept + " " * (width - 1 - used) + "…"
 
 
@@ -374,14 +427,17 @@ class Table:
     def _fit(self, width: int, texts: list[list[str]]) -> list[int]:
         limit = width - (len(self.columns) + 1)  # the borders
         widths = [self._widest(i, limit, texts[i]) or 1 for i in range(len(self.columns))]
-        if sum(widths) > limit:
+        narrowed = sum(widths) > limit
+        if narrowed:
             widths = _collapse(widths, [c["wrap"] for c in self.columns], limit)
             if sum(widths) > limit:  # last resort: every column gives some
                 widths = _ratio_reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
             widths = [self._widest(i, w, texts[i]) for i, w in enumerate(widths)]
         # a column keeps room for its widest character, taken from the widest other columns if they can
         # give it, else the table is wider than `width`
-        least = [self._least(column) for column in texts]
+        least = [self._least(column, thai_words=narrowed and c["wrap"] and c["overflow"] == "fold",
+                             whole=narrowed and not c["wrap"] and c["overflow"] == "fold")
+                 for column, c in zip(texts, self.columns)]
         kept = [max(w, most) for w, most in zip(widths, least)]
         excess = sum(kept) - max(limit, sum(widths))
         while excess > 0:
@@ -392,12 +448,24 @@ class Table:
             excess -= 1
         return kept
 
-    def _least(self, texts: list[str]) -> int:
-        """The narrowest a column can be: its widest character (none if it is empty), and the padding."""
+    def _least(self, texts: list[str], thai_words: bool = False, whole: bool = False) -> int:
+        """The narrowest a column can be: its widest character (none if it is empty) or, with
+        `thai_words`, its widest Thai word (up to THAI_WORD_MOST columns: a Thai word is not cut
+        while the table can make room for it), with `whole` its widest word, and the padding."""
         if not any(text.strip() for text in texts):
             return 2 * self.box.pad
         wide = any(not text.isascii() and any(display_width(ch) == 2 for ch in text) for text in texts)
-        return 2 * self.box.pad + (2 if wide else 1)
+        least = 2 if wide else 1
+        if whole:  # a no_wrap column keeps its words (a code: 0406-0772) whole, up to THAI_WORD_MOST
+            least = max([least] + [min(THAI_WORD_MOST, display_width(word)) for text in texts
+                                   for word in text.split()])
+        if thai_words and any(_has_thai(text) for text in texts):
+            from kpi_cli.render.words import words
+
+            least = max([least] + [min(THAI_WORD_MOST, display_width(word.strip()))
+                                   for text in texts if _has_thai(text)
+                                   for line in text.split("\n") for word in words(line) if _has_thai(word)])
+        return 2 * self.box.pad + least
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -437,6 +505,13 @@ class Table:
             return []
         widths = self.widths(width)
         box = self.box
+        if width is not None and box.pad and sum(widths) + len(widths) + 1 > width:
+            # too narrow for the words to stay whole with spaces around the cells: drop the spaces
+            self.box = replace(box, pad=0)
+            try:
+                return self.lines(width, color)
+            finally:
+                self.box = box
 
         def rule(parts: tuple[str, str, str, str]) -> str:
             left, line, cross, right = parts

@@ -1,0 +1,115 @@
+"""Thai words: where a Thai text may be broken across lines, by PyThaiNLP's dictionary
+tokenizer (`newmm`, the default: its dictionary ships inside the package, nothing is downloaded).
+
+Thai writes no spaces between words, so a line may only be broken where a word ends. The
+terminal's tables (textgrid) ask :func:`words` where those places are; the HTML and PDF reports
+keep each word whole with :func:`spans` (a no-break span per word of several syllables, and for
+dates and letter numbers). PyThaiNLP is imported on first use only: `kpi --help` and the commands
+that never wrap Thai do not load it (its import and dictionary take about a second).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+THAI = re.compile("[\u0e01-\u0e5b]")
+# leading vowels (เ แ โ ใ ไ): written before the consonant they follow in speech
+LEADING = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+_OPENING = frozenset("([{“‘\"'")    # stays with the word after it
+_CLOSING = frozenset(")]}”’,.;:!?…ๆ")  # stays with the word before it
+
+
+def has_thai(text: str) -> bool:
+    return THAI.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")  # never write a data folder in $HOME
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize
+
+
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """`text` cut into words (their concatenation is `text`): Thai by PyThaiNLP's dictionary,
+    other scripts at spaces. A word never starts with a combining mark nor ends with a leading vowel."""
+    if not has_thai(text):
+        return tuple(re.findall(r"\S+\s*|\s+", text))
+    out: list[str] = []
+    for token in _tokenizer()(text, engine="newmm", keep_whitespace=True):
+        if out and (_mark_first(token) or out[-1][-1:] in LEADING or token.isspace() or token[0] in _CLOSING
+                    or out[-1].rstrip()[-1:] in _OPENING and not out[-1][-1:].isspace()):
+            out[-1] += token  # a mark belongs to its letter, spaces to the word before them
+        else:
+            out.append(token)
+    return tuple(out)
+
+
+def _mark_first(token: str) -> bool:
+    import unicodedata
+
+    return bool(token) and (unicodedata.category(token[0]) in ("Mn", "Me") or token[0] in "\u0e33\u0e45")
+
+
+def boundaries(text: str) -> set[int]:
+    """The offsets in `text` where a word starts (0 excluded): where a line may break."""
+    at, out = 0, set()
+    for word in words(text):
+        if at:
+            out.add(at)
+        at += len(word)
+    return out
+
+
+# What must not be broken in a report: dates (15 เมษายน 2564, 15 เม.ย. 2564, 1 – 9 เมษายน 2564),
+# letters and orders (กท 0406/2006, ฝบ. 634/2564, คำสั่ง สปท. ที่ 4/2564), "ไตรมาสที่ 4".
+_MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+           "|ม\\.ค\\.|ก\\.พ\\.|มี\\.ค\\.|เม\\.ย\\.|พ\\.ค\\.|มิ\\.ย\\.|ก\\.ค\\.|ส\\.ค\\.|ก\\.ย\\.|ต\\.ค\\.|พ\\.ย\\.|ธ\\.ค\\.")
+_D = "[0-9๐-๙]"
+WHOLE = re.compile(
+    rf"{_D}{{1,2}}(?:\s*[–-]\s*{_D}{{1,2}})?\s*(?:{_MONTHS})\s*(?:พ\.ศ\.\s*)?{_D}{{4}}"       # dates
+    rf"|(?:คำสั่ง\s+)?[ก-ฮ]{{1,4}}\.?(?:\s*[ก-ฮ]{{1,4}}\.)*\s+(?:ที่\s+)?{_D}+/{_D}+"        # letters, orders
+    rf"|ไตรมาสที่\s*{_D}|ขั้นตอนที่\s*{_D}|แบบฟอร์ม\s*{_D}")
+
+
+def pieces(text: str, shortest: int = 3) -> list[tuple[str, bool]]:
+    """(text, keep whole) pieces of `text`: dates, letter numbers and Thai words of `shortest`
+    letters or more are kept whole; the rest may break anywhere the reader's own rules allow."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for m in WHOLE.finditer(text):
+        out += _thai_pieces(text[at:m.start()], shortest)
+        out.append((m.group(), True))
+        at = m.end()
+    out += _thai_pieces(text[at:], shortest)
+    return out
+
+
+def _thai_pieces(text: str, shortest: int) -> list[tuple[str, bool]]:
+    if not text:
+        return []
+    if not has_thai(text):
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    for word in words(text):
+        core = word.rstrip()
+        whole = has_thai(core) and sum(1 for ch in core if not _is_mark(ch)) >= shortest
+        if whole:
+            out.append((core, True))
+            if word != core:
+                out.append((word[len(core):], False))
+        elif out and not out[-1][1]:
+            out[-1] = (out[-1][0] + word, False)
+        else:
+            out.append((word, False))
+    return out
+
+
+def _is_mark(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Mn", "Me")
