@@ -11,6 +11,7 @@ Field names are English; Thai labels for rendering live in the LABELS_* tables b
 """
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -328,6 +329,26 @@ class Indicator(Model):
 
     def quarter(self, q: int) -> Quarter | None:
         return next((row for row in self.quarters if row.quarter == q), None)
+
+    def is_inferred(self, path: str) -> bool:
+        """Whether the value at `path` ('innovation.stages[0].completed') is listed under `inferred:`,
+        itself or a field above it; 'quarters[*].target' covers every quarter's target."""
+        return any(_inferred_match(pattern, path) for pattern in self.inferred)
+
+
+def _inferred_match(pattern: str, path: str) -> bool:
+    """'quarters[*].target' covers quarters[2].target; 'innovation.ideas[1:]' the ideas from the second."""
+    starts: list[int] = []
+
+    def part(m: re.Match) -> str:
+        if m.group(1) == "\\*":
+            return r"\[\d+\]"
+        starts.append(int(m.group(1)[:-1]))
+        return r"\[(\d+)\]"
+
+    regex = re.sub(r"\\\[(\\\*|\d+:)\\\]", part, re.escape(pattern))
+    found = re.fullmatch(regex + r"(?:[.\[].*)?", path)
+    return found is not None and all(int(i) >= n for i, n in zip(found.groups(), starts))
 
 
 

@@ -296,14 +296,8 @@ class SiteIndex:
 
 # --- the context, from the model ----------------------------------------------------
 
-def _inferred_match(pattern: str, path: str) -> bool:
-    """'quarters[*].target' matches 'quarters[2].target'; a pattern also covers what is under it."""
-    regex = re.escape(pattern).replace(r"\[\*\]", r"\[\d+\]")
-    return re.fullmatch(regex + r"(?:[.\[].*)?", path) is not None
-
-
 def _is_inferred(ind: Indicator, path: str) -> bool:
-    return any(_inferred_match(p, path) for p in ind.inferred)
+    return ind.is_inferred(path)
 
 
 def agency_info(code: str, catalogues, output: Output | None = None) -> AgencyInfo:
