@@ -34,6 +34,7 @@ NOT_PRINTED = [
     "definition.terms[].term", "definition.terms[].meaning", "innovation.ideas[].title",
     "innovation.activities[].title", "innovation.activities[].note", "innovation.activities[].evidence[]",
     "innovation.evidence_sent[].to", "innovation.survey.letter", "innovation.survey.approved_by",
+    "amendments[].note",
 ]
 
 

@@ -31,6 +31,7 @@ runner = CliRunner()
 # each under "Import of the seed compared with the hand-made file".
 SEED_DIFFERENCES = [
     "quarters[*].target",
+    "quarters[1].assessment",
     "innovation.ideas",
     "innovation.proposal.target",
     "innovation.activities",
@@ -42,6 +43,7 @@ SEED_DIFFERENCES = [
     "timeline",
     "weight",
     "scoring",
+    "sources",
 ]
 
 
@@ -179,8 +181,8 @@ def test_district_percent_page_with_blank_cells_and_partial_sub_scores(repo):
     assert data["target"] == {"value": 95, "unit": "ร้อยละ"} and data["achieved"] == 97.2
     assert (data["type"], data["level"]) == ("routine", "output")
     q1, q2, q3, q4 = data["quarters"]
-    assert q1["sub_scores"] == [95, 100] and q1["assessed"] == 95 and q1["audited"] is True
-    assert q2["performance"] == 100 and q2["sub_scores"] == [100, 50] and q2["audited"] is True
+    assert q1["sub_scores"] == [95, 100] and q1["assessed"] == 95 and q1["audit"] == 95
+    assert q2["performance"] == 100 and q2["sub_scores"] == [100, 50] and q2["audit"] == 100
     assert q3 == {"quarter": 3, "performance": 97.2, "report": q3["report"]}  # blank cells stay out
     assert q4 == {"quarter": 4}  # a blank row, and the report '-'
     assert data["summary"] == "" and data["strategies"] == ["7.1.1"]
@@ -197,7 +199,7 @@ def test_levels_page(repo):
     assert data["type"] == "strategic"
     assert [q["performance"] for q in data["quarters"]] == [1, 3, 3, 4]
     assert data["quarters"][2]["sub_scores"] == [50, 0]
-    assert [q.get("audited", False) for q in data["quarters"]] == [False, True, False, False]
+    assert ["audit" in q for q in data["quarters"]] == [False, True, False, False]
     assert data["projects"] == ["โครงการพัฒนาระบบติดตามข้อสั่งการ", "โครงการประชุมผู้บริหารกรุงเทพมหานคร"]
     refs = [r for e in data["timeline"] for r in e.get("refs", [])]
     assert refs == ["คำสั่ง สลผ. ที่ 12/2564", "กท 0100/1520"]
@@ -237,7 +239,9 @@ def test_page_with_empty_sections_and_no_agreement_yet(repo):
     assert (data["method"], data["data_collection"], data["summary"]) == ("", "", "")
     assert data["strategies"] == [] and data["projects"] == []
     for row in data["quarters"]:
-        assert row["sub_scores"] == [0, 0] and "audited" not in row and "report" not in row
+        assert row["sub_scores"] == [0, 0] and "audit" not in row and "report" not in row
+        assert row["assessment"] == "not-assessed"  # nothing on the page says otherwise (inferred)
+    assert {f"quarters[{i}].assessment" for i in range(4)} <= set(data["inferred"])
     assert data["inferred"]["fiscal_year"].startswith("given with --year 2565")
     assert validate([repo / "indicators"]).errors == 0
 
@@ -248,7 +252,7 @@ def test_page_with_thai_digits(repo):
     assert data["title"] == "ปี 2564 ๑๓. ร้อยละของการจัดเก็บภาษีที่ดินและสิ่งปลูกสร้างเทียบกับประมาณการรายรับ"
     assert data["target"] == {"value": 80, "unit": "ร้อยละ"} and data["achieved"] == 85.02
     q1 = data["quarters"][0]
-    assert (q1["performance"], q1["assessed"], q1["sub_scores"], q1["audited"]) == (3.18, 63.6, [63.6, 50], True)
+    assert (q1["performance"], q1["assessed"], q1["sub_scores"], q1["audit"]) == (3.18, 63.6, [63.6, 50], 63.6)
     assert [q["performance"] for q in data["quarters"]] == [3.18, 12.02, 49.25, 85.02]
     assert data["strategies"] == ["7.2.1"]
     assert data["timeline"][-1] == {"date": dt.date(2021, 6, 15), "event": data["quarters"][2]["report"],
@@ -263,9 +267,9 @@ def test_never_overwrites_without_force(repo):
     assert run("import", str(SEED_PAGE)).exit_code == 0
     path.write_text(path.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
     edited = path.read_bytes()
-    again = run("import", str(SEED_PAGE))
-    assert again.exit_code == 1
-    assert "exists already" in again.output and "--force" in again.output
+    again = run("import", str(SEED_PAGE))  # the same copy again: recorded already, the file untouched
+    assert again.exit_code == 0, again.output
+    assert "recorded already (same SHA-256)" in again.output
     assert path.read_bytes() == edited
     assert run("import", str(SEED_PAGE), "--force").exit_code == 0
     assert b"# edited by hand" not in path.read_bytes()
@@ -304,7 +308,8 @@ def test_an_output_folder_under_a_file_is_a_message_not_a_traceback(repo):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "error: cannot write file.txt/sub/2564: Not a directory" in result.output
     assert "fix: file.txt is a file, not a folder" in result.output
-    assert result.output.count("cannot write") == 2  # each page says it, and the run goes on
+    assert result.output.count("error: cannot write") == 2  # each page says it, and the run goes on
+    assert "refused: " in result.output and "2 refused" in result.output  # and the summary
     assert (repo / "file.txt").read_text(encoding="utf-8") == "hello\n"
 
 
@@ -317,13 +322,16 @@ def test_year_option_sets_the_year_and_the_file_must_still_validate(repo):
     assert not (repo / "indicators" / "2565" / "0406-0772.yaml").exists()
 
 
-def test_unknown_agency_says_how_to_add_it(repo, tmp_path):
+def test_unknown_agency_under_strict_says_how_to_add_it(repo, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(SEED_PAGE.read_text(encoding="utf-8").replace("0406-0772", "0999-0772"), encoding="utf-8")
-    result = run("import", str(page))
+    agencies = repo / "indicators" / "agencies.yaml"
+    before = agencies.read_bytes()
+    result = run("import", str(page), "--strict")
     assert result.exit_code == 1
     assert "agency '0999'" in result.output and 'code: "0999"' in result.output and "abbr: สปท." in result.output
     assert "Traceback" not in result.output
+    assert agencies.read_bytes() == before and not (repo / "indicators" / "2564").exists()
 
 
 def test_not_a_page(repo, tmp_path):

@@ -303,10 +303,11 @@ def test_the_last_stage_finishes_the_project(repo):
 @pytest.mark.parametrize("text, error, fix", [
     ("15/04/2021", "--date '15/04/2021' is not a date written YYYY-MM-DD",
      "write it as year-month-day, Common Era: e.g. 2021-04-15 for 15 เมษายน 2564"),
+    # the fix once, on its own line (issue 19)
     ("2564-04-15", "--date 2564-04-15 has a Buddhist-Era year (พ.ศ. 2564); dates are written in the Common Era "
-                   "(ค.ศ.): write 2021-04-15", "write 2021-04-15"),
+                   "(ค.ศ.)", "write --date 2021-04-15"),
     ("2400-1-2", "--date 2400-1-2 has a Buddhist-Era year (พ.ศ. 2400); dates are written in the Common Era "
-                 "(ค.ศ.): write 1857-01-02", "write 1857-01-02"),
+                 "(ค.ศ.)", "write --date 1857-01-02"),
     ("2021-02-30", "--date 2021-02-30 is not a real date (day is out of range for month)",
      "check the day and the month"),
 ])

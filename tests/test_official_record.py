@@ -171,10 +171,10 @@ def test_reports_call_a_quarter_unassessed_only_when_known_and_mark_an_inference
     kpi("render", "0406-0001", "--format", "txt", "-o", "out.txt")
     report = Path("out.txt").read_text(encoding="utf-8")
     lines = {line.split()[0]: line for line in report.splitlines() if line[:1] in "1234" and "/" in line}
-    assert "ไม่มีข้อมูลผลประเมิน" in lines["1"]
+    assert "ไม่มีผลประเมินทางการ" in lines["1"]
     assert "ยังไม่ประเมิน" in lines["3"] and "ข้อมูลประมาณการ" not in lines["3"]
     assert "ยังไม่ประเมิน (ข้อมูลประมาณการ)" in lines["4"]
-    assert "ไตรมาสที่ 1: หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมิน" in report
+    assert "ไตรมาสที่ 1: หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมินทางการ" in report
 
 
 # --- differences explained, official-only scoring ------------------------------------------------------
@@ -270,3 +270,26 @@ def test_the_seed_keeps_its_record(tree):
                  "amendments[0].grounds", "amendments[0].criteria_before", "amendments[0].effective"):
         assert path in seed.inferred, path
     assert "innovation.decision" not in seed.inferred
+
+
+@pytest.mark.parametrize("pattern, path, inferred", [
+    ("quarters[*].target", "quarters[2].target", True),
+    ("quarters[*].target", "quarters[2].performance", False),
+    ("innovation.ideas[1:]", "innovation.ideas[3].title", True),
+    ("innovation.ideas[1:]", "innovation.ideas[0].title", False),
+    ("weight", "weight.percent", True),
+    ("innovation.stages[0].completed", "innovation.stages[1].completed", False),
+])
+def test_what_inferred_covers(pattern, path, inferred):
+    ind = Indicator.model_construct(inferred={pattern: "why"})
+    assert ind.is_inferred(path) is inferred
+
+
+def test_status_marks_inferred_stage_dates(monkeypatch):
+    monkeypatch.chdir(INDICATORS.parent)
+    lines = kpi("status", "0406-0772").stdout.splitlines()
+    stage = {n: next(line for line in lines if f"stage {n} (" in line) for n in range(1, 6)}
+    for n in (1, 2, 4):  # the seed lists these days under `inferred:`
+        assert "(inferred: the day is not on record)" in stage[n], stage[n]
+    for n in (3, 5):  # 8 February and 30 August 2564 are printed on the page
+        assert "inferred" not in stage[n], stage[n]

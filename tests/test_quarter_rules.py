@@ -49,7 +49,7 @@ def test_quarter_rows(rows, expected):
     ({"assessed": 100.5}, [("error", "quarter 1: assessed score 100.5 is outside 0-100")]),
     ({"audit": 100.50}, [("error", "quarter 1: the audit line's score 100.5 is outside 0-100")]),
     ({"assessed": -1}, [("error", "quarter 1: assessed score -1 is outside 0-100")]),
-    ({"assessed": 100, "sub_scores": [100]}, [("error", "quarter 1: sub_scores has 1 figures; the page shows two "
+    ({"assessed": 100, "sub_scores": [100]}, [("error", "quarter 1: sub_scores has 1 figure; the page shows two "
                                                          "(2.1 / 2.2)")]),
     ({"assessed": 100, "sub_scores": [100, 101]}, [("error", "quarter 1: sub-score 101 is outside 0-100")]),
     ({"assessed": 100, "sub_scores": [100, -0.5]}, [("error", "quarter 1: sub-score -0.5 is outside 0-100")]),

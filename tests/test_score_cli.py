@@ -39,7 +39,7 @@ def test_seed_table(in_repo):
     result = kpi("0406-0772", "--quarter", "4")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    for figure in ("30.00", "50.00", "80.00", "100.00", "100 / 100", "0 / 0", "0 (ไม่มีข้อมูลผลประเมิน)"):
+    for figure in ("30.00", "50.00", "80.00", "100.00", "100 / 100", "0 / 0", "0 (ไม่มีผลประเมินทางการ)"):
         assert figure in out
     # quarter 2 prints 0 and 0 / 0 before scored quarters: no official score, and kpi says why
     assert "no official score: skipped or not yet entered (inferred)" in out and "≠" not in out

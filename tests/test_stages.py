@@ -195,7 +195,7 @@ def at_stage_3(repo, stage_3_text):
     (["--date", "2021-01-15"], "the date 2021-01-15 is before the date of stage 2 (2021-02-01)"),
     (["--date", "2021-10-05"], "the date 2021-10-05 is outside fiscal year 2564: 2020-10-01 to 2021-09-30"),
     (["--date", "2021-03-01"], "no project proposal recorded (แบบฟอร์ม 3, 4): record it with `kpi propose`"),
-    (["--date", "2564-03-01"], "write 2021-03-01"),
+    (["--date", "2564-03-01"], "write --date 2021-03-01"),
     (["--date", "1/3/2021"], "is not a date written YYYY-MM-DD"),
     (["--date", "2021-02-30"], "is not a real date"),
 ])

@@ -66,8 +66,8 @@ def test_no_translation_is_empty():
 def _only_code(text: str) -> bool:
     """A message with no English words once its placeholders, code spans, commands, options, paths
     and the program names are taken away."""
-    rest = re.sub(r"`[^`]*`|\{[^}]*\}|(?<!\S)--?[\w-]+|\S*[/._]\S*", " ", text)
-    rest = re.sub(r"\b(?:kpi|git|pip|sudo|apt-get|score|validate|cat-file)\b", " ", rest)
+    rest = re.sub(r"`[^`]*`|'[^'\s]*'|\{[^}]*\}|(?<!\S)--?[\w-]+|\S*[/._]\S*", " ", text)
+    rest = re.sub(r"\b(?:kpi|git|pip|install|sudo|apt-get|score|validate|cat-file)\b", " ", rest)
     return not re.search(r"[A-Za-z]{2}", rest)
 
 

@@ -60,6 +60,13 @@ def _catalogue_rules(model) -> list[Finding]:
             seen.add(a.code)
         kinds = {k.kind for k in model.kinds}
         for i, a in enumerate(model.agencies):
+            if a.stub:
+                out.append(Finding("agency-stub", _("agency {code} ({name}) was added by `kpi import` as a stub: its "
+                                                    "name, abbreviation and kind are not checked").format(
+                                       code=a.code, name=a.name),
+                                   ("agencies", i, "stub"), level=Level.warning,
+                                   fix=_("correct name, abbr and kind from the agency's official name, then remove "
+                                         "`stub: true`")))
             if a.kind not in kinds:
                 out.append(Finding("catalogue", _("agency kind '{kind}' has no entry under kinds:").format(
                                        kind=a.kind.value),

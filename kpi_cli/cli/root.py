@@ -12,10 +12,12 @@ from typing import Optional
 import typer
 
 from kpi_cli import __version__
+from kpi_cli.cli.usage import install as install_usage_words
 from kpi_cli.core.i18n import _, set_language, use_command_line
 
 # Help texts are translated when the command modules are imported: choose the language first.
 use_command_line(sys.argv[1:])
+install_usage_words()  # usage errors and typer's help texts in kpi's words (kpi_cli/cli/usage.py)
 
 app = typer.Typer(
     name="kpi",

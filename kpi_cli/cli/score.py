@@ -144,7 +144,7 @@ def _official(q) -> tuple[str, str]:
     subs = " / ".join(_plain(s) for s in q.sub_scores) if q.sub_scores else "-"
     cell = shown(q.assessment, None if q.assessed is None else _plain(q.assessed))
     if language() == "th":  # the reports' wording, in the glossary's term
-        cell = cell.replace("ไม่มีข้อมูลผลประเมิน", "ไม่มีข้อมูล")  # the header says ผลประเมินทางการ
+        cell = cell.replace("ไม่มีผลประเมินทางการ", "ไม่มีข้อมูล")  # the header says ผลประเมินทางการ
     return cell, subs
 
 

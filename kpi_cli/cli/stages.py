@@ -129,6 +129,8 @@ def _print_status(st) -> None:
     for s in st.stages:
         ev = s.event
         state = _("done {date}").format(date=ev.completed) if ev else states[s.state]
+        if ev and ind.is_inferred(f"innovation.stages[{ind.innovation.stages.index(ev)}].completed"):
+            state += " " + _("(inferred: the day is not on record)")
         form = styled(f"({s.info.form})", "dim") if s.info.form != "-" else ""
         label = stage_label(s.info.number)
         label += "" if s.info.name_th in label else f", {s.info.name_th}"  # in Thai the label names it already

@@ -12,6 +12,9 @@ the figures, and then the state is an inference and says so:
 - `0` and `0 / 0` with nothing after it: not assessed yet (inferred);
 - no official figure at all: unknown.
 
+A state the file says but lists under `inferred:` (`quarters[1].assessment`, as `kpi import`
+writes it) is still an inference: it reads as the state kpi would have inferred, marked so.
+
 This is the one place that reads a quarter's assessment: scores, reports, rules and the guard ask
 it, so "0 / 0" means the same everywhere.
 """
@@ -75,13 +78,23 @@ def _has_score(row) -> bool:
         row.assessment is None and (row.assessed is not None or row.sub_scores) and not zeros(row))
 
 
-def assessment_of(quarters, q: int) -> Assessment:
-    """The assessment of quarter `q` among the rows `quarters` (an indicator's `quarters:`)."""
-    row = next((r for r in quarters if r.quarter == q), None)
+def _listed(inferred, index: int) -> bool:
+    """`quarters[index].assessment` (or `quarters[*].assessment`) is among the inferred paths."""
+    return any(p in (f"quarters[{index}].assessment", "quarters[*].assessment") for p in inferred or ())
+
+
+def assessment_of(quarters, q: int, inferred=()) -> Assessment:
+    """The assessment of quarter `q` among the rows `quarters` (an indicator's `quarters:`);
+    `inferred`: the indicator's `inferred:` paths (a state the file says but lists there is an
+    inference)."""
+    index, row = next(((i, r) for i, r in enumerate(quarters) if r.quarter == q), (None, None))
     if row is None:
         return Assessment(UNKNOWN, None, True, NO_FIGURES)
     if row.assessment is not None:
-        return Assessment(row.assessment, _printed_score(row) if row.assessment == ASSESSED else None, False, SAID)
+        score = _printed_score(row) if row.assessment == ASSESSED else None
+        if _listed(inferred, index) and row.assessment != ASSESSED:
+            return Assessment(row.assessment, score, True, SKIPPED if row.assessment == UNKNOWN else ZEROS)
+        return Assessment(row.assessment, score, False, SAID)
     if audited(row):
         return Assessment(ASSESSED, _printed_score(row), False, AUDIT_LINE)
     if row.assessed is None and not row.sub_scores:
@@ -100,13 +113,13 @@ def shown(state: Assessment, printed: str | None) -> str:
     if state.state == ASSESSED:
         return _figure(state.score) if state.score is not None else "ตรวจประเมินแล้ว (ไม่ปรากฏคะแนน)"
     label = ("ยังไม่ประเมิน (ข้อมูลประมาณการ)" if state.inferred else "ยังไม่ประเมิน") \
-        if state.state == NOT_ASSESSED else "ไม่มีข้อมูลผลประเมิน"
+        if state.state == NOT_ASSESSED else "ไม่มีผลประเมินทางการ"
     return f"{printed} ({label})" if printed is not None else label
 
 
 # what an inferred state rests on, in the reports' Thai (reports are Thai only)
 _WHY_TH = {
-    SKIPPED: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมิน: อาจข้ามไปหรือยังไม่ได้บันทึก",
+    SKIPPED: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 ขณะที่ไตรมาสถัดไปมีผลประเมินทางการ: อาจข้ามไปหรือยังไม่ได้บันทึก",
     ZEROS: "หน้ารายละเอียดตัวชี้วัดแสดง 0 และ 0 / 0 และไม่มีข้อมูลอื่นระบุว่าตรวจประเมินแล้ว",
     NO_FIGURES: "ไม่มีผลประเมินในบันทึก",
 }

@@ -19,6 +19,8 @@ import gettext
 import os
 from pathlib import Path
 
+from kpi_cli.core.thai_dates import thai_date
+
 DOMAIN = "kpi"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 LANGUAGES = ("en", "th")
@@ -117,8 +119,6 @@ def shown_date(day) -> str:
     with the Thai month (15 เม.ย. 2564) in Thai. Where the user must type a date (`--date …`),
     messages are given `day.isoformat()` instead, and say ค.ศ."""
     if language() == "th":
-        from kpi_cli.core.thai import thai_date
-
         return thai_date(day, abbr=True)
     return day.isoformat()
 

@@ -11,6 +11,7 @@ Field names are English; Thai labels for rendering live in the LABELS_* tables b
 """
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -263,6 +264,27 @@ class Definition(Model):
     terms: list[Term] = Field(default_factory=list)
 
 
+# --- provenance -----------------------------------------------------------------------
+
+class Difference(Model):
+    """An official figure that one copy of the page prints otherwise than the file."""
+    path: Text = Field(description="the field, as in `inferred:` (quarters[3].assessed)")
+    this_copy: Text = Field(description="the figure as this copy prints it (\"\" when it prints none)")
+    file: Text = Field(description="the figure as the file holds it (\"\" when it holds none)")
+
+
+class Source(Model):
+    """One copy of the page that `kpi import` read: where it came from and when."""
+    address: Text | None = Field(None, description="the page's address (URL), where known")
+    captured: Date | None = Field(None, description="the day the copy was saved (Common Era)")
+    file: Text = Field(description="the name of the saved page's file")
+    sha256: Text = Field(description="SHA-256 of the page's text, hex",
+                         json_schema_extra={"pattern": "^[0-9a-f]{64}$"})
+    differences: list[Difference] = Field(
+        default_factory=list, description="official figures this copy prints otherwise than the file (the file's "
+                                          "are kept)")
+
+
 # --- the indicator ------------------------------------------------------------------
 
 class Indicator(Model):
@@ -275,8 +297,11 @@ class Indicator(Model):
     sequence: StrictInt | None = Field(None, description="the number in the agency's list")
     agency: Text = Field(description="agency code from agencies.yaml, quoted: '0406'",
                          json_schema_extra={"pattern": AGENCY_CODE})  # rule agency-unknown
-    title: Text
+    title: Text = Field("", description="ชื่อตัวชี้วัด as printed; empty when the source (a stripped copy) has none")
     example: StrictBool = Field(False, description="made-up data for demonstration")
+    partial: StrictBool = Field(False, description="imported from a stripped or archived copy of the page (no header "
+                                                   "line, or no quarterly table): the fields the copy lacks are "
+                                                   "missing, not empty")
     type: IndicatorType
     level: IndicatorLevel
     target: Target
@@ -297,9 +322,33 @@ class Indicator(Model):
     inferred: dict[Text, Annotated[Text, schema_only(pattern=NOT_BLANK)]] = Field(
         default_factory=dict, description="path -> why the value is inferred, not read from the page",
         json_schema_extra={"propertyNames": {"pattern": INFERRED_PATH}})  # rule inferred-path
+    sources: list[Source] = Field(
+        default_factory=list, description="the copies of the page this file was imported from (provenance), "
+                                          "oldest first; a copy whose official figures differ from the file's "
+                                          "lists them under `differences`")
 
     def quarter(self, q: int) -> Quarter | None:
         return next((row for row in self.quarters if row.quarter == q), None)
+
+    def is_inferred(self, path: str) -> bool:
+        """Whether the value at `path` ('innovation.stages[0].completed') is listed under `inferred:`,
+        itself or a field above it; 'quarters[*].target' covers every quarter's target."""
+        return any(_inferred_match(pattern, path) for pattern in self.inferred)
+
+
+def _inferred_match(pattern: str, path: str) -> bool:
+    """'quarters[*].target' covers quarters[2].target; 'innovation.ideas[1:]' the ideas from the second."""
+    starts: list[int] = []
+
+    def part(m: re.Match) -> str:
+        if m.group(1) == "\\*":
+            return r"\[\d+\]"
+        starts.append(int(m.group(1)[:-1]))
+        return r"\[(\d+)\]"
+
+    regex = re.sub(r"\\\[(\\\*|\d+:)\\\]", part, re.escape(pattern))
+    found = re.fullmatch(regex + r"(?:[.\[].*)?", path)
+    return found is not None and all(int(i) >= n for i, n in zip(found.groups(), starts))
 
 
 
@@ -318,6 +367,9 @@ class Agency(Model):
     abbr: Text
     kind: AgencyKind
     example: StrictBool = False
+    stub: StrictBool = Field(False, description="added by `kpi import` for a page whose agency the catalogue lacked: "
+                                                "its name, abbreviation and kind are read from the page or guessed "
+                                                "from the code; check them, then remove `stub: true` (rule agency-stub)")
 
 
 class AgencyCatalogue(Model):

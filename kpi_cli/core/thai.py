@@ -11,38 +11,10 @@ import unicodedata
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.figures import shown
-
-BE_OFFSET = 543
-
-THAI_MONTHS = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)
-THAI_MONTHS_ABBR = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)
-
-_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_TO_THAI = str.maketrans("0123456789", _THAI_DIGITS)
-_TO_ARABIC = str.maketrans(_THAI_DIGITS, "0123456789")
-
-
-def to_thai_digits(text: object) -> str:
-    """'7.5.1.1' -> '๗.๕.๑.๑'."""
-    return str(text).translate(_TO_THAI)
-
-
-def to_arabic_digits(text: str) -> str:
-    """'๗.๕.๑.๑' -> '7.5.1.1'."""
-    return text.translate(_TO_ARABIC)
-
+from kpi_cli.core.thai_dates import (BE_OFFSET, THAI_MONTHS, THAI_MONTHS_ABBR, be_year, thai_date,  # noqa: F401
+                                      thai_date_range, to_arabic_digits, to_thai_digits)
 
 # --- years and the fiscal calendar -------------------------------------------------
-
-def be_year(ce_year: int) -> int:
-    return ce_year + BE_OFFSET
-
 
 def ce_year(be: int) -> int:
     return be - BE_OFFSET
@@ -80,19 +52,6 @@ def fiscal_position(day: _dt.date) -> tuple[int, int]:
 
 
 # --- formatting ---------------------------------------------------------------------
-
-def thai_date(day: _dt.date, *, abbr: bool = False, thai_digits: bool = False) -> str:
-    """2021-04-15 -> '15 เมษายน 2564' (Buddhist Era)."""
-    months = THAI_MONTHS_ABBR if abbr else THAI_MONTHS
-    text = f"{day.day} {months[day.month - 1]} {be_year(day.year)}"
-    return to_thai_digits(text) if thai_digits else text
-
-
-def thai_date_range(first: _dt.date, last: _dt.date, *, thai_digits: bool = False) -> str:
-    """'1 ตุลาคม 2563 – 31 ธันวาคม 2563'."""
-    text = f"{thai_date(first)} – {thai_date(last)}"
-    return to_thai_digits(text) if thai_digits else text
-
 
 def fiscal_year_label(fiscal_year_be: int, *, thai_digits: bool = False) -> str:
     text = f"ปีงบประมาณ พ.ศ. {fiscal_year_be}"

@@ -29,11 +29,14 @@ package)::
 
     sections    the page as text: decoded, navigation dropped, split under its headings
     phrases     what pieces of text say: figures, Thai dates, letters, a report's outline, terms
-    fields      the header line, the strategies, the fiscal year
+    fields      the header line (or a stripped copy's code), the strategies, the fiscal year
     quarters    the quarterly table, the audit line and the reports as `quarters:` rows
     narrative   the timeline and an appeal, from the reports
     innovation  the innovation project and the stage events the text supports
     page        parse_page: the whole page, field by field, and the `inferred:` list
+    html        a page saved as HTML ("Save page as"): its text and its address
+    agencies    the stub entry of an agency the catalogue lacks
+    provenance  the `sources:` entry of a copy, and what two copies print differently
     result      Imported, and Reason (why a value was inferred)
     refusals    ImportRefused and its kinds
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kpi_cli.core.i18n import N_
-from kpi_cli.core.thai import to_arabic_digits
+from kpi_cli.core.thai import thai_date, to_arabic_digits
 from kpi_cli.importer.phrases import Item, Report, dates_in, letters_in, said
 from kpi_cli.importer.result import Reason
 
@@ -48,6 +48,9 @@ def read_timeline(reports: list[Report], names: dict[str, str]) -> list[dict]:
     return sorted(best.values(), key=lambda e: (e["date"], e.get("end") or e["date"]))
 
 
+_INVITES = re.compile(r"^.{0,70}?เชิญ")  # the words right after a letter number say what it does
+
+
 def read_appeal(reports: list[Report], names: dict[str, str], inferred: dict) -> dict | None:
     """An appeal (อุทธรณ์) the agency sent, with its outcome when a later item gives it."""
     units = [item for r in reports for item in r.units()]
@@ -76,9 +79,19 @@ def read_appeal(reports: list[Report], names: dict[str, str], inferred: dict) ->
                 continue
             lt = to_arabic_digits(later.text)
             verdict = re.search(r"(ไม่รับอุทธรณ์|ยกอุทธรณ์|รับอุทธรณ์)", lt)
-            decision_letters = [x.number for x in letters_in(later.text, names) if x.number != appeal["letter"]]
+            decision_letters, invitations = [], []
+            for x in letters_in(later.text, names):
+                if x.number == appeal["letter"]:
+                    continue
+                # a letter that invites to the hearing ("… เชิญ … ประชุม") is not the ruling
+                (invitations if _INVITES.search(to_arabic_digits(later.text)[x.start:x.start + 160]) else
+                 decision_letters).append(x)
             if decision_letters:
-                appeal["decision_letters"] = decision_letters
+                appeal["decision_letters"] = [x.number for x in decision_letters]
+            if invitations:
+                appeal["note"] = "; ".join(
+                    f"หนังสือ {x.number}" + (f" ลงวันที่ {thai_date(x.date)}" if x.date else "") +
+                    " เชิญประชุมพิจารณาการอุทธรณ์ (หนังสือเชิญ ไม่ใช่หนังสือแจ้งมติ)" for x in invitations)
             if verdict:
                 appeal["outcome"] = "accepted" if verdict.group(1) == "รับอุทธรณ์" else "rejected"
                 before = [d for d in dates_in(lt[:verdict.start()])]
@@ -100,6 +113,6 @@ def read_appeal(reports: list[Report], names: dict[str, str], inferred: dict) ->
             inferred["amendments[0].effective"] = Reason(N_("the page does not say from when the new criteria "
                                                           "apply; taken as the day the appeal was accepted"))
         order = ("kind", "letter", "date", "urgency", "grounds", "request", "outcome", "decided",
-                 "decision_letters", "conditions", "criteria_before", "criteria_after", "effective")
+                 "decision_letters", "conditions", "criteria_before", "criteria_after", "effective", "note")
         return {k: appeal[k] for k in order if k in appeal}
     return None

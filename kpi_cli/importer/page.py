@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kpi_cli.core.i18n import N_, _, ngettext
-from kpi_cli.importer.fields import read_fiscal_year, read_header, read_strategies
+from kpi_cli.importer.fields import code_of_copy, header_fields, read_fiscal_year, read_header, read_strategies
 from kpi_cli.importer.innovation import is_innovation, read_innovation
 from kpi_cli.importer.narrative import read_appeal, read_timeline
 from kpi_cli.importer.phrases import figure_or_note, terms
@@ -20,35 +20,45 @@ from kpi_cli.importer.result import Imported, Reason
 from kpi_cli.importer.sections import EMPTY, NO_AGREEMENT, section_text, split
 
 
-def parse_page(text: str, catalogues=None, *, year: int | None = None, source: str = "") -> Imported:
+def parse_page(text: str, catalogues=None, *, year: int | None = None, source: str = "",
+               origin: tuple[dict, Reason | None] | None = None) -> Imported:
     """Read one page's text into an indicator. `catalogues` (rules.Catalogues) supplies the
-    agency and the known strategies; `year` the fiscal year when the text cannot."""
+    agency and the known strategies; `year` the fiscal year when the text cannot; `origin` the
+    copy's `sources:` entry (kpi_cli.importer.provenance) and why its capture date is inferred."""
     from kpi_cli.core.model import LABELS_LEVEL, LABELS_TYPE
 
     page = split(text)
-    if page.header is None:
-        message = _("{source} is an HTML file, not the text of a รายละเอียดตัวชี้วัด page with a header line "
-                    "'N/ABBR.<title> : AAAA-NNNN'") if text.lstrip().startswith("<") else \
-            _("{source} is not the text of a รายละเอียดตัวชี้วัด page with a header line 'N/ABBR.<title> : AAAA-NNNN'")
-        raise NotAPage(message.format(source=source or _("the text")),
-                       _("open the indicator's page, select all, copy and save it as a .txt file (UTF-8)"))
     notes: list[str] = []
     inferred: dict[str, str] = {}
     comments: dict[str, str] = {}
     read: list[str] = []
     sec = page.sections
-    head = read_header(page.header, catalogues, notes, inferred)
-    agency = catalogues.agencies[head["agency"]]
+    if page.header is not None:
+        head = read_header(page.header, catalogues, notes, inferred, text)
+    else:
+        head = _stripped_header(text, page, catalogues, notes, inferred, source)
+    agency = head["agency_entry"]
     data: dict = {"code": head["code"], "fiscal_year": 0}
     if "sequence" in head:
         data["sequence"] = head["sequence"]
         comments["sequence"] = f'"{head["sequence"]}/{agency.abbr}" – the number in the agency\'s list'
     data["agency"] = head["agency"]
-    comments["agency"] = f"{agency.name} ({agency.abbr}), see agencies.yaml"
+    comments["agency"] = f"{agency.name} ({agency.abbr}), see agencies.yaml" + (
+        " (a stub added by this import: check it)" if "stub" in head else "")
     data["title"] = head["title"]
     if not head["title"]:
-        notes.append(_("header: the title is empty on the page"))
-    data["fiscal_year"] = read_fiscal_year(text, year, inferred)
+        notes.append(_("header: the title is empty on the page") if page.header is not None else
+                     _("the copy prints no title; `title` is left empty"))
+        comments["title"] = "the copy prints no title" if page.header is None else "the page prints an empty title"
+    partial = page.header is None or "table" not in sec
+    if partial:
+        data["partial"] = True
+        comments["partial"] = "a stripped copy: " + ", ".join(
+            (["no header line"] if page.header is None else []) + (["no quarterly table"] if "table" not in sec else []))
+        if "table" not in sec:
+            notes.append(_("the copy has no quarterly table (ผลงานเทียบกับเป้าหมายรายไตรมาส); the file is marked "
+                           "partial: true"))
+    data["fiscal_year"] = read_fiscal_year(text, year, inferred, head["title"])
 
     type_text = " ".join(sec.get("type", []))
     kind = "strategic" if "ยุทธศาสตร์" in type_text else ("routine" if "งานประจำ" in type_text else None)
@@ -149,13 +159,40 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
     for lineno, line in page.stray:
         notes.append(_("line {line}: '{text}' is not part of any field (the page does not say what it is); "
                        "left out").format(line=lineno, text=line[:60]))
+    if origin is not None and origin[1] is not None and "captured" in origin[0]:
+        inferred["sources[0].captured"] = origin[1]
     if inferred:
         data["inferred"] = _ordered_inferred(inferred, data)
+    if origin is not None:
+        data["sources"] = [origin[0]]
     for path in inferred:
         comments.setdefault(path, "inferred (see `inferred:`)")
     notes.append(_("the quarterly targets, `weight:` and `scoring:` are not on the page: add them from the "
                    "performance agreement (คำรับรองการปฏิบัติราชการ) so that `kpi score` can compute the quarters"))
-    return Imported(data, comments, _above(data), read, notes, missing, source)
+    return Imported(data, comments, _above(data), read, notes, missing, source, new_agency=head.get("stub"))
+
+
+def _stripped_header(text: str, page, catalogues, notes: list[str], inferred: dict, source: str) -> dict:
+    """The header fields of a copy without its header line: the code from the text or the file
+    name; refused (NotAPage) when neither gives one."""
+    code, where = code_of_copy(text, source) if page.sections else (None, "")
+    if code is None:
+        message = _("{source} is an HTML file, not the text of a รายละเอียดตัวชี้วัด page with a header line "
+                    "'N/ABBR.<title> : AAAA-NNNN'") if text.lstrip().startswith("<") else \
+            _("{source} is not the text of a รายละเอียดตัวชี้วัด page with a header line 'N/ABBR.<title> : AAAA-NNNN'")
+        raise NotAPage(message.format(source=source or _("the text")),
+                       _("open the indicator's page, select all, copy and save it as a .txt file (UTF-8); a stripped "
+                         "copy without its header line needs the code in its file name (5012-0318.txt)")
+                       if page.sections else
+                       _("open the indicator's page, select all, copy and save it as a .txt file (UTF-8)"))
+    said = _("the copy has no header line (N/ABBR.<title> : AAAA-NNNN): a stripped copy; the code {code} is read "
+             "from its text, the file is marked partial: true") if where == "text" else \
+        _("the copy has no header line (N/ABBR.<title> : AAAA-NNNN): a stripped copy; the code {code} is read "
+          "from its file name, the file is marked partial: true")
+    notes.append(said.format(code=code))
+    if where == "file name":
+        inferred["code"] = Reason(N_("the copy has no header line; the code is its file name's ({name})"), name=source)
+    return header_fields(code, None, "", catalogues, notes, text)
 
 
 def _ordered_inferred(inferred: dict[str, str], data: dict) -> dict[str, str]:
@@ -174,5 +211,8 @@ def _above(data: dict) -> dict[str, str]:
         "timeline": "The year's dated events with their letters, read from the quarter reports (verbatim).",
         "inferred": "What is not printed on the page as such but inferred, and why. `kpi validate` checks\n"
                     "that every path names a value.",
+        "sources": "Where this file came from: the copies of the page `kpi import` read (address, the day it was\n"
+                   "saved, file name, SHA-256 of the file). A later copy that prints an official figure otherwise is\n"
+                   "added with its differences; the figures above are kept.",
     }
     return {k: v for k, v in above.items() if k in data}

@@ -82,14 +82,43 @@ def _row(q: int, cells: list[str], notes: list[str]) -> dict:
     return row
 
 
+_AUDIT_RE = re.compile(r"ไตรมาสที่\s*([1-4])\s*:?[ \t]*((?:\d[\d,]*(?:\.\d+)?)|-)?")
+
+
+def read_audit_line(line: str, notes: list[str]) -> dict[int, object]:
+    """The quarters the audit line '*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ N: X' names, each with
+    its figure as printed (a Printed or an int), or "" where the line prints no figure."""
+    out: dict[int, object] = {}
+    for q, value in _AUDIT_RE.findall(to_arabic_digits(line)):
+        got = figure_or_note(value, _("audit of quarter {quarter}").format(quarter=q), notes) if value else None
+        out[int(q)] = "" if got is None else got
+    if line.strip() and not out:
+        notes.append(_("the audit line '{line}' names no quarter; left out").format(line=line[:60]))
+    return out
+
+
+def _zeros(row: dict) -> bool:
+    """0 (or nothing) as the score and 0 / 0 as the sub-scores (core.assessment.zeros)."""
+    subs = row.get("sub_scores") or []
+    return not row.get("assessed") and len(subs) > 0 and all(not s for s in subs)
+
+
+def _has_score(row: dict) -> bool:
+    """The row's figures say it was assessed: an audit, or official figures other than 0 and 0 / 0."""
+    return "audit" in row or (("assessed" in row or "sub_scores" in row) and not _zeros(row))
+
+
 def read_quarters(sec: dict[str, list[str]], rows: list[dict], notes: list[str], inferred: dict,
                   comments: dict[str, str]) -> tuple[list[dict], list[Report], str]:
     """The rows of `quarters:` from the table's `rows`, the audit line and the reports of the
-    sections `sec`; the reports read; what was read, in a few words."""
+    sections `sec`; the reports read; what was read, in a few words.
+
+    The audit line is kept as printed, on the row of each quarter it names (`audit:`); such a
+    quarter was audited, whatever its figures. A row of 0 and 0 / 0 that the audit line does not
+    name gets `assessment:` as inferred: `unknown` when a later quarter has a score (skipped, or
+    not yet entered), else `not-assessed`."""
     audit_line = (sec.get("audit") or [""])[0]
-    printed = dict(re.findall(r"ไตรมาสที่\s*([1-4])\s*:?\s*([\d.,]+)", to_arabic_digits(audit_line)))
-    audits = {int(q): figure_or_note(v, _("audit of quarter {quarter}").format(quarter=q), notes)
-              for q, v in printed.items()}
+    audits = read_audit_line(audit_line, notes)
     reports: list[Report] = []
     by_q = {row["quarter"]: row for row in rows}
     for q in range(1, 5):
@@ -99,38 +128,38 @@ def read_quarters(sec: dict[str, list[str]], rows: list[dict], notes: list[str],
             reports.append(Report(q, report, items(report)))
         if q in audits:
             row = by_q.setdefault(q, {"quarter": q})
-            if row.get("assessed") is None and audits[q] is not None:
-                row["assessed"] = audits[q]
-                notes.append(_("quarter {quarter}: the table has no assessed score; the audit line's {score} is "
-                               "used").format(quarter=q, score=f"{audits[q]:g}"))
-            elif audits[q] is not None and row["assessed"] != audits[q]:
-                notes.append(_("quarter {quarter}: the audit line says {audit}, the table {table}; the table's figure "
-                               "is kept").format(quarter=q, audit=f"{audits[q]:g}", table=f"{row['assessed']:g}"))
-            if row.get("sub_scores") == [0, 0] and not row.get("assessed"):
-                notes.append(_("quarter {quarter}: the audit line lists it but the table shows 0 / 0 (not assessed); "
-                               "not marked audited").format(quarter=q))
-            elif row.get("assessed") is None:
-                notes.append(_("quarter {quarter}: the audit line lists it without a score and the table has none; "
-                               "not marked audited").format(quarter=q))
-            else:
-                row["audited"] = True
+            row["audit"] = audits[q]
+            if audits[q] != "" and row.get("assessed") is not None and row["assessed"] != audits[q]:
+                notes.append(_("quarter {quarter}: the audit line says {audit}, the table {table}; both are kept as "
+                               "printed").format(quarter=q, audit=audits[q], table=row["assessed"]))
         if report:
             by_q[q]["report"] = report
     quarters = [by_q[q] for q in sorted(by_q)]
     for i, row in enumerate(quarters):
         q = row["quarter"]
-        if row.get("sub_scores") == [0, 0] and not row.get("assessed"):
-            comments[f"quarters[{i}].sub_scores"] = "0 / 0: not assessed (yet)"
-            row["difference_reason"] = f"สยป. ยังไม่ได้ตรวจประเมินไตรมาสที่ {q} (0 / 0 = ยังไม่ประเมิน)"
-            inferred[f"quarters[{i}].difference_reason"] = Reason(
-                N_("the page shows 0 and 0 / 0 for quarter {quarter}, which on BMA pages means not assessed yet"),
-                quarter=q)
-        if row.get("audited"):
-            comments[f"quarters[{i}].audited"] = f"*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ {q}: {printed[str(q)]}"
-        order = ("quarter", "performance", "assessed", "sub_scores", "audited", "difference_reason", "report")
+        if "audit" in row:
+            shown_audit = f"{row['audit']}" if row["audit"] != "" else ""
+            comments[f"quarters[{i}].audit"] = f"*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ {q}: {shown_audit}".rstrip()
+            if _zeros(row):
+                comments[f"quarters[{i}].sub_scores"] = "0 / 0 under the audit line: audited, scored 0"
+        elif _zeros(row):
+            if any(_has_score(later) for later in quarters[i + 1:]):
+                row["assessment"] = "unknown"
+                comments[f"quarters[{i}].sub_scores"] = "0 / 0 while a later quarter has a score"
+                inferred[f"quarters[{i}].assessment"] = Reason(
+                    N_("the page shows 0 and 0 / 0 for quarter {quarter} while a later quarter has a score: skipped "
+                       "or not yet entered"), quarter=q)
+            else:
+                row["assessment"] = "not-assessed"
+                comments[f"quarters[{i}].sub_scores"] = "0 / 0: not assessed (yet)"
+                inferred[f"quarters[{i}].assessment"] = Reason(
+                    N_("the page shows 0 and 0 / 0 for quarter {quarter} and nothing else on it (no audit line, no "
+                       "later score) says otherwise: not assessed yet"), quarter=q)
+        order = ("quarter", "performance", "assessed", "sub_scores", "audit", "assessment", "report")
         quarters[i] = {k: row[k] for k in order if k in row}
     said = ngettext("{n} table row", "{n} table rows", len(rows)).format(n=len(rows)) + ", " + \
         ngettext("{n} quarter report", "{n} quarter reports", len(reports)).format(n=len(reports))
     if audits:
-        said += ", " + _("audit of quarter {quarter}").format(quarter=", ".join(map(str, sorted(audits))))
+        said += ", " + _("audit of quarter {quarter}").format(quarter=", ".join(
+            f"{q} ({audits[q]})" if audits[q] != "" else f"{q} (–)" for q in sorted(audits)))
     return quarters, reports, said

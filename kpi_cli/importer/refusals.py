@@ -24,7 +24,18 @@ class NoFiscalYear(ImportRefused):
 
 
 class UnknownAgency(ImportRefused):
-    pass
+    """--strict: the agency is not in agencies.yaml (without --strict it is added as a stub)."""
+
+    def __init__(self, entry: dict, code: str):
+        self.entry = entry
+        lines = "\n".join([f'    - code: "{entry["code"]}"', f"      name: {entry['name']}", f"      abbr: {entry['abbr']}",
+                           f"      kind: {entry['kind']}   # department | district | permanent-secretary-unit | "
+                           "council-secretariat | governor-secretariat"])
+        super().__init__(
+            _("agency '{agency}' (from the code {code}) is not in agencies.yaml; with --strict it is not added as a "
+              "stub").format(agency=entry["code"], code=code),
+            _("add it to indicators/agencies.yaml, then import again (or import without --strict to add it as a "
+              "stub):\n{entry}").format(entry=lines))
 
 
 class MissingStrategies(ImportRefused):

@@ -32,6 +32,7 @@ class Imported:
     notes: list[str] = field(default_factory=list)  # what was left out, chosen or is missing
     new_strategies: list[dict] = field(default_factory=list)  # strategies not in the catalogue
     source: str = ""
+    new_agency: dict | None = None  # the stub entry for agencies.yaml, when the catalogue lacks the agency
 
     @property
     def code(self) -> str:

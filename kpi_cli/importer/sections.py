@@ -55,12 +55,14 @@ def split(text: str) -> Page:
         line = raw.strip()
         if line in CHROME:
             continue
-        if page.header is None:
+        if page.header is None and not page.sections:
             if HEADER_RE.match(line) and "ค่าเป้าหมาย" not in line:
                 page.header = line
-            elif line:
-                page.stray.append((lineno, line))
-            continue
+                continue
+            if not any(rx.match(line) for _name, rx in _HEADING_RES):  # a stripped copy starts at a heading
+                if line:
+                    page.stray.append((lineno, line))
+                continue
         hit = next(((i, name, m) for i, (name, rx) in enumerate(_HEADING_RES) if i > rank
                     for m in [rx.match(line)] if m), None)
         if hit:

@@ -128,6 +128,13 @@ class QuarterRow:
         return shown_assessment(self.assessment, None if self.assessed is None else format_plain(self.assessed))
 
     @property
+    def official_label(self) -> str | None:
+        """What the record says of a quarter without a printed official score (None when it has one)."""
+        if self.assessment.official is not None:
+            return None
+        return shown_assessment(self.assessment, None)
+
+    @property
     def assessment_note(self) -> str | None:
         """Why kpi says what it says of a quarter without an official score, where it inferred it."""
         return note_th(self.assessment)
@@ -335,14 +342,8 @@ class SiteIndex:
 
 # --- the context, from the model ----------------------------------------------------
 
-def _inferred_match(pattern: str, path: str) -> bool:
-    """'quarters[*].target' matches 'quarters[2].target'; a pattern also covers what is under it."""
-    regex = re.escape(pattern).replace(r"\[\*\]", r"\[\d+\]")
-    return re.fullmatch(regex + r"(?:[.\[].*)?", path) is not None
-
-
 def _is_inferred(ind: Indicator, path: str) -> bool:
-    return any(_inferred_match(p, path) for p in ind.inferred)
+    return ind.is_inferred(path)
 
 
 def agency_info(code: str, catalogues, output: Output | None = None) -> AgencyInfo:
@@ -414,7 +415,7 @@ def _quarter_rows(ind: Indicator, computed: dict[int, Computed]) -> tuple[Quarte
             sub_scores=tuple(q.sub_scores or ()) if q else (),
             audited=audited(q),
             audit=q.audit if q else None,
-            assessment=assessment_of(ind.quarters, n),
+            assessment=assessment_of(ind.quarters, n, ind.inferred),
             report=q.report if q else "",
             difference_reason=q.difference_reason if q else None,
             computed=computed.get(n),
@@ -534,7 +535,9 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
     href = output.href(indicator_path(ind.fiscal_year, ind.code, output.ext)) if output else None
     return IndicatorReport(
         code=ind.code, fiscal_year=ind.fiscal_year, sequence=ind.sequence, title=ind.title,
-        heading=f"{prefix}{ind.title} : {ind.code}", example=ind.example, agency=agency,
+        # a stripped copy prints no title: the code alone, and what is missing said in Thai
+        heading=f"{prefix}{ind.title} : {ind.code}" if ind.title else
+        f"{prefix}{ind.code} (สำเนาที่นำเข้าไม่มีชื่อตัวชี้วัด)", example=ind.example, agency=agency,
         type_label=LABELS_TYPE[ind.type.value], level_label=LABELS_LEVEL[ind.level.value],
         target_value=ind.target.value, unit=ind.target.unit, achieved=ind.achieved,
         weight=ind.weight.percent if ind.weight else None,

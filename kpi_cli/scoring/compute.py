@@ -291,7 +291,7 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     if row is None and score is None:
         no_score = _("no row for quarter {quarter} in the file").format(quarter=quarter)
     assessed = row.assessed if row is not None else None
-    state = assessment_of(ind.quarters, quarter)
+    state = assessment_of(ind.quarters, quarter, ind.inferred)
     official_only = rule is not None and rule.official_only
     no_assessment = _assessment_note(state)
 

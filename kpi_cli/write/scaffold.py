@@ -1,7 +1,5 @@
-"""New indicator files: the `kpi new` templates, `kpi import` of a page, and the write.
+"""New indicator files: the `kpi new` templates, and the write of a new file.
 
-* :func:`import_file` imports a page (:mod:`kpi_cli.importer`) and writes the indicator with
-  :func:`kpi_cli.io.yamlemit.emit`, in the layout of the hand-made seed.
 * :func:`new_indicator` is the text of a fresh file of one kind (innovation, percent, levels,
   composite: each scoring method's Scaffold, from kpi_cli.scoring.registry), with comments in
   Thai and English on every field. It validates as it is.
@@ -9,29 +7,26 @@
   and writes it atomically (:func:`kpi_cli.io.atomic.write_new`); it never replaces an existing
   file unless told to.
 
+`kpi import` of a page (kpi_cli.write.pages) writes its new files with :func:`create`.
+
 Nothing here prints or exits; refusals are :class:`~kpi_cli.problems.KpiError` subclasses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from kpi_cli.core.i18n import _
 from kpi_cli.check.check import check_text
 from kpi_cli.core.problems import KpiError, Level, Problem
-from kpi_cli.io.atomic import folder_lock, write_bytes, write_new
-from kpi_cli.io.paths import printable, schema_reference
-from kpi_cli.io.source import read_bounded
-from kpi_cli.io.yamlemit import emit, quoted, scalar, schema_lines
+from kpi_cli.io.atomic import write_new
+from kpi_cli.io.paths import schema_reference
+from kpi_cli.io.yamlemit import quoted, scalar, schema_lines
 from kpi_cli.io.yamlemit import beside as _c  # a line with its comment, as the templates below write them
 from kpi_cli.scoring import registry
 
-PAGE_BYTES = 8 * 1024 * 1024  # a saved BMA page is tens of KB; a few MB with its HTML
 KINDS = registry.KINDS  # what `kpi new --kind` takes: one per scoring method (kpi_cli/scoring/registry.py)
 
 
@@ -243,61 +238,6 @@ def target(output: Path | None) -> tuple[Path, object]:
     return root, catalogues
 
 
-# --- kpi import: one page, one file ------------------------------------------------------------
-
-@dataclass
-class Outcome:
-    """What importing one page did (or, in a dry run, would do)."""
-    page: Path
-    path: Path
-    display: str
-    text: str
-    imported: object  # importer.Imported
-    warnings: list[Problem]
-    added_strategies: list[dict]
-    written: bool = False
-
-
-def import_file(page: Path, root: Path, catalogues, *, year: int | None = None, force: bool = False,
-                dry_run: bool = False, add_strategies: bool = False, display=str) -> Outcome:
-    """Import the page saved at `page` into the indicators/ folder `root`: parse, check the
-    catalogues, lay out, validate in place, write. `display` shows paths to people."""
-    from kpi_cli.importer import ImportRefused, MissingStrategies, decode, parse_page
-
-    try:
-        raw = read_bounded(page, PAGE_BYTES)
-    except OSError as exc:
-        raise ImportRefused(_("cannot read {path}: {reason}").format(path=display(page),
-                                                                     reason=exc.strerror or exc)) from None
-    text, notes = decode(raw)
-    name = printable(page.name)  # a name that is not UTF-8 is written with \xff escapes
-    imported = parse_page(text, catalogues, year=year, source=name)
-    imported.notes[:0] = notes
-    strategies_file = Path(catalogues.folder or root) / "strategies.yaml"
-    added: list[dict] = []
-    if imported.new_strategies:
-        if not add_strategies:
-            raise MissingStrategies(imported.new_strategies, display(strategies_file))
-        catalogues = _with_strategies(catalogues, imported.new_strategies)
-        added = imported.new_strategies
-    header = (f"รายละเอียดตัวชี้วัด {imported.code}, fiscal year {imported.fiscal_year}, imported by `kpi import` "
-              f"from {name}.\n"
-              "Every field of the page is here. What `kpi import` concluded rather than read is listed under\n"
-              "`inferred:` at the end, with the reason. Dates are ISO, Common Era (2021-02-08 = 8 ก.พ. 2564).")
-    path = root / str(imported.fiscal_year) / f"{imported.code}.yaml"
-    body = emit(imported.data, comments=imported.comments, above=imported.above, header=header,
-                schema=schema_reference(root, path.parent))
-    shown = display(path)
-    warnings = create(path, body, catalogues, force=force, dry_run=True, display=shown)
-    outcome = Outcome(page, path, shown, body, imported, warnings, added)
-    if not dry_run:
-        if added:
-            append_strategies(strategies_file, added, name, display(strategies_file))
-        _write_new(path, body, force=force, display=shown)
-        outcome.written = True
-    return outcome
-
-
 # --- kpi new ----------------------------------------------------------------------------------
 
 @dataclass
@@ -340,49 +280,3 @@ def new_file(code: str, kind: str, root: Path, catalogues, *, agency: str | None
     shown = display(path)
     warnings = create(path, text, catalogues, force=force, dry_run=dry_run, display=shown)
     return NewFile(path, shown, text, warnings, written=not dry_run)
-
-
-def _with_strategies(catalogues, new: list[dict]):
-    import copy
-
-    from kpi_cli.core.model import Strategy
-
-    out = copy.copy(catalogues)
-    out.strategies = {**catalogues.strategies, **{s["code"]: Strategy(**s) for s in new}}
-    out.key = ""  # not the catalogues on disk: nothing checked against them is kept in the cache
-    return out
-
-
-class CatalogueRefused(KpiError):
-    def __init__(self, display: str, why: str):
-        self.fix = _("add the strategies by hand (the lines are above), then import again")
-        super().__init__(_("kpi cannot add to {path}: {why}; nothing was written").format(path=display, why=why))
-
-
-def append_strategies(path: Path, new: list[dict], source: str, display: str) -> None:
-    """Add strategies at the end of strategies.yaml, the rest of the file untouched."""
-    from kpi_cli.core.model import StrategyCatalogue
-
-    with folder_lock(path.parent, display):
-        old = path.read_text(encoding="utf-8")
-        data = yaml.load(old, Loader=yaml.CSafeLoader)
-        if not isinstance(data, dict) or list(data)[-1:] != ["strategies"]:
-            raise CatalogueRefused(display, _("`strategies:` is not its last key"))
-        indents = re.findall(r"^( *)- code:", old, re.M)
-        pad = indents[-1] if indents else "  "
-        lines = ["", f"{pad}# added by `kpi import` from {source}"]
-        for s in new:
-            lines.append(f"{pad}- code: {quoted(s['code'])}")
-            lines.append(f"{pad}  label: {scalar(s['label'])}")
-            if s.get("truncated"):
-                lines.append(f"{pad}  truncated: true")
-        text = old.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-        try:
-            new_data = yaml.load(text, Loader=yaml.CSafeLoader)
-            StrategyCatalogue.model_validate(new_data)
-        except (yaml.YAMLError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-            raise CatalogueRefused(display, _("the result would not read back ({error})").format(
-                error=type(exc).__name__)) from None
-        if [x["code"] for x in new_data["strategies"][-len(new):]] != [s["code"] for s in new]:
-            raise CatalogueRefused(display, _("the added entries would not land in `strategies:`"))
-        write_bytes(path, text.encode("utf-8"), display=display, durable=True)

@@ -67,6 +67,8 @@ def date_be_year(ctx: FileContext):
 def date_out_of_year(ctx: FileContext):
     """Dates fall in or near the fiscal year (a year either side).
 
+    The day a copy of the page was saved (`sources[].captured`) can be any later day.
+
     Bad:  `date: 2019-04-15` in an indicator of fiscal year 2564 (1 Oct 2020 - 30 Sep 2021)
     Good: `date: 2021-04-15`
     """
@@ -75,6 +77,8 @@ def date_out_of_year(ctx: FileContext):
         return
     start, end = fiscal_year_bounds(fy)
     for loc, v in ctx.dates:
+        if loc[:1] == ("sources",) and is_date(v) and v >= start - NEAR:
+            continue  # a copy of the page saved later (provenance)
         if is_date(v) and not looks_like_be_year(v.year) and not (start - NEAR <= v <= end + NEAR):
             yield Finding("date-out-of-year",
                           _("{where}: {date} is far from fiscal year {year} ({start} to {end})").format(

@@ -85,3 +85,9 @@ describe("catalogue", "error", """The catalogues (agencies.yaml, strategies.yaml
 
 Bad:  `code: "7.5.1"` without `code: "7.5"`
 Good: every level of the strategy tree listed""", scope="catalogue")
+
+describe("agency-stub", "warning", """An agency that `kpi import` added to agencies.yaml as a stub (its name, abbreviation and
+kind read from a page or guessed from the code) is checked by a person.
+
+Bad:  `- code: "5012"` … `stub: true` (name and kind not yet checked)
+Good: the official name, abbreviation and kind, and no `stub:`""", scope="catalogue")
