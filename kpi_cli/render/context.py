@@ -15,6 +15,7 @@ from typing import Iterable
 
 from kpi_cli.core.assessment import Assessment, assessment_of, audited, note_th
 from kpi_cli.core.assessment import shown as shown_assessment
+from kpi_cli.core.model import _inferred_match  # noqa: F401  (the one reading of `inferred:` paths)
 from kpi_cli.core.model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Indicator
 from kpi_cli.core.problems import KpiError
 from kpi_cli.core.stages import STAGES
