@@ -27,7 +27,6 @@ PRINTED = [
     "amendments[].decision_letters[]", "amendments[].conditions[]", "amendments[].criteria_before",
     "amendments[].criteria_after",
     "timeline[].event", "timeline[].refs[]",
-    "inferred.*",
 ]
 # Kept in the file for kpi's checks and scores, not printed in the report.
 NOT_PRINTED = [
@@ -35,6 +34,9 @@ NOT_PRINTED = [
     "innovation.activities[].title", "innovation.activities[].note", "innovation.activities[].evidence[]",
     "innovation.evidence_sent[].to", "innovation.survey.letter", "innovation.survey.approved_by",
     "amendments[].note",
+    # the reasons of `inferred:` are the file author's notes (often English): the report names what
+    # is inferred, in Thai, where it shows it, and leaves the reasons to the file
+    "inferred.*",
 ]
 
 
@@ -87,9 +89,9 @@ def page_text(pdftotext_output: str) -> str:
     out = []
     for number, page in enumerate(pages, 1):
         lines = page.splitlines()
-        furniture = f"{number} / {len(pages)}"
+        furniture = {f"{number} / {len(pages)}", f"- {number} -"}  # the page number, at the foot or the top
         for i in range(len(lines) - 1, -1, -1):
-            if lines[i].strip() == furniture:
+            if lines[i].strip() in furniture:
                 del lines[i]
                 break
         out += lines
