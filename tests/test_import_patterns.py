@@ -121,8 +121,6 @@ def test_page_keeps_its_facts(repo, facts_file):
             assert "ยังไม่ประเมิน" not in line, line
 
 
-@pytest.mark.xfail(strict=True, reason="the report's performance column writes an integer with two decimals "
-                                       "(75 -> 75.00, core.thai.format_number); the file keeps 75 as printed")
 def test_an_integer_performance_renders_as_printed(repo):
     assert run("import", str(PAGES / "district-stub.txt")).exit_code == 0
     text = run("render", "5012-0318", "--format", "txt").stdout

@@ -37,7 +37,8 @@ def test_digits_round_trip():
 
 
 def test_numbers_as_the_page_writes_them():
-    assert thai.format_number(30) == "30.00"
+    assert thai.format_number(30.0) == "30.00"  # a computed figure: two decimals
+    assert thai.format_number(30) == "30" and thai.format_number(2700) == "2,700"  # written without decimals
     assert thai.format_number(None) == "-"
     assert thai.format_plain(100.0) == "100"
 

@@ -334,8 +334,8 @@ def diff(base: str, head: str | None, cwd: Path) -> DiffReport:
 # what `status` says, for people (JSON keeps the English keys)
 _STATUS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"), "invalid": N_("invalid")}
 
-_FIELD_TH = {"reported": "ผลงาน", "target": "เป้าหมาย", "score": "คะแนนที่คำนวณ", "assessed": "ผลประเมิน (ทางการ)",
-             "sub_scores": "2.1 / 2.2"}
+_FIELD_TH = {"reported": "ผลงานที่รายงาน", "target": "เป้าหมายรายไตรมาส", "score": "คะแนนที่คำนวณได้",
+             "assessed": "ผลประเมินทางการ (สยป.)", "sub_scores": "คะแนนย่อย 2.1 / 2.2"}  # the glossary's terms
 
 
 def _fmt(v) -> str:

@@ -166,10 +166,8 @@ def _head(header: str) -> str:
 
 
 def _fy(year) -> str:
-    """'ปีงบประมาณ 2564'; in Thai mode as the glossary writes it, 'ปีงบประมาณ พ.ศ. 2564'."""
-    from kpi_cli.core.i18n import language
-
-    return f"ปีงบประมาณ พ.ศ. {year}" if language() == "th" else f"ปีงบประมาณ {year}"
+    """'ปีงบประมาณ พ.ศ. 2564', as the glossary writes it."""
+    return f"ปีงบประมาณ พ.ศ. {year}"  # the glossary's term, in either language
 
 
 def _score_cell(score, level) -> str:
@@ -412,7 +410,7 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
     from kpi_cli.render.textgrid import Table
 
     out = _printer()
-    out.line(_("ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ {year} · ไตรมาส {quarter}").format(
+    out.line(_("ทุกตัวชี้วัด (all indicators) · ปีงบประมาณ พ.ศ. {year} · ไตรมาส {quarter}").format(
         year=year, quarter=quarter), style="bold")
     table = Table(header_style="bold")
     for header, justify, width in (("รหัส\ncode", "left", None), ("ตัวชี้วัด\nindicator", "left", 48),

@@ -120,9 +120,9 @@ def _print_status(st) -> None:
         return paint(text, style, out.color)
 
     ind = st.ind
-    from kpi_cli.core.i18n import language, shown_date
+    from kpi_cli.core.i18n import shown_date
 
-    year = f"ปีงบประมาณ พ.ศ. {ind.fiscal_year}" if language() == "th" else f"ปีงบประมาณ {ind.fiscal_year}"
+    year = f"ปีงบประมาณ พ.ศ. {ind.fiscal_year}"  # the glossary's term, in either language
     say(styled(ind.code, "bold"), f" {ind.title} ({year})")
     marks = {"done": styled("✓", "green"), "current": styled("▶", "yellow"), "pending": styled("·", "dim")}
     states = {"done": _("done"), "current": _("current"), "pending": _("pending")}

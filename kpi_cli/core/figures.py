@@ -48,13 +48,16 @@ def text_of(value) -> str | None:
 
 
 def shown(value: float | int | None, *, decimals: int | None = None, empty: str = "-") -> str:
-    """A figure for people: its printed text when it has one, else `decimals` places (with
-    thousands separators), else the shortest form (100.0 -> '100', 95.5 -> '95.5')."""
+    """A figure for people: its printed text when it has one; an int as written (75, 2,700);
+    a computed float with `decimals` places (with thousands separators), else in its shortest
+    form (100.0 -> '100', 95.5 -> '95.5')."""
     if value is None:
         return empty
     text = text_of(value)
     if text is not None:
         return text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}" if decimals is not None else str(value)  # a figure printed without decimals
     if decimals is not None:
         return f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}"
     return f"{value:g}" if isinstance(value, float) else str(value)

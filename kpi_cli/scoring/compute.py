@@ -285,9 +285,10 @@ def score_quarter(ind: Indicator, quarter: int) -> QuarterScore:
     reported = row.performance if row is not None else None
     target = row.target if row is not None else None
     if computed is not None:  # to the page's precision (30.00), as the evaluators score it
-        computed = round(computed, PRECISION)
+        computed = round(float(computed), PRECISION)  # computed: a float, shown with two decimals
     basis = "computed" if computed is not None else ("reported" if reported is not None else None)
     score, level, no_score = _score(rule, computed if computed is not None else reported, target)
+    score, level = (None if v is None else float(v) for v in (score, level))  # computed, never "as printed"
     if row is None and score is None:
         no_score = _("no row for quarter {quarter} in the file").format(quarter=quarter)
     assessed = row.assessed if row is not None else None

@@ -120,7 +120,7 @@ def new_indicator(code: str, agency, kind: str, year: int, *, title: str | None 
     intro = spec.intro.split("\n")
     head = schema_lines(schema)
     lines = [*head, *(["#"] if head else []),
-             f"# ตัวชี้วัด {code}, ปีงบประมาณ {year} ({agency.abbr}), created by `kpi new --kind {kind}`.",
+             f"# ตัวชี้วัด {code}, ปีงบประมาณ พ.ศ. {year} ({agency.abbr}), created by `kpi new --kind {kind}`.",
              *(f"# {line}" for line in intro),
              "# Fill in the fields, then run `kpi validate`. Dates are ISO, Common Era (ค.ศ.):",
              "# 2021-04-15 = 15 เมษายน 2564. Codes stay in quotes. Lines starting with # are comments.",
