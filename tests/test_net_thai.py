@@ -71,11 +71,13 @@ def test_dates_ranges_and_years_as_thai_documents_write_them():
 
 
 @pytest.mark.parametrize("args, kwargs, text", [
-    ((30,), {}, "30.00"),
+    ((30.0,), {}, "30.00"),  # a computed figure: two decimals
+    ((30,), {}, "30"),  # a figure written without decimals stays so
+    ((2700,), {}, "2,700"),
     ((1234.5,), {}, "1,234.50"),
     ((1234.56, 1), {}, "1,234.6"),
     ((1234.6, 0), {}, "1,235"),
-    ((30,), {"thai_digits": True}, "๓๐.๐๐"),
+    ((30.0,), {"thai_digits": True}, "๓๐.๐๐"),
     ((None,), {}, "-"),
     ((None,), {"thai_digits": True}, "-"),
 ])

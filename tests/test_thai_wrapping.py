@@ -83,3 +83,18 @@ def test_thai_cells_break_only_between_words(args, columns):
             if cell:
                 assert not re.match("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e33]", cell), f"a mark starts {cell!r}"
                 assert cell[-1] not in LEADING_VOWELS, f"a leading vowel ends {cell!r}"
+
+
+@pytest.mark.parametrize("title", [
+    "ความสำเร็จในการเสนอนวัตกรรมเพื่อเพิ่มประสิทธิภาพการปฏิบัติงานของหน่วยงานและการให้บริการประชาชน",
+    "ร้อยละของสำนักงานเขตที่เปิดให้บริการนัดหมายงานทะเบียนล่วงหน้าผ่านระบบออนไลน์ทุกแห่ง",
+    "ระดับความสำเร็จ ในการติดตามผลการดำเนินการตามข้อสั่งการของผู้ว่าราชการกรุงเทพมหานคร ทุกเรื่อง",
+])
+def test_a_long_title_in_kpi_diff_is_cut_with_an_ellipsis_never_inside_a_cluster(title):
+    from kpi_cli.check.diff import _short
+
+    cut = _short(title)
+    assert cut.endswith("…") and len(cut) <= 61 and title.startswith(cut[:-1])
+    assert not re.match("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]", title[len(cut) - 1:])  # the rest starts whole
+    assert cut[-2] not in LEADING_VOWELS
+    assert _short("สั้น") == "สั้น"

@@ -383,6 +383,23 @@ def head_name(head: str) -> str:
     return _("working tree") if head == WORKING_TREE else head
 
 
+_MARKS = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")  # Thai marks: never the first of a piece
+_LEADING = "เแโใไ"  # Thai leading vowels: never the last of a piece
+
+
+def _short(title: str, width: int = 60) -> str:
+    """A title cut to `width` characters with "…", at a space where there is one, else between
+    Thai characters where neither a mark nor a leading vowel is split from its consonant."""
+    if len(title) <= width:
+        return title
+    cut = title.rfind(" ", width // 2, width)
+    if cut < 0:
+        cut = width - 1
+        while cut > 1 and (_MARKS.match(title[cut]) or title[cut - 1] in _LEADING):
+            cut -= 1
+    return title[:cut].rstrip() + "…"
+
+
 def _md_cell(text: str) -> str:
     """Text from a file as one cell of a Markdown table: on one line, escaped (a `|` too)."""
     return for_markdown(" ".join(text.splitlines()))
@@ -398,6 +415,6 @@ def to_markdown(report: DiffReport) -> str:
     rows = [_("| indicator | year | status | changes |"), "|---|---|---|---|"]
     for d in report.indicators:
         changes = "<br>".join(_md_cell(line) for line in lines_of(d))
-        rows.append(f"| {markdown_code(d.code)} {_md_cell(d.title[:60])} | {d.fiscal_year} | "
+        rows.append(f"| {markdown_code(d.code)} {_md_cell(_short(d.title))} | {d.fiscal_year} | "
                     f"{_md_cell(status_name(d.status))} | {changes} |")
     return head + "\n".join(rows) + "\n"
