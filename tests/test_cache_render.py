@@ -98,7 +98,8 @@ def test_render_code_gives_the_same_source_in_another_repository(tmp_path, monke
         result = runner.invoke(app, ["render", "indicators/2564/0406-0772.yaml", "-f", "txt"])
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
-    assert "indicators/2564/0406-0772.yaml" in outputs[0]
+    # (the report body names no file path since the Thai form of issue 17; the two runs still agree)
+    assert "0406-0772" in outputs[0]
     assert outputs[1] == outputs[0]
 
 
