@@ -10,6 +10,7 @@ Each test writes small indicator files into a throw-away tree and reads what use
 from __future__ import annotations
 
 import json
+import re
 import pickle
 import shutil
 from pathlib import Path
@@ -293,3 +294,21 @@ def test_status_marks_inferred_stage_dates(monkeypatch):
         assert "(inferred: the day is not on record)" in stage[n], stage[n]
     for n in (3, 5):  # 8 February and 30 August 2564 are printed on the page
         assert "inferred" not in stage[n], stage[n]
+
+
+@pytest.mark.parametrize("rows, said", [
+    (["quarter: 1, performance: 20, target: 25"], "ไม่มีผลประเมินทางการ"),
+    (["quarter: 1, performance: 20, target: 25, assessed: 0, sub_scores: [0, 0]"], "ยังไม่ประเมิน (ข้อมูลประมาณการ)"),
+    (["quarter: 1, performance: 20, target: 25, assessed: 0, sub_scores: [0, 0], assessment: not-assessed"],
+     "ยังไม่ประเมิน"),
+    (["quarter: 1, performance: 20, target: 25, assessed: 0.0000, sub_scores: [0, 0], audit: 0.0000"], "0.0000"),
+])
+def test_the_forms_summary_box_says_ยังไม่ประเมิน_only_where_it_applies(tree, rows, said):
+    tree(**{"0406_0001": indicator("0406-0001", rows)})
+    kpi("render", "0406-0001", "--format", "html", "-o", "out.html")
+    page = Path("out.html").read_text(encoding="utf-8")
+    box = page[page.index('<table class="summary">'):page.index("</table>", page.index('<table class="summary">'))]
+    cell = re.sub(r"<[^>]+>", "", box.split("ผลประเมินทางการ (สยป.) ล่าสุด")[1].split("</td>")[0]).strip()
+    assert cell.startswith(said), cell
+    if "ยังไม่ประเมิน" not in said:
+        assert "ยังไม่ประเมิน" not in cell

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from kpi_cli.core.assessment import Assessment, assessment_of, audited, note_th
+from kpi_cli.core.assessment import NO_FIGURES, Assessment, assessment_of, audited, note_th
 from kpi_cli.core.assessment import shown as shown_assessment
 from kpi_cli.core.model import _inferred_match  # noqa: F401  (the one reading of `inferred:` paths)
 from kpi_cli.core.model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Indicator
@@ -290,6 +290,13 @@ class IndicatorReport:
     def latest(self) -> QuarterRow | None:
         """The latest quarter with an official score (ผลประเมินทางการ (สยป.)), or None."""
         return _latest_assessed(self.quarters)
+
+    @property
+    def no_official_label(self) -> str:
+        """What the summary box says when no quarter has an official score: the state of the latest
+        quarter on record (ยังไม่ประเมิน only where the record, or kpi's inference, says so)."""
+        rows = [q for q in self.quarters if q.official_label and q.assessment.why != NO_FIGURES]
+        return rows[-1].official_label if rows else "ไม่มีผลประเมินทางการ"
 
 
 @dataclass(frozen=True)
