@@ -388,16 +388,14 @@ _LEADING = "เแโใไ"  # Thai leading vowels: never the last of a piece
 
 
 def _short(title: str, width: int = 60) -> str:
-    """A title cut to `width` characters with "…", at a space where there is one, else between
-    Thai characters where neither a mark nor a leading vowel is split from its consonant."""
+    """A title cut to `width` characters with "…", between characters where neither a Thai mark
+    nor a leading vowel is split from its consonant (a reviewer sees where the cut is)."""
     if len(title) <= width:
         return title
-    cut = title.rfind(" ", width // 2, width)
-    if cut < 0:
-        cut = width - 1
-        while cut > 1 and (_MARKS.match(title[cut]) or title[cut - 1] in _LEADING):
-            cut -= 1
-    return title[:cut].rstrip() + "…"
+    cut = width
+    while cut > 1 and (_MARKS.match(title[cut]) or title[cut - 1] in _LEADING):
+        cut -= 1
+    return title[:cut] + "…"
 
 
 def _md_cell(text: str) -> str:
