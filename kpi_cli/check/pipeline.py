@@ -151,9 +151,9 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     folder: each of them depends on it, so a change to it (a commit, a pre-commit hook that passes
     only the changed files) is checked by what it can break.
 
-    Large trees are checked on every core. The garbage collector is paused during the bulk
-    parse: documents are dropped as soon as they are checked, and only small summaries are kept
-    for the rules across files.
+    Large trees are checked on every core. Each file's document is freed as soon as it is
+    checked (the per-file path leaves no reference cycle), and of each result only the problems
+    and a small summary are kept, for the rules across files.
     """
     load_all()
     result = Result()
@@ -192,10 +192,10 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         partial(_check_item, catalogue_dirs), work, jobs=_jobs(jobs, len(work)), parallel_min=PARALLEL_MIN,
         forced=jobs is not None, probe=lambda item: _remembered(item[0], catalogue_dirs.get(item[1])),
         progress=progress)
-    cache.flush()
-    for problems, summary in outcomes:
+    for problems, summary in outcomes:  # one by one as they come: only the summaries stay
         result.problems += problems
         result.summaries.append(summary)
+    cache.flush()
     # indicators read without catalogues: say that their agency and strategy codes went unchecked
     unchecked = [sm.display for sm in result.summaries if sm.display in uncatalogued and sm.code is not None]
     if unchecked:
