@@ -181,13 +181,13 @@ class Opened:
     warnings: list[Problem]
 
 
-def open_indicator(path: Path) -> Opened:
+def open_indicator(path: Path, catalogues_of: dict | None = None) -> Opened:
     """Load and validate one indicator file (through the cache of checked files); raise
-    InvalidIndicator when it has errors."""
-    from kpi_cli.io.paths import find_catalogue_dir
+    InvalidIndicator when it has errors. `catalogues_of`: the catalogues already read, by folder
+    (a command opening every file of a year reads them once, not once a file)."""
     from kpi_cli.io.source import decode
 
-    catalogues, cat_problems = load_catalogues(find_catalogue_dir(path))
+    catalogues, cat_problems = _catalogues_of(path, catalogues_of)
     display = display_path(path)
     problems, _summary, model, raw = check(path, catalogues, display, want_model=True)
     problems = cat_problems + problems
@@ -195,3 +195,14 @@ def open_indicator(path: Path) -> Opened:
     if errors or model is None:
         raise InvalidIndicator(display, sorted(problems))
     return Opened(path, decode(raw) or "", model, catalogues, [p for p in problems if p.level is Level.warning])
+
+
+def _catalogues_of(path: Path, known: dict | None) -> tuple[Catalogues | None, list[Problem]]:
+    """(catalogues, their problems) of the file `path`; with `known`, remembered by its folder."""
+    from kpi_cli.io.paths import find_catalogue_dir
+
+    if known is None:
+        return load_catalogues(find_catalogue_dir(path))
+    if path.parent not in known:
+        known[path.parent] = load_catalogues(find_catalogue_dir(path))
+    return known[path.parent]

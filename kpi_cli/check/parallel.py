@@ -8,11 +8,16 @@ large trees, with the cache of checked files (:mod:`kpi_cli.check.cache`) in fro
 * what is left runs in this process when it is little, else on a pool of worker processes. A
   worker starts with the parent's language and without the parent's pending cache entries, and
   hands back the entries it makes with each result: only the parent writes the cache;
-* results come back in the order of the items, and each one advances the progress bar.
+* results are streamed: yielded one by one in the order of the items, as the workers send them,
+  so the caller keeps what it needs of each (a summary, a row) and nothing holds every result;
+  each one advances the progress bar.
 
-The garbage collector is the same for both: paused while the work runs (what is built is
-dropped item by item, or kept for good), the parent's objects frozen out of the workers'
-copy-on-write pages, and off in the short-lived workers.
+The garbage collector stays on, here and in the workers: a document is freed by its reference
+count as soon as it is checked (the per-file path leaves no cycle: tests/test_memory.py), so the
+collector rarely runs, and if anything ever did leave a cycle behind, the collector would free
+it instead of keeping it for the whole run. The objects that exist before the work (modules,
+models, templates, catalogues) are frozen for its duration: collections walk only what the work
+made, and forked workers never write to the parent's pages by collecting them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import gc
 import os
 import sys
 from contextlib import contextmanager
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from kpi_cli.check import cache
 from kpi_cli.core.i18n import language, set_language
@@ -41,29 +46,31 @@ def jobs(requested: int | None, n_items: int, parallel_min: int) -> int:
 
 
 @contextmanager
-def paused_gc():
-    """The collector off for a bulk of work, on again after it if it was on."""
-    enabled = gc.isenabled()
-    gc.disable()
+def frozen_heap():
+    """What exists now moved out of the collector's sight for a bulk of work, and back after it:
+    a collection then walks only what the work made (never the modules, models and templates),
+    and a forked worker never touches the parent's pages to collect them."""
+    gc.freeze()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        gc.unfreeze()
 
 
 _TASK: dict = {}
 
 
 def _start(lang: str, work: Callable, setup: Callable | None, setup_args: tuple) -> None:
-    """A worker process begins: short-lived, so no collector; none of the parent's cache entries
-    (they are the parent's to write); the parent's language (a spawned worker does not see --lang)."""
-    gc.disable()
+    """A worker process begins: none of the parent's cache entries (they are the parent's to
+    write); the parent's language (a spawned worker does not see --lang). The collector is on,
+    as in the parent: a worker lives as long as the run."""
+    gc.enable()
     cache.take_pending()
     set_language(lang)
     _TASK["work"] = work
     if setup is not None:
         setup(*setup_args)
+        gc.freeze()  # what setup built lives as long as the worker: out of the collector's sight
 
 
 def _call(item):
@@ -73,57 +80,80 @@ def _call(item):
 
 def run(work: Callable, items: Sequence, *, jobs: int, parallel_min: int, forced: bool = False,
         probe: Callable | None = None, setup: Callable | None = None, setup_args: tuple = (),
-        progress=None, chunk_max: int = 64) -> list:
-    """`work(item)` of every item, in order, on `jobs` processes (1: this one).
+        progress=None, chunk_max: int = 64) -> Iterator:
+    """`work(item)` of every item, yielded in the items' order, on `jobs` processes (1: this one).
 
     probe(item): the result from the cache, or None; asked in this process first when there are
     workers. Fewer than `parallel_min` items left after that run here, unless the jobs were
     `forced` (asked for). setup(*setup_args) runs once in each worker, before its first item.
     `work` and `setup` must be module-level functions (or partials of them) for the workers.
     """
-    results: list = [None] * len(items)
-
-    def done(i: int, result) -> None:
-        results[i] = result
-        if progress is not None:
-            progress.advance()
-
-    with paused_gc():
-        todo = list(range(len(items)))
+    with frozen_heap():
+        hits: dict[int, object] = {}
+        todo: Sequence[int] = range(len(items))
         if jobs > 1 and probe is not None:
-            todo, misses = [], 0
-            for i, item in enumerate(items):
-                hit = probe(item) if misses < PROBE else None
-                if hit is None:
-                    todo.append(i)
-                    misses += 1
-                else:
-                    done(i, hit)
-                    misses = 0
+            hits, todo = _probe(items, probe)
             if len(todo) < parallel_min and not forced:
                 jobs = 1
         if jobs == 1 or not todo:
-            for i in todo:
-                done(i, work(items[i]))
-            return results
-        import multiprocessing
-
-        cache.flush()  # what this process learned so far is written now, not copied into every worker
-        gc.freeze()  # keep the parent's objects out of the workers' copy-on-write pages
-        ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        pool = ctx.Pool(jobs, initializer=_start, initargs=(language(), work, setup, setup_args))
-        try:
-            batch = [items[i] for i in todo]
-            chunks = max(1, min(chunk_max, len(batch) // (jobs * 8)))
-            for i, (result, entries) in zip(todo, pool.imap(_call, batch, chunksize=chunks)):
-                cache.add_pending(entries)  # the workers' cache entries, written by this process
-                done(i, result)
-        except BaseException:
-            pool.terminate()
-            raise
+            done = (hits.pop(i) if i in hits else work(item) for i, item in enumerate(items))
         else:
-            pool.close()
-        finally:
-            pool.join()
-            gc.unfreeze()
-    return results
+            done = _in_order(hits, todo, _on_workers(work, [items[i] for i in todo], jobs, setup, setup_args,
+                                                     chunk_max))
+        for result in done:
+            if progress is not None:
+                progress.advance()
+            yield result
+
+
+def _probe(items: Sequence, probe: Callable) -> tuple[dict[int, object], list[int]]:
+    """(the results the cache gives, by index; the indexes left to do). After PROBE misses in a
+    row the cache is not asked again: a first run would pay a lookup per file for nothing."""
+    hits: dict[int, object] = {}
+    todo: list[int] = []
+    misses = 0
+    for i, item in enumerate(items):
+        hit = probe(item) if misses < PROBE else None
+        if hit is None:
+            todo.append(i)
+            misses += 1
+        else:
+            hits[i] = hit
+            misses = 0
+    return hits, todo
+
+
+def _in_order(hits: dict[int, object], todo: Sequence[int], computed: Iterator) -> Iterator:
+    """The results of every index in order: the cache's hits, and the computed ones (in the order
+    of `todo`) between them."""
+    pending = iter(todo)
+    nxt = next(pending, None)
+    for i in range(len(hits) + len(todo)):
+        if i == nxt:
+            nxt = next(pending, None)
+            yield next(computed)
+        else:
+            yield hits.pop(i)
+
+
+def _on_workers(work: Callable, batch: list, jobs: int, setup: Callable | None, setup_args: tuple,
+                chunk_max: int) -> Iterator:
+    """work(item) of every item of `batch`, on a pool of `jobs` worker processes, yielded in order
+    as they come back (imap: the parent never waits for the whole batch, nor holds it)."""
+    import multiprocessing
+
+    cache.flush()  # what this process learned so far is written now, not copied into every worker
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    pool = ctx.Pool(jobs, initializer=_start, initargs=(language(), work, setup, setup_args))
+    try:
+        chunks = max(1, min(chunk_max, len(batch) // (jobs * 8)))
+        for result, entries in pool.imap(_call, batch, chunksize=chunks):
+            cache.add_pending(entries)  # the workers' cache entries, written by this process
+            yield result
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()

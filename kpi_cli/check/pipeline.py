@@ -7,7 +7,7 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -39,10 +39,12 @@ class Result:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> list[Path]:
-    """The YAML files under `paths`, sorted. Links are never followed, by this or any command: a
-    linked file or folder is a `symlink` problem, an unreadable folder an `unreadable` one."""
-    files: list[Path] = []
+def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> list[str]:
+    """The YAML files under `paths`, sorted, as strings (a Path costs three times the memory of its
+    text, and a tree of 30,000 files keeps them all for the run). Links are never followed, by this
+    or any command: a linked file or folder is a `symlink` problem, an unreadable folder an
+    `unreadable` one."""
+    files: list[str] = []
     for root in paths:
         if root.is_symlink():
             problems.append(_link_problem(root))
@@ -52,45 +54,16 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
                                     _("no such file or folder"), _("check the path")))
             continue
         if root.is_file():
-            files.append(root)
+            files.append(str(root))
             continue
         if not root.is_dir():  # a device, a FIFO, a socket: nothing to read as YAML
             problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
                                     _("not a file or a folder"), _("check the path")))
             continue
-
-        def unreadable(exc: OSError) -> None:
-            problems.append(Problem(display_path(Path(exc.filename or root)), 1, 1, "unreadable", Level.error,
-                                    _("the folder cannot be read ({reason}): its files were not checked").format(
-                                        reason=exc.strerror or exc),
-                                    _("give yourself read permission on it (chmod u+rx), or move it out of "
-                                      "indicators/")))
-
-        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
-            here = Path(dirpath)
-            for d in sorted(dirnames):
-                if not d.startswith(".") and (here / d).is_symlink():
-                    problems.append(_link_problem(here / d))
-                elif d.lower().endswith((".yaml", ".yml")):  # a folder named like a file: said, not skipped
-                    problems.append(Problem(display_path(here / d), 1, 1, "unreadable", Level.error,
-                                            _("cannot read the file: it is a folder, not a file"),
-                                            _("kpi reads regular files only: put the .yaml file itself there")))
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
-            for name in sorted(filenames):
-                if not name.lower().endswith((".yaml", ".yml")):
-                    continue
-                p = here / name
-                if p.is_symlink():
-                    problems.append(_link_problem(p))
-                    continue
-                if not name.endswith((".yaml", ".yml")):
-                    problems.append(Problem(display_path(p), 1, 1, "file-name", Level.error,
-                                            _("not read: indicator files end in .yaml (lower case)"),
-                                            _("rename it to {name}").format(
-                                                name=p.stem + p.suffix.lower())))
-                    continue
-                files.append(p)
-    seen: set[Path] = set()
+        files += _walk(root, problems)
+    if len(paths) == 1:  # one file, or one folder walked without following links: no file twice
+        return files
+    seen: set[str] = set()
     unique = []
     folders = {} if folders is None else folders
     for f in files:
@@ -101,22 +74,61 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
     return unique
 
 
+def _walk(root: Path, problems: list[Problem]) -> list[str]:
+    """The YAML files of the folder `root`, sorted folder by folder; links, folders named like
+    files and names in upper case are problems, not files."""
+    files: list[str] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(Problem(display_path(Path(exc.filename or root)), 1, 1, "unreadable", Level.error,
+                                _("the folder cannot be read ({reason}): its files were not checked").format(
+                                    reason=exc.strerror or exc),
+                                _("give yourself read permission on it (chmod u+rx), or move it out of "
+                                  "indicators/")))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+        here = Path(dirpath)
+        for d in sorted(dirnames):
+            if not d.startswith(".") and (here / d).is_symlink():
+                problems.append(_link_problem(here / d))
+            elif d.lower().endswith((".yaml", ".yml")):  # a folder named like a file: said, not skipped
+                problems.append(Problem(display_path(here / d), 1, 1, "unreadable", Level.error,
+                                        _("cannot read the file: it is a folder, not a file"),
+                                        _("kpi reads regular files only: put the .yaml file itself there")))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            if not name.lower().endswith((".yaml", ".yml")):
+                continue
+            p = os.path.join(dirpath, name)
+            if os.path.islink(p):
+                problems.append(_link_problem(Path(p)))
+                continue
+            if not name.endswith((".yaml", ".yml")):
+                stem, suffix = os.path.splitext(name)
+                problems.append(Problem(display_path(Path(p)), 1, 1, "file-name", Level.error,
+                                        _("not read: indicator files end in .yaml (lower case)"),
+                                        _("rename it to {name}").format(name=stem + suffix.lower())))
+                continue
+            files.append(p)
+    return files
+
+
 def _link_problem(path: Path) -> Problem:
     return Problem(display_path(path), 1, 1, "symlink", Level.error,
                    _("not followed: it is a link, and kpi reads only the files and folders themselves"),
                    _("put the file (or folder) itself here instead of a link to it"))
 
 
-def real_path(path: Path, folders: dict[Path, Path]) -> Path:
-    """`path.resolve()`, resolving each folder once (`folders` remembers them for one run):
-    thousands of files share a few folders."""
-    if path.is_symlink():
-        return path.resolve()
-    folder = path.parent
+def real_path(path: str, folders: dict[str, str]) -> str:
+    """`os.path.realpath(path)`, resolving each folder once (`folders` remembers them for one
+    run): thousands of files share a few folders."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
     real = folders.get(folder)
     if real is None:
-        real = folders[folder] = folder.resolve()
-    return real / path.name
+        real = folders[folder] = os.path.realpath(folder or ".")
+    return os.path.join(real, name)
 
 
 def check_file(path: Path, catalogues: Catalogues | None, display: str | None = None):
@@ -125,8 +137,8 @@ def check_file(path: Path, catalogues: Catalogues | None, display: str | None = 
     return check(path, catalogues, display)[:3]
 
 
-def _remembered(path: Path, catalogues: Catalogues | None) -> tuple[list[Problem], Summary] | None:
-    got = check(path, catalogues, cached_only=True)
+def _remembered(path: str, catalogues: Catalogues | None) -> tuple[list[Problem], Summary] | None:
+    got = check(Path(path), catalogues, cached_only=True)
     return None if got is None else got[:2]
 
 
@@ -138,9 +150,32 @@ def _jobs(requested: int | None, n_files: int) -> int:
     return parallel.jobs(requested, n_files, PARALLEL_MIN)
 
 
-def _check_item(catalogue_dirs: dict, item: tuple[Path, Path | None]) -> tuple[list[Problem], Summary]:
-    path, folder = item
-    return check_file(path, catalogue_dirs.get(folder))[:2]
+def _check_item(catalogues_of: dict[str, Catalogues | None], path: str) -> tuple[list[Problem], Summary]:
+    return check_file(Path(path), catalogues_of[os.path.dirname(path)])[:2]
+
+
+def _as_shown(path: str) -> str:
+    """The path as kpi shows it (relative to the working folder, as `display_path` makes it), which
+    opens the same file: the summary of the file can then share its text. Unless that loses the
+    name of the file's folder (the working folder is a year's): it says the fiscal year."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    same_folder = os.path.basename(os.path.dirname(shown)) == os.path.basename(os.path.dirname(path))
+    return shown if same_folder else path
+
+
+def _shared(path: str, summary: Summary, values: dict) -> Summary:
+    """The summary with its path, agency and fiscal year shared with what this process holds
+    already (each comes back from a worker as an object of its own: 30,000 copies add up)."""
+    display = path if summary.display == path else summary.display
+    agency = summary.agency if summary.agency is None else values.setdefault(summary.agency, summary.agency)
+    year = summary.fiscal_year if summary.fiscal_year is None else values.setdefault(summary.fiscal_year,
+                                                                                       summary.fiscal_year)
+    if display is summary.display and agency is summary.agency and year is summary.fiscal_year:
+        return summary
+    return replace(summary, display=display, agency=agency, fiscal_year=year)
 
 
 def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
@@ -151,9 +186,9 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     folder: each of them depends on it, so a change to it (a commit, a pre-commit hook that passes
     only the changed files) is checked by what it can break.
 
-    Large trees are checked on every core. The garbage collector is paused during the bulk
-    parse: documents are dropped as soon as they are checked, and only small summaries are kept
-    for the rules across files.
+    Large trees are checked on every core. Each file's document is freed as soon as it is
+    checked (the per-file path leaves no reference cycle), and of each result only the problems
+    and a small summary are kept, for the rules across files.
     """
     load_all()
     result = Result()
@@ -165,39 +200,49 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
             raise NoIndicators()
         paths = [found]
     paths = with_catalogue_folders(paths)
-    folders: dict[Path, Path] = {}
+    folders: dict[str, str] = {}
     files = collect(paths, result.problems, folders)
-    folder_of: dict[Path, Path | None] = {}
+    folder_of: dict[str, Path | None] = {}
     catalogue_dirs: dict[Path | None, Catalogues | None] = {}
-    catalogue_files: set[Path] = set()
-    work: list[tuple[Path, Path | None]] = []
+    catalogue_files: set[str] = set()
     for f in files:
-        parent = f.parent
-        if parent not in folder_of:
-            folder_of[parent] = find_catalogue_dir(f)
-        folder = folder_of[parent]
+        parent = os.path.dirname(f)
+        if parent in folder_of:
+            continue
+        folder = folder_of[parent] = find_catalogue_dir(Path(f))
         if folder not in catalogue_dirs:
             cat, cat_problems = load_catalogues(folder)
             catalogue_dirs[folder] = cat
             result.problems += cat_problems
             if folder is not None:
-                catalogue_files.update((folder / n).resolve() for n in CATALOGUE_NAMES)
-        work.append((f, folder))
-    # catalogues are checked as catalogues (above), never as indicators, wherever they are
-    work = [(f, folder) for f, folder in work
-            if f.name not in CATALOGUE_NAMES and real_path(f, folders) not in catalogue_files]
-    uncatalogued = {display_path(f) for f, folder in work if folder is None}
+                catalogue_files.update(os.path.realpath(folder / n) for n in CATALOGUE_NAMES)
+    # the work is the files' names alone, as kpi shows them (each finds its catalogues by its
+    # folder); catalogues are checked as catalogues (above), never as indicators, wherever they are
+    catalogues_of: dict[str, Catalogues | None] = {}
+    uncatalogued: set[str] = set()
+    work: list[str] = []
+    for f in files:
+        if os.path.basename(f) in CATALOGUE_NAMES or real_path(f, folders) in catalogue_files:
+            continue
+        shown = _as_shown(f)
+        parent, folder = os.path.dirname(shown), folder_of[os.path.dirname(f)]
+        catalogues_of.setdefault(parent, catalogue_dirs[folder])
+        if folder is None:
+            uncatalogued.add(display_path(shown))
+        work.append(shown)
     result.files = len(files)
+    del files
     if progress:
         progress.start(len(work))
     outcomes = parallel.run(
-        partial(_check_item, catalogue_dirs), work, jobs=_jobs(jobs, len(work)), parallel_min=PARALLEL_MIN,
-        forced=jobs is not None, probe=lambda item: _remembered(item[0], catalogue_dirs.get(item[1])),
+        partial(_check_item, catalogues_of), work, jobs=_jobs(jobs, len(work)), parallel_min=PARALLEL_MIN,
+        forced=jobs is not None, probe=lambda f: _remembered(f, catalogues_of[os.path.dirname(f)]),
         progress=progress)
-    cache.flush()
-    for problems, summary in outcomes:
+    shared: dict = {}
+    for f, (problems, summary) in zip(work, outcomes):  # one by one as they come: only the summaries stay
         result.problems += problems
-        result.summaries.append(summary)
+        result.summaries.append(_shared(f, summary, shared))
+    cache.flush()
     # indicators read without catalogues: say that their agency and strategy codes went unchecked
     unchecked = [sm.display for sm in result.summaries if sm.display in uncatalogued and sm.code is not None]
     if unchecked:
@@ -208,10 +253,9 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
             _("run kpi in the repository, or validate its whole indicators/ folder")))
     # files not checked this time still count for the rules across files, by their names only
     if context:
-        checked = {real_path(f, folders) for f, _folder in work}
+        checked = {real_path(f, folders) for f in work}
         light = [Summary(display_path(f), f.stem, int(f.parent.name), f.stem.partition("-")[0] or None, by_name=True)
-                 for f in context
-                 if real_path(f, folders) not in checked and YEAR_DIR.match(f.parent.name)]
+                 for f in context if real_path(str(f), folders) not in checked and YEAR_DIR.match(f.parent.name)]
     else:
         light = []
     result.problems += _run_tree_rules(light + result.summaries)

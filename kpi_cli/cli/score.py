@@ -280,9 +280,10 @@ def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]], list
     from kpi_cli.check.checked import InvalidIndicator, open_indicator
 
     opened, unusable, problems = [], [], []
+    catalogues: dict = {}  # by folder: read once for the year, not once a file
     for f in files:
         try:
-            opened.append(open_indicator(f))
+            opened.append(open_indicator(f, catalogues))
         except InvalidIndicator as exc:
             unusable.append((f.stem, exc.path, _("invalid file: {error}; run `kpi validate {path}`").format(
                 error=exc, path=exc.path)))

@@ -6,6 +6,7 @@ Pure functions, no heavy imports: `kpi validate` uses this module on every file.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 
@@ -31,6 +32,7 @@ def fiscal_year_bounds(fiscal_year_be: int) -> tuple[_dt.date, _dt.date]:
     return _dt.date(start_ce, 10, 1), _dt.date(start_ce + 1, 9, 30)
 
 
+@functools.lru_cache(maxsize=256)  # dates are immutable; scoring a year's indicators asks the same few
 def quarter_bounds(fiscal_year_be: int, quarter: int) -> tuple[_dt.date, _dt.date]:
     """Q1 = Oct-Dec, Q2 = Jan-Mar, Q3 = Apr-Jun, Q4 = Jul-Sep."""
     if quarter not in (1, 2, 3, 4):

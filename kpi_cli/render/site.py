@@ -106,11 +106,13 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
     results = parallel.run(_page, files, jobs=parallel.jobs(None, len(files), PARALLEL_MIN),
                            parallel_min=PARALLEL_MIN, probe=_cached_page, setup=_setup,
                            setup_args=(renderer, root, folder), progress=progress, chunk_max=32)
-    for result in results:
+    done = []
+    for path, result in zip(files, results):  # streamed: a failure keeps its problems, a page its row
         if result[0] == "fail":
             failures.append(result[1:3])
-    yield from _one_file_per_page([(path, r) for path, r in zip(files, results) if r[0] == "ok"],
-                                  failures, folder, fiscal_year)
+        else:
+            done.append((path, result))
+    yield from _one_file_per_page(done, failures, folder, fiscal_year)
 
 
 def _setup(renderer: Renderer, root: Path, folder: Path | None) -> None:

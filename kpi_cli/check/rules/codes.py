@@ -136,16 +136,19 @@ def code_unique(summaries: list[Summary]):
     Bad:  two files of fiscal year 2564 both with `code: "0406-0772"` (or "0406-772")
     Good: one file per code and year
     """
-    seen: dict[tuple, Summary] = {}
+    # fiscal year -> {agency * 100,000 + number: the first file}: one small number per file, not
+    # nested tuples (a tree of 30,000 files)
+    seen: dict[int | None, dict[int, Summary]] = {}
     for s in summaries:
         if s.code is None:
             continue
         key = code_key(s.code)
         if key is None:
             continue
-        k = (s.fiscal_year, key)
-        if k in seen:
-            first = seen[k]
+        of_year = seen.setdefault(s.fiscal_year, {})
+        k = int(key[0]) * 100_000 + key[1]
+        if k in of_year:
+            first = of_year[k]
             if s.by_name:
                 continue  # a file not checked this run: its own run reports it
             yield s, Finding("code-unique",
@@ -154,7 +157,7 @@ def code_unique(summaries: list[Summary]):
                              ("code",), fix=_("each indicator has one file per year; merge them or correct the code"),
                              line=s.line, column=s.column)
         else:
-            seen[k] = s
+            of_year[k] = s
 
 
 @rule("agency-weights", scope="tree", level="warning")
