@@ -326,6 +326,8 @@ class YearGroup:
     weight_total: float             # sum of the weights of the indicators with a weight
     weighted_assessed: float | None     # Σ(weight × latest assessed score) / Σ weight
     weighted_computed: float | None     # the same with the computed scores
+    assessed_weight: float = 0.0        # the weight the official total stands on
+    computed_weight: float = 0.0        # the weight the computed total stands on
 
 
 @dataclass(frozen=True)
@@ -580,6 +582,11 @@ def indicator_line(report: IndicatorReport) -> IndicatorLine:
         computed_score=report.computed_score, href=report.href)
 
 
+def _covered(lines: list[IndicatorLine], attr: str) -> float:
+    """The weight of the indicators that have both a weight and `attr` (what a total stands on)."""
+    return float(sum(ln.weight for ln in lines if ln.weight is not None and getattr(ln, attr) is not None))
+
+
 def _weighted(lines: list[IndicatorLine], attr: str) -> float | None:
     """Σ(weight × score) / Σ weight over the indicators with both, as `kpi score` computes an agency."""
     pairs = [(ln.weight, getattr(ln, attr)) for ln in lines if ln.weight is not None and getattr(ln, attr) is not None]
@@ -596,7 +603,8 @@ def year_groups(lines: Iterable[IndicatorLine]) -> tuple[YearGroup, ...]:
     for fy in sorted(by_year, reverse=True):
         items = sorted(by_year[fy], key=lambda ln: (ln.agency.code, ln.sequence is None, ln.sequence or 0, ln.code))
         groups.append(YearGroup(fy, tuple(items), sum(ln.weight for ln in items if ln.weight is not None),
-                                _weighted(items, "latest_assessed"), _weighted(items, "computed_score")))
+                                _weighted(items, "latest_assessed"), _weighted(items, "computed_score"),
+                                _covered(items, "latest_assessed"), _covered(items, "computed_score")))
     return tuple(groups)
 
 
