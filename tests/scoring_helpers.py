@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 INDICATORS = REPO / "indicators"
 SEED = INDICATORS / "2564" / "0406-0772.yaml"
@@ -27,3 +29,20 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is in {path.name} {text.count(old)} times"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """Write indicator files (code -> text) into tmp_path/indicators/2564, with the shipped
+    catalogues, and work there; returns the year folder. Import it into a test module to use it."""
+    (tmp_path / "indicators" / "2564").mkdir(parents=True)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(INDICATORS / name, tmp_path / "indicators" / name)
+    monkeypatch.chdir(tmp_path)
+
+    def write(**files: str) -> Path:
+        for code, text in files.items():
+            (tmp_path / "indicators" / "2564" / f"{code.replace('_', '-')}.yaml").write_text(text, encoding="utf-8")
+        return tmp_path / "indicators" / "2564"
+
+    return write

@@ -20,7 +20,7 @@ from kpi_cli.core.i18n import set_language
 from kpi_cli.core.model import Indicator
 from kpi_cli.check.checked import open_indicator
 from kpi_cli.scoring.compute import score_indicator, score_quarter
-from scoring_helpers import INDICATORS, SEED
+from scoring_helpers import INDICATORS, SEED, tree  # noqa: F401  (tree: the fixture)
 
 runner = CliRunner()
 
@@ -31,22 +31,6 @@ def indicator(code: str, scoring: str, rows: list[str], *, weight: str = "weight
     return (f'code: "{code}"\nfiscal_year: 2564\nagency: "0406"\ntitle: ตัวชี้วัด {code}\ntype: routine\n'
             f"level: output\ntarget: {{value: 80, unit: ร้อยละ}}\n{weight}strategies: [\"7.5.1.1\"]\n"
             f"scoring:\n{scoring}quarters:\n" + "".join(f"  - {{{r}}}\n" for r in rows) + more)
-
-
-@pytest.fixture
-def tree(tmp_path, monkeypatch):
-    """Write indicator files (code -> text) into tmp_path/indicators/2564, with the catalogues."""
-    (tmp_path / "indicators" / "2564").mkdir(parents=True)
-    for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(INDICATORS / name, tmp_path / "indicators" / name)
-    monkeypatch.chdir(tmp_path)
-
-    def write(**files: str):
-        for code, text in files.items():
-            (tmp_path / "indicators" / "2564" / f"{code.replace('_', '-')}.yaml").write_text(text, encoding="utf-8")
-        return tmp_path / "indicators" / "2564"
-
-    return write
 
 
 @pytest.fixture(autouse=True)

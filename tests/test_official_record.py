@@ -23,7 +23,7 @@ from kpi_cli.core.assessment import ASSESSED, NOT_ASSESSED, UNKNOWN, assessment_
 from kpi_cli.core.figures import Printed, shown
 from kpi_cli.core.i18n import set_language
 from kpi_cli.core.model import Indicator, Quarter, construct
-from scoring_helpers import INDICATORS
+from scoring_helpers import INDICATORS, tree  # noqa: F401  (tree: the fixture)
 
 runner = CliRunner()
 
@@ -40,21 +40,6 @@ def indicator(code: str, rows: list[str], *, scoring: str = "  method: percent\n
     return (f'code: "{code}"\nfiscal_year: 2564\nagency: "0406"\ntitle: ตัวชี้วัด {code}\ntype: routine\n'
             f"level: output\ntarget: {{value: 80, unit: ร้อยละ}}\n{achieved}{weight}strategies: [\"7.5.1.1\"]\n"
             f"scoring:\n{scoring}quarters:\n" + "".join(f"  - {{{r}}}\n" for r in rows))
-
-
-@pytest.fixture
-def tree(tmp_path, monkeypatch):
-    (tmp_path / "indicators" / "2564").mkdir(parents=True)
-    for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(INDICATORS / name, tmp_path / "indicators" / name)
-    monkeypatch.chdir(tmp_path)
-
-    def write(**files: str) -> Path:
-        for code, text in files.items():
-            (tmp_path / "indicators" / "2564" / f"{code.replace('_', '-')}.yaml").write_text(text, encoding="utf-8")
-        return tmp_path / "indicators" / "2564"
-
-    return write
 
 
 def kpi(*args: str, code: int = 0):
