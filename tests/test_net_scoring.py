@@ -10,7 +10,6 @@ reach (an invalid file is never scored; some results are not printed) is checked
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner
