@@ -296,3 +296,63 @@ def test_the_forms_summary_box_says_ยังไม่ประเมิน_only
     assert cell.startswith(said), cell
     if "ยังไม่ประเมิน" not in said:
         assert "ยังไม่ประเมิน" not in cell
+
+
+# --- the net under core.assessment and core.figures (cases its mutants survived) -------------------
+
+@pytest.mark.parametrize("quarters, q, state, score, inferred", [
+    (rows({"assessed": 0}), 1, ASSESSED, 0, False),  # a 0 without 0 / 0 is a score
+    (rows({"assessed": 0, "sub_scores": [0]}), 1, NOT_ASSESSED, None, True),  # one 0 reads as 0 / 0
+    (rows({"assessed": 100}), 1, ASSESSED, 100, False),
+    # what a later quarter says decides skipped (unknown) against not yet assessed
+    (rows({"assessed": 0, "sub_scores": [0, 0]}, {"assessment": "assessed"}), 1, UNKNOWN, None, True),
+    (rows({"assessed": 0, "sub_scores": [0, 0]}, {"assessed": 100}), 1, UNKNOWN, None, True),
+    (rows({"assessed": 0, "sub_scores": [0, 0]}, {"assessment": "unknown", "assessed": 50}), 1, NOT_ASSESSED,
+     None, True),
+    (rows({"assessed": 0, "sub_scores": [0, 0]}, {"assessment": "not-assessed"}), 1, NOT_ASSESSED, None, True),
+])
+def test_the_states_at_their_edges(quarters, q, state, score, inferred):
+    got = assessment_of(quarters, q)
+    assert (got.state, got.score, got.inferred) == (state, score, inferred)
+
+
+@pytest.mark.parametrize("said, listed, inferred, why", [
+    ("not-assessed", ["quarters[0].assessment"], True, "ZEROS"),
+    ("not-assessed", ["quarters[*].assessment"], True, "ZEROS"),
+    ("unknown", ["quarters[0].assessment"], True, "SKIPPED"),
+    ("not-assessed", ["quarters[1].assessment"], False, "SAID"),  # another quarter's
+    ("not-assessed", [], False, "SAID"),
+    ("assessed", ["quarters[0].assessment"], False, "SAID"),  # a score is never "inferred" away
+])
+def test_a_said_state_listed_under_inferred_is_an_inference(said, listed, inferred, why):
+    from kpi_cli.core import assessment
+
+    got = assessment_of(rows({"assessment": said}), 1, listed)
+    assert (got.state, got.inferred, got.why) == (said, inferred, getattr(assessment, why))
+
+
+def test_notes_are_for_inferred_states_only():
+    from kpi_cli.core.assessment import FIGURES, SAID, ZEROS, Assessment, note_th
+
+    assert note_th(Assessment(NOT_ASSESSED, None, False, SAID)) is None
+    assert note_th(Assessment(ASSESSED, 1, True, FIGURES)) is None
+    assert note_th(Assessment(NOT_ASSESSED, None, True, ZEROS)).endswith("(ข้อมูลประมาณการ)")
+
+
+def test_a_figure_without_value_and_a_printed_ones_repr():
+    assert shown(None) == "-" and shown(None, empty="") == ""
+    assert repr(Printed("1.50")) == "Printed('1.50')"
+
+
+@pytest.mark.parametrize("achieved, warned", [(100.5, True), (100.004, False)])
+def test_achieved_half_a_point_from_the_latest_quarter_warns(tree, achieved, warned):
+    tree(**{"0406_0001": indicator("0406-0001", ["quarter: 1, performance: 100.0, target: 80"],
+                                   achieved=f"achieved: {achieved}\n", weight="weight: {percent: 100}\n")})
+    assert ("ผลงานที่ทำได้ is" in kpi("validate").stdout) is warned
+
+
+@pytest.mark.parametrize("said, warned", [("30.5", True), ("30.00", False)])
+def test_a_narrative_half_a_point_from_its_row_warns(tree, said, warned):
+    tree(**{"0406_0001": indicator("0406-0001", [f"quarter: 1, performance: 30, target: 80, report: คิดเป็นร้อยละ {said}"],
+                                   weight="weight: {percent: 100}\n")})
+    assert ("the report says ร้อยละ" in kpi("validate").stdout) is warned
