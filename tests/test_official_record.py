@@ -356,3 +356,27 @@ def test_a_narrative_half_a_point_from_its_row_warns(tree, said, warned):
     tree(**{"0406_0001": indicator("0406-0001", [f"quarter: 1, performance: 30, target: 80, report: คิดเป็นร้อยละ {said}"],
                                    weight="weight: {percent: 100}\n")})
     assert ("the report says ร้อยละ" in kpi("validate").stdout) is warned
+
+
+@pytest.mark.parametrize("typed, fix", [
+    ("2564-04-15", "write --date 2021-04-15"),
+    # 2564 has a 29 February, 2021 has none: never suggest a day that does not exist
+    ("2564-02-29", "the Common-Era year is 2021, which has no day 02-29: check the day and the month, "
+                   "then write --date 2021-MM-DD"),
+    ("2564-02-30", "the Common-Era year is 2021, which has no day 02-30"),
+])
+def test_a_buddhist_era_date_is_fixed_to_a_day_that_exists(typed, fix):
+    from kpi_cli.core.stages import BadDate, parse_date
+
+    with pytest.raises(BadDate) as refused:
+        parse_date(typed)
+    assert fix in refused.value.fix
+
+
+@pytest.mark.parametrize("written, fix", [("2564-02-29", "which has no day 02-29"), ("2564-08-30", "write 2021-08-30")])
+def test_validate_never_suggests_a_day_that_does_not_exist(tree, written, fix):
+    text = indicator("0406-0001", ["quarter: 1, performance: 20, target: 25"], weight="weight: {percent: 100}\n")
+    tree(**{"0406_0001": text + f"timeline:\n  - date: {written}\n    event: ประชุม\n"})
+    result = runner.invoke(app, ["validate", "--format", "json"])
+    found = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "date-be-year"]
+    assert len(found) == 1 and fix in found[0]["fix"], found

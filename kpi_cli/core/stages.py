@@ -422,7 +422,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 def parse_date(text: str, option: str = "--date") -> dt.date:
     """A date from the command line: ISO, Common Era. '2564-04-15' is refused with 'write 2021-04-15'."""
-    from kpi_cli.core.thai import BE_OFFSET, looks_like_be_year
+    from kpi_cli.core.thai import common_era_fix, looks_like_be_year
 
     m = _ISO.match(text.strip())
     if not m:
@@ -430,10 +430,9 @@ def parse_date(text: str, option: str = "--date") -> dt.date:
                       _("write it as year-month-day, Common Era: e.g. 2021-04-15 for 15 เมษายน 2564"))
     year, month, day = (int(g) for g in m.groups())
     if looks_like_be_year(year):
-        fixed = f"{year - BE_OFFSET:04d}-{month:02d}-{day:02d}"
         raise BadDate(_("{option} {text} has a Buddhist-Era year (พ.ศ. {year}); dates are written in the "
                         "Common Era (ค.ศ.)").format(option=option, text=text, year=year),
-                      _("write {value}").format(value=f"{option} {fixed}"))
+                      common_era_fix(year, month, day, prefix=f"{option} "))
     try:
         return dt.date(year, month, day)
     except ValueError as exc:

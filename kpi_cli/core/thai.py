@@ -21,6 +21,19 @@ def ce_year(be: int) -> int:
     return be - BE_OFFSET
 
 
+def common_era_fix(year: int, month: int, day: int, prefix: str = "") -> str:
+    """The fix for a Buddhist-Era year typed into an ISO date: the Common-Era date to write, or,
+    where that day does not exist in the Common-Era year (2564 has a 29 February, 2021 has none),
+    what to check. `prefix` goes before the date ('--date ')."""
+    ce = year - BE_OFFSET
+    try:
+        fixed = _dt.date(ce, month, day).isoformat()
+    except (ValueError, OverflowError):
+        return _("the Common-Era year is {year}, which has no day {month:02d}-{day:02d}: check the day and the "
+                 "month, then write {prefix}{year}-MM-DD").format(year=ce, month=month, day=day, prefix=prefix)
+    return _("write {value}").format(value=prefix + fixed)
+
+
 def looks_like_be_year(year: int) -> bool:
     """A year in 2400..2700 is a Buddhist-Era year (CE 1857..2157) typed where CE was expected."""
     return 2400 <= year <= 2700

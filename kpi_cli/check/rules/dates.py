@@ -7,7 +7,7 @@ import datetime as dt
 from kpi_cli.core.i18n import N_, _
 from kpi_cli.io.loader import InvalidDate
 from kpi_cli.core.problems import Finding
-from kpi_cli.core.thai import fiscal_year_bounds, looks_like_be_year
+from kpi_cli.core.thai import common_era_fix, fiscal_year_bounds, looks_like_be_year
 from kpi_cli.check.rules.registry import FileContext, fmt_loc, is_date, rule
 from kpi_cli.core.problems import where
 
@@ -20,13 +20,12 @@ DATE_REASONS = (N_("day is out of range for month"), N_("month must be in 1..12"
 
 
 def _be_fix(text: str) -> str | None:
+    """The fix of a date written with a Buddhist-Era year, or None when the year is not one."""
     try:
         y, m, d = (int(p) for p in text.split("-"))
     except ValueError:
         return None
-    if looks_like_be_year(y):
-        return f"{y - 543:04d}-{m:02d}-{d:02d}"
-    return None
+    return common_era_fix(y, m, d) if looks_like_be_year(y) else None
 
 
 @rule("date-invalid")
@@ -60,7 +59,7 @@ def date_be_year(ctx: FileContext):
         if fix:
             yield Finding("date-be-year", _("{where}: {value} has a Buddhist-Era year (พ.ศ.); "
                                             "dates in the files are Common Era (ค.ศ.)").format(
-                              where=where(loc), value=text), loc, fix=_("write {value}").format(value=fix))
+                              where=where(loc), value=text), loc, fix=fix)
 
 
 @rule("date-out-of-year")
