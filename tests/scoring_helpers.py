@@ -9,6 +9,21 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 INDICATORS = REPO / "indicators"
+
+# the top of a small percent indicator of agency 0406, the whole of its agency's weight (tests
+# that write its quarters below it)
+PERCENT_HEAD = """\
+code: "0406-0001"
+fiscal_year: 2564
+agency: "0406"
+title: ร้อยละของคำร้องที่ดำเนินการแล้วเสร็จ
+type: routine
+level: output
+target: {value: 80, unit: ร้อยละ}
+weight: {percent: 100}
+strategies: ["7.5.1.1"]
+scoring: {method: percent}
+"""
 SEED = INDICATORS / "2564" / "0406-0772.yaml"
 
 

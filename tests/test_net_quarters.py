@@ -14,23 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
-from scoring_helpers import INDICATORS
+from scoring_helpers import INDICATORS, PERCENT_HEAD
 
 runner = CliRunner()
 
-HEAD = """\
-code: "0406-0001"
-fiscal_year: 2564
-agency: "0406"
-title: ร้อยละของคำร้องที่ดำเนินการแล้วเสร็จ
-type: routine
-level: output
-target: {value: 80, unit: ร้อยละ}
-weight: {percent: 100}
-strategies: ["7.5.1.1"]
-scoring: {method: percent}
-quarters:
-"""
+HEAD = PERCENT_HEAD + "quarters:\n"
 FIRST_ROW_LINE = HEAD.count("\n") + 1
 
 

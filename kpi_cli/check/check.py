@@ -14,6 +14,7 @@ from kpi_cli.check.rules import FileContext, load_all, run_file_rules
 from kpi_cli.check.rules.schema import check_schema
 from kpi_cli.core.facts import Catalogues, Summary
 from kpi_cli.core.i18n import _
+from kpi_cli.core.model_base import LIMIT
 from kpi_cli.core.problems import Finding, Level, Problem
 from kpi_cli.io.loader import Loaded, compose, locate, parse_text, scalar_text
 from kpi_cli.io.paths import YEAR_DIR
@@ -73,7 +74,7 @@ def weight_of(data: dict) -> float | None:
     weight = data.get("weight")
     percent = weight.get("percent") if isinstance(weight, dict) else None
     ok = isinstance(percent, (int, float)) and not isinstance(percent, bool) and percent == percent
-    return float(percent) if ok and abs(percent) < 1e15 else None
+    return float(percent) if ok and abs(percent) <= LIMIT else None
 
 
 def check_text(path: Path, text: str, catalogues: Catalogues | None, display: str) -> list[Problem]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from kpi_cli.core.figures import shown as _figure
 from kpi_cli.core.i18n import N_
+from kpi_cli.core.patterns import inferred_covers
 from kpi_cli.core.vocabulary import ASSESSMENT_STATES
 
 ASSESSED, NOT_ASSESSED, UNKNOWN = ASSESSMENT_STATES
@@ -78,11 +79,6 @@ def _has_score(row) -> bool:
         row.assessment is None and (row.assessed is not None or row.sub_scores) and not zeros(row))
 
 
-def _listed(inferred, index: int) -> bool:
-    """`quarters[index].assessment` (or `quarters[*].assessment`) is among the inferred paths."""
-    return any(p in (f"quarters[{index}].assessment", "quarters[*].assessment") for p in inferred or ())
-
-
 def assessment_of(quarters, q: int, inferred=()) -> Assessment:
     """The assessment of quarter `q` among the rows `quarters` (an indicator's `quarters:`);
     `inferred`: the indicator's `inferred:` paths (a state the file says but lists there is an
@@ -92,7 +88,7 @@ def assessment_of(quarters, q: int, inferred=()) -> Assessment:
         return Assessment(UNKNOWN, None, True, NO_FIGURES)
     if row.assessment is not None:
         score = _printed_score(row) if row.assessment == ASSESSED else None
-        if _listed(inferred, index) and row.assessment != ASSESSED:
+        if row.assessment != ASSESSED and inferred_covers(inferred, f"quarters[{index}].assessment"):
             return Assessment(row.assessment, score, True, SKIPPED if row.assessment == UNKNOWN else ZEROS)
         return Assessment(row.assessment, score, False, SAID)
     if audited(row):

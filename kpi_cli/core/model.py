@@ -11,7 +11,6 @@ Field names are English; Thai labels for rendering live in the LABELS_* tables b
 """
 
 import datetime as dt
-import re
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -20,7 +19,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 from kpi_cli.core.vocabulary import AMENDMENT_KINDS, ASSESSMENT_STATES, DECISION_RESULTS, OUTCOMES
 from kpi_cli.core.model_base import LIMIT, KeepsPrinted, Model, NonNegative, Number, Score, Text, schema_only  # noqa: F401
 from kpi_cli.core.patterns import (AGENCY_CODE, COMMON_ERA_DATE, INDICATOR_CODE, INFERRED_PATH, LETTER_PADDED,
-                                   NOT_BLANK, STRATEGY_CODE, STRATEGY_REFERENCE)
+                                   NOT_BLANK, STRATEGY_CODE, STRATEGY_REFERENCE, inferred_covers)
 from kpi_cli.scoring.registry import rule_union
 
 
@@ -333,22 +332,8 @@ class Indicator(Model):
     def is_inferred(self, path: str) -> bool:
         """Whether the value at `path` ('innovation.stages[0].completed') is listed under `inferred:`,
         itself or a field above it; 'quarters[*].target' covers every quarter's target."""
-        return any(_inferred_match(pattern, path) for pattern in self.inferred)
+        return inferred_covers(self.inferred, path)
 
-
-def _inferred_match(pattern: str, path: str) -> bool:
-    """'quarters[*].target' covers quarters[2].target; 'innovation.ideas[1:]' the ideas from the second."""
-    starts: list[int] = []
-
-    def part(m: re.Match) -> str:
-        if m.group(1) == "\\*":
-            return r"\[\d+\]"
-        starts.append(int(m.group(1)[:-1]))
-        return r"\[(\d+)\]"
-
-    regex = re.sub(r"\\\[(\\\*|\d+:)\\\]", part, re.escape(pattern))
-    found = re.fullmatch(regex + r"(?:[.\[].*)?", path)
-    return found is not None and all(int(i) >= n for i, n in zip(found.groups(), starts))
 
 
 

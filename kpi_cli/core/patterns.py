@@ -3,8 +3,11 @@ kpi's rules (kpi_cli/check/rules) and written into the JSON Schema (kpi_cli/core
 an editor and `kpi validate` refuse the same codes.
 
 Each is a regular expression that Python and JSON Schema (ECMAScript) read alike: anchored, no
-flags, no look-behind, no named groups.
+flags, no look-behind, no named groups. At the end, the one reading of the paths of `inferred:`
+(:func:`inferred_covers`), which those paths' shape (INFERRED_PATH) goes with.
 """
+
+import re
 
 # an indicator code: the 4-digit agency code, a dash, a 3- or 4-digit number (ASCII digits only)
 INDICATOR_CODE = r"^([0-9]{4})-([0-9]{3,4})$"
@@ -38,3 +41,24 @@ INFERRED_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])*(\.[A-Za-z_][A-Za-z0-9_]*(
 
 # a text with something in it besides blanks
 NOT_BLANK = r"\S"
+
+
+def inferred_covers(patterns, path: str) -> bool:
+    """Whether one of the `inferred:` paths `patterns` covers the value at `path`: itself or a field
+    above it; 'quarters[*].target' covers quarters[2].target, 'innovation.ideas[1:]' the ideas from
+    the second."""
+    return any(_covers(pattern, path) for pattern in patterns or ())
+
+
+def _covers(pattern: str, path: str) -> bool:
+    starts: list[int] = []
+
+    def part(m: re.Match) -> str:
+        if m.group(1) == "\\*":
+            return r"\[\d+\]"
+        starts.append(int(m.group(1)[:-1]))
+        return r"\[(\d+)\]"
+
+    regex = re.sub(r"\\\[(\\\*|\d+:)\\\]", part, re.escape(pattern))
+    found = re.fullmatch(regex + r"(?:[.\[].*)?", path)
+    return found is not None and all(int(i) >= n for i, n in zip(found.groups(), starts))

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from kpi_cli.core.assessment import NO_FIGURES, Assessment, assessment_of, audited, note_th
 from kpi_cli.core.assessment import shown as shown_assessment
-from kpi_cli.core.model import _inferred_match  # noqa: F401  (the one reading of `inferred:` paths)
+from kpi_cli.core.patterns import inferred_covers
 from kpi_cli.core.model import LABELS_INNOVATION, LABELS_LEVEL, LABELS_TYPE, Indicator
 from kpi_cli.core.problems import KpiError
 from kpi_cli.core.stages import STAGES
@@ -284,7 +284,7 @@ class IndicatorReport:
 
     def estimated(self, path: str) -> bool:
         """The field at `path` (innovation.proposal.kind, amendments[0].effective) is inferred."""
-        return any(_inferred_match(p, path) for p in self.inferred_paths)
+        return inferred_covers(self.inferred_paths, path)
 
     @property
     def latest(self) -> QuarterRow | None:
@@ -352,10 +352,6 @@ class SiteIndex:
 
 # --- the context, from the model ----------------------------------------------------
 
-def _is_inferred(ind: Indicator, path: str) -> bool:
-    return ind.is_inferred(path)
-
-
 def agency_info(code: str, catalogues, output: Output | None = None) -> AgencyInfo:
     agency = (catalogues.agencies.get(code) if catalogues else None)
     href = output.href(f"agency/{code}.{output.ext}") if output else None
@@ -420,7 +416,7 @@ def _quarter_rows(ind: Indicator, computed: dict[int, Computed]) -> tuple[Quarte
             performance=q.performance if q else None,
             target=q.target if q else None,
             target_inferred=bool(q and q.target is not None
-                                 and _is_inferred(ind, f"quarters[{index}].target")),
+                                 and ind.is_inferred(f"quarters[{index}].target")),
             assessed=q.assessed if q else None,
             sub_scores=tuple(q.sub_scores or ()) if q else (),
             audited=audited(q),
@@ -453,7 +449,7 @@ def _project(ind: Indicator, amendments: tuple[AmendmentRow, ...] = ()) -> tuple
         StageRow(s.number, s.name_th, s.form, done[s.number][1].completed if s.number in done else None,
                  tuple(done[s.number][1].evidence) if s.number in done else (),
                  done[s.number][1].note if s.number in done else None,
-                 s.number in done and _is_inferred(ind, f"innovation.stages[{done[s.number][0]}].completed"),
+                 s.number in done and ind.is_inferred(f"innovation.stages[{done[s.number][0]}].completed"),
                  points[s.number - 1] if points else None)
         for s in STAGES)
     p = inn.proposal
@@ -551,7 +547,7 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
         type_label=LABELS_TYPE[ind.type.value], level_label=LABELS_LEVEL[ind.level.value],
         target_value=ind.target.value, unit=ind.target.unit, achieved=ind.achieved,
         weight=ind.weight.percent if ind.weight else None,
-        weight_inferred=bool(ind.weight) and _is_inferred(ind, "weight"),
+        weight_inferred=bool(ind.weight) and ind.is_inferred("weight"),
         quarters=rows, audited=tuple(r for r in rows if r.audited),
         targets_inferred=any(r.target_inferred for r in rows),
         has_computed=bool(computed_rows), computed_score=computed_score,
@@ -565,7 +561,7 @@ def indicator_report(ind: Indicator, catalogues, *, source: str = "", output: Ou
         inferred=_inferred_rows(ind),
         chart=quarterly_chart(rows, ind.target.unit), source=source, href=href,
         as_of=_as_of(ind), points_total=sum(points) if points else None,
-        points_inferred=bool(points) and _is_inferred(ind, "scoring.points"),
+        points_inferred=bool(points) and ind.is_inferred("scoring.points"),
         activities=activities, evidence_sent=sent, survey=survey, survey_approved=approved,
         inferred_paths=tuple(ind.inferred),
     )
