@@ -19,6 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 PERFORMANCE = re.compile(r"^(    performance: )(\d+(?:\.\d+)?)$", re.M)
+ACHIEVED = re.compile(r"^(achieved: )(\d+(?:\.\d+)?)", re.M)
 
 
 def agencies(n_districts: int = 50, n_departments: int = 20) -> list[tuple[str, str, str, str]]:
@@ -73,7 +74,13 @@ def variant(template: str, code: str, agency: str, years: int, rng: random.Rando
     text = re.sub(r"^fiscal_year: \d+", f"fiscal_year: {fy + years}", text, count=1, flags=re.M)
     text = shift_dates(text, years)
     if "counts:" not in text:  # where counts back the figure, the figure stays consistent with them
+        before = PERFORMANCE.findall(text)
         text = PERFORMANCE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * rng.uniform(0.9, 1.0):.2f}", text)
+        achieved = ACHIEVED.search(text)
+        if before and achieved and float(achieved.group(2)) == float(before[-1][1]):
+            # ผลงานที่ทำได้ is the latest quarter's figure (rule quarter-consistency): it follows the change
+            latest = PERFORMANCE.findall(text)[-1][1]
+            text = text[:achieved.start(2)] + latest + text[achieved.end(2):]
     text = shuffle_sentences(text, rng)
     return text
 
@@ -88,9 +95,10 @@ def generate(n: int, out: Path, seed: int = 2564) -> Path:
     codes = write_catalogues(root)
     templates = [p.read_text(encoding="utf-8") for p in sorted((REPO / "indicators").glob("25*/*.yaml"))]
     # the innovation indicator is every agency's; the others are one each
+    placed = [(codes[i % len(codes)], (i // (len(codes) * 20)) % 5) for i in range(n)]
+    weights = _weights(placed)
     for i in range(n):
-        agency = codes[i % len(codes)]
-        years = (i // (len(codes) * 20)) % 5  # ~20 indicators per agency and year, over five years
+        agency, years = placed[i]  # ~20 indicators per agency and year, over five years
         template = templates[0] if i % 20 == 0 else templates[i % len(templates)]
         is_innovation = "stage-points" in template
         if "district" in template and not agency.startswith("50"):
@@ -100,10 +108,28 @@ def generate(n: int, out: Path, seed: int = 2564) -> Path:
         if is_innovation and agency != "0406":
             # an agency's ideas minimum follows its kind: keep only the stages its record supports
             text = _innovation_for(text, agency)
+        # a performance agreement's weights sum to 100 (rule agency-weights): share them out
+        text = WEIGHT.sub(f"\\g<1>{weights[i]}", text, count=1)
         folder = root / str(2564 + years)
         folder.mkdir(exist_ok=True)
         (folder / f"{code}.yaml").write_text(text, encoding="utf-8")
     return root
+
+
+WEIGHT = re.compile(r"^(weight:[^\n]*\n  percent: )\d+(?:\.\d+)?", re.M)
+
+
+def _weights(placed: list[tuple[str, int]]) -> list[int]:
+    """Each file's weight, so that an agency's files of one fiscal year sum to 100 (whole numbers)."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, key in enumerate(placed):
+        groups.setdefault(key, []).append(i)
+    weights = [0] * len(placed)
+    for members in groups.values():
+        base, extra = divmod(100, len(members))
+        for k, i in enumerate(members):
+            weights[i] = base + (k < extra)
+    return weights
 
 
 def _innovation_for(text: str, agency: str) -> str:

@@ -154,16 +154,25 @@ def _check_item(catalogues_of: dict[str, Catalogues | None], path: str) -> tuple
     return check_file(Path(path), catalogues_of[os.path.dirname(path)])[:2]
 
 
-def _as_shown(path: str) -> str:
+def _as_shown(path: str, folders: dict[str, str | None] | None = None) -> str:
     """The path as kpi shows it (relative to the working folder, as `display_path` makes it), which
     opens the same file: the summary of the file can then share its text. Unless that loses the
-    name of the file's folder (the working folder is a year's): it says the fiscal year."""
+    name of the file's folder (the working folder is a year's): it says the fiscal year.
+    `folders` remembers each folder's answer for one run (thousands of files share a few)."""
+    folder, name = os.path.split(path)
+    if folders is not None and folder in folders:
+        shown = folders[folder]
+        return path if shown is None else os.path.join(shown, name)
     try:
-        shown = os.path.relpath(path)
+        shown = os.path.relpath(folder or ".")
     except ValueError:  # another drive on Windows
-        return path
-    same_folder = os.path.basename(os.path.dirname(shown)) == os.path.basename(os.path.dirname(path))
-    return shown if same_folder else path
+        shown = None
+    else:
+        if os.path.basename(shown) != os.path.basename(folder):
+            shown = None
+    if folders is not None:
+        folders[folder] = shown
+    return path if shown is None else os.path.join(shown, name)
 
 
 def _shared(path: str, summary: Summary, values: dict) -> Summary:
@@ -221,10 +230,11 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     catalogues_of: dict[str, Catalogues | None] = {}
     uncatalogued: set[str] = set()
     work: list[str] = []
+    shown_folders: dict[str, str | None] = {}
     for f in files:
         if os.path.basename(f) in CATALOGUE_NAMES or real_path(f, folders) in catalogue_files:
             continue
-        shown = _as_shown(f)
+        shown = _as_shown(f, shown_folders)
         parent, folder = os.path.dirname(shown), folder_of[os.path.dirname(f)]
         catalogues_of.setdefault(parent, catalogue_dirs[folder])
         if folder is None:

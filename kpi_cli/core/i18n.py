@@ -141,10 +141,12 @@ def _(message: str) -> str:
     """`message` (an English msgid) in the current language."""
     if not message:
         return message  # gettext("") is the catalog's header
-    text = translations().gettext(message)
-    return Message(text) if language() != DEFAULT else text
+    lang = language()  # once: it reads the environment
+    text = translations(lang).gettext(message)
+    return Message(text) if lang != DEFAULT else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    text = translations().ngettext(singular, plural, n)
-    return Message(text) if language() != DEFAULT else text
+    lang = language()
+    text = translations(lang).ngettext(singular, plural, n)
+    return Message(text) if lang != DEFAULT else text

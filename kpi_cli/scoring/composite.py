@@ -59,7 +59,7 @@ class CompositeBase(RuleModel):
             keys.add(part.key)
             yield from part.rule.problems(loc + ("parts", i, "rule"))
             yield from part.rule.target_problems(part.target, loc + ("parts", i, "target"),
-                                                 _("part '{key}'").format(key=part.key))
+                                                 lambda key=part.key: _("part '{key}'").format(key=key))
         points = [p.points for p in self.parts]
         if all(finite(p) for p in points) and abs(sum(points) - 100) > 1e-9:
             yield Finding(CHECK, _("the parts' points add up to {total:g}, not 100").format(total=sum(points)),

@@ -51,12 +51,12 @@ class LevelsRule(RuleModel):
                           loc + ("thresholds",),
                           fix=_("list the threshold of level 1 first, then level 2, … (decreasing)"))
 
-    def target_fits(self, target, loc: tuple, what: str):
+    def target_fits(self, target, loc: tuple, what):
         """A levels rule's target is a level."""
         top = len(self.thresholds)
         if not 0 < target <= top:
             yield Finding(CHECK, _("{what}: target {target:g} is not a level; a levels rule's target is a level "
-                                   "1-{top}").format(what=what, target=target, top=top), loc,
+                                   "1-{top}").format(what=what(), target=target, top=top), loc,
                           fix=_("write the level the agreement asks for (e.g. {top}); the result itself goes in "
                                 "`performance:`").format(top=top))
 

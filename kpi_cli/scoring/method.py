@@ -128,18 +128,19 @@ class RuleModel(Model):
         """Why the rule itself cannot be applied; `loc` is where it is in the file."""
         return iter(())
 
-    def target_problems(self, target, loc: tuple, what: str) -> Iterator[Finding]:
+    def target_problems(self, target, loc: tuple, what: Callable[[], str]) -> Iterator[Finding]:
         """A target the rule cannot score against: not finite, negative, or (see
-        :meth:`target_fits`) not of the method's kind. `what` names it: "quarter 2", "part 'p1'"."""
+        :meth:`target_fits`) not of the method's kind. `what()` names it: "quarter 2", "part 'p1'"
+        (called only for a problem: validation asks this of every quarter of every file)."""
         if target is None:
             return
         if not finite(target) or target < 0:
             yield Finding(CHECK, _("{what}: target {target:g} is not a number of 0 or more").format(
-                what=what, target=target), loc, fix=_("correct the target"))
+                what=what(), target=target), loc, fix=_("correct the target"))
         else:
             yield from self.target_fits(target, loc, what)
 
-    def target_fits(self, target, loc: tuple, what: str) -> Iterator[Finding]:
+    def target_fits(self, target, loc: tuple, what: Callable[[], str]) -> Iterator[Finding]:
         """What the method asks of a finite target of 0 or more beyond that."""
         return iter(())
 
@@ -156,7 +157,7 @@ class RuleModel(Model):
                           loc, fix=_("add `target:` from the performance agreement (mark it in `inferred:` if "
                                      "inferred)"))
         yield from self.target_problems(row.target, loc + ("target",),
-                                        _("quarter {quarter}").format(quarter=row.quarter))
+                                        lambda: _("quarter {quarter}").format(quarter=row.quarter))
 
     @classmethod
     def series_problems(cls, quarters: list) -> Iterator[Finding]:

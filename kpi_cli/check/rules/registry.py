@@ -7,6 +7,7 @@ File rules take a :class:`FileContext`; tree rules take every file's :class:`Sum
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -91,6 +92,16 @@ class FileContext:
             self._leaves = leaves(self.data)
         return self._leaves
 
+    _texts: list | None = None
+
+    @property
+    def odd_texts(self) -> list[tuple[tuple, str]]:
+        """The leaves that are text with anything the text rules look for (see :func:`plain_text`):
+        thai-text and control-character read only these."""
+        if self._texts is None:
+            self._texts = [(loc, v) for loc, v in self.leaves if isinstance(v, str) and not plain_text(v)]
+        return self._texts
+
     _dates: list | None = None
 
     @property
@@ -111,21 +122,40 @@ class FileContext:
 # --- helpers shared by rules -------------------------------------------------------------
 
 def leaves(data) -> list[tuple[tuple, object]]:
-    """Every scalar (not dict or list) of a document with its location, in document order."""
+    """Every scalar (not dict or list) of a document with its location, in document order.
+
+    Recursive: a document that reaches the rules is at most loader.MAX_DEPTH deep and has no
+    cycle (the loader refuses both). Documents are made of plain dicts and lists (a subclass
+    would be a leaf)."""
     out: list[tuple[tuple, object]] = []
-    stack = [((), data)]
-    pop, push, append = stack.pop, stack.append, out.append
-    while stack:
-        loc, obj = pop()
-        if isinstance(obj, dict):
-            for k, v in reversed(obj.items()):
-                push((loc + (k,), v))
-        elif isinstance(obj, list):
-            for i in range(len(obj) - 1, -1, -1):
-                push((loc + (i,), obj[i]))
-        else:
-            append((loc, obj))
+    append = out.append
+
+    def walk(loc, obj):
+        for k, v in (obj.items() if type(obj) is dict else enumerate(obj)):
+            kind = type(v)
+            if kind is dict or kind is list:
+                walk(loc + (k,), v)
+            else:
+                append((loc + (k,), v))
+
+    kind = type(data)
+    if kind is dict or kind is list:
+        walk((), data)
+    else:
+        append(((), data))
+    walk = None  # noqa: F841  the closure refers to itself: break the cycle
     return out
+
+
+def plain_text(text: str) -> bool:
+    """True when no text rule can find anything in `text`: printable throughout (no control
+    character, zero-width or bidirectional mark: they are all of Unicode's categories Cc and Cf,
+    which `str.isprintable` refuses) apart from line breaks and tabs, no decomposed sara am, and in
+    Unicode NFC. One pass in C for most texts; a False sends the text to the rules themselves."""
+    if not text.isprintable():
+        if not text.replace("\n", "").replace("\t", "").isprintable():
+            return False
+    return text.isascii() or ("\u0e4d\u0e32" not in text and unicodedata.is_normalized("NFC", text))
 
 
 def get(data, *loc, default=None):

@@ -19,8 +19,8 @@ def thai_text(ctx: FileContext):
     Bad:  'การดําเนินงาน' (ํ + า), 'ราย\u200bงาน' (a zero-width space)
     Good: 'การดำเนินงาน', 'รายงาน'
     """
-    for loc, value in ctx.leaves:
-        if isinstance(value, str) and not value.isascii():
+    for loc, value in ctx.odd_texts:
+        if not value.isascii():
             for offset, what, fix in text_issues(value):
                 near = value[max(0, offset - 8): offset + 8].replace("\u200b", "␣")
                 yield Finding("thai-text", _("{where}: {what} near '{near}'").format(where=where(loc), what=what,
@@ -41,11 +41,10 @@ def control_character(ctx: FileContext):
     Bad:  `title: "\\e[31mความสำเร็จ"`, a title with U+202E RIGHT-TO-LEFT OVERRIDE
     Good: `title: ความสำเร็จ…`
     """
-    for loc, value in ctx.leaves:
-        if isinstance(value, str):
-            for m in _CONTROL.finditer(value):
-                yield Finding("control-character",
-                              _("{where}: a control character U+{code:04X} is in the text, invisible when it is "
-                                "read").format(where=where(loc), code=ord(m.group())),
-                              loc, level=Level.warning, fix=_("delete it; type the text again if it was pasted"))
-                break
+    for loc, value in ctx.odd_texts:
+        m = _CONTROL.search(value)
+        if m is not None:
+            yield Finding("control-character",
+                          _("{where}: a control character U+{code:04X} is in the text, invisible when it is "
+                            "read").format(where=where(loc), code=ord(m.group())),
+                          loc, level=Level.warning, fix=_("delete it; type the text again if it was pasted"))
