@@ -49,6 +49,18 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 PY = sys.executable
+
+
+def clean_tree(root: Path) -> None:
+    """Stop unless kpi finds nothing to say of the generated files: a problem in every third file
+    would time the reporting of problems (positions are composed only for files that have one)
+    instead of the path a real repository takes."""
+    done = subprocess.run([*KPI, "validate", str(root), "--format", "json"], capture_output=True, text=True,
+                          env={**os.environ, "KPI_NO_CACHE": "1"}, check=False)
+    report = json.loads(done.stdout or "{}")
+    if done.returncode != 0 or report.get("errors") or report.get("warnings"):
+        sys.exit(f"[bench] the generated tree {root} has problems (bench/generate.py must write valid files): "
+                 f"{report.get('errors')} errors, {report.get('warnings')} warnings\n{done.stderr[-2000:]}")
 # the console script of this Python (a version manager's shim on PATH would add its own start-up)
 _SCRIPT = Path(PY).parent / "kpi"
 KPI = [str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "kpi_cli"]
@@ -223,6 +235,7 @@ class Bench:
         root = self.work / f"tree-{n}" / "indicators"
         if not root.is_dir():
             generate(n, root.parent)
+            clean_tree(root)
         return root
 
     def group(self, title: str, rows: list[Row], refs: list[tuple[str, Row]], key: tuple,
