@@ -224,6 +224,24 @@ def test_rules_command_lists_and_explains():
     assert runner.invoke(app, ["rules", "date-be-yaer"]).exit_code == 1
 
 
+def test_rules_lists_every_rule_in_a_fresh_process(tmp_path):
+    """`kpi rules` in a process of its own (nothing else imported the guard or the schema first)
+    lists the rules of every kind: file, tree, parsing and the audited record's."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kpi_cli", "rules"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "KPI_LANG": "en", "COLUMNS": "200"}, check=False)
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
+    for rule_id in ("audited-change", "agency-weights", "yaml-syntax", "date-be-year", "missing-field"):
+        assert rule_id in listed, rule_id
+    explained = subprocess.run([sys.executable, "-m", "kpi_cli", "rules", "audited-change"], cwd=tmp_path,
+                               capture_output=True, text=True, env={**os.environ, "KPI_LANG": "en"}, check=False)
+    assert explained.returncode == 0 and "--against" in explained.stdout, explained.stderr
+
+
 def test_every_rule_documents_a_bad_and_a_good_example():
     for r in REGISTRY.values():
         if r.id in ("unreadable",):

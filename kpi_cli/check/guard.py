@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from kpi_cli.check.rules.codes import code_key
-from kpi_cli.check.rules.registry import describe
+from kpi_cli.check.rules.record import RULE
 from kpi_cli.core.assessment import ASSESSED, audited
 from kpi_cli.core.figures import shown, text_of
 from kpi_cli.core.i18n import _
@@ -32,17 +32,6 @@ from kpi_cli.io.git import blobs, changed_names, toplevel, tree_entries
 from kpi_cli.io.loader import load, locate, parse_text
 from kpi_cli.io.paths import CATALOGUE_NAMES
 
-RULE = "audited-change"
-
-describe(RULE, "error", """An audited or assessed quarter (สยป. ตรวจประเมินแล้ว) keeps its figures, and what its computed
-score is made of, unless this change adds an accepted amendment that names the quarter and is
-dated after the quarter's end. An indicator with such a quarter cannot be deleted, moved to
-another code or year, or replaced by a link; recorded amendments cannot be edited or removed.
-Checked by `kpi validate --against BASE`.
-
-Bad:  quarter 1 `assessed: 100` becomes `assessed: 95` in a pull request, with no new amendment
-Good: the same change, with a new amendment `{kind: amendment, letter: …, date: 2021-02-15, outcome: accepted, quarters: [1]}`""",
-         scope="git")
 
 # the fields of a quarter's row that are part of the official record once it is audited or assessed
 # (`difference_reason` is kpi's own note on a difference, not a figure)

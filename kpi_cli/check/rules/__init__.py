@@ -11,5 +11,5 @@ from kpi_cli.check.rules.registry import (REGISTRY, FileContext, Rule, fmt_loc, 
 
 def load_all() -> None:
     """Import the rule modules so that they register."""
-    from kpi_cli.check.rules import (codes, dates, inferred, letters, parsing, quarters, schema,  # noqa: F401
-                                     scoring, stages, text)
+    from kpi_cli.check.rules import (codes, dates, inferred, letters, parsing, quarters, record,  # noqa: F401
+                                     schema, scoring, stages, text)
