@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from typer.testing import CliRunner
 
 from kpi_cli.cli import app
@@ -80,3 +82,23 @@ def test_schema_and_validator_agree_on_every_fixture():
         refused_by_both += bool(errors and schema_errors)
         checked += 1
     assert checked >= 20 and refused_by_both >= 10
+
+
+def test_regenerating_the_schema_files_is_atomic(tmp_path, monkeypatch):
+    """`python -m kpi_cli.core.json_schema` writes each file whole or not at all."""
+    from kpi_cli.core import json_schema
+
+    monkeypatch.setattr(json_schema, "DATA", tmp_path)
+    written = json_schema.write_all()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+    before = {p.name: p.read_bytes() for p in written}
+
+    monkeypatch.setattr(json_schema, "schema_text", lambda kind: "{}")
+
+    def full_disk(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json_schema.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        json_schema.write_all()
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing half-written, no temporary

@@ -12,6 +12,7 @@ not an address: the files are found by their `$schema` paths."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 DATA = Path(__file__).parent.parent / "data"
@@ -37,11 +38,18 @@ def schema_text(kind: str = "indicator") -> str:
 
 
 def write_all() -> list[Path]:
+    """Write the shipped schema files, each atomically (a failed run leaves the old file whole; the
+    core layer does without kpi_cli.io: a temporary file beside it, then a rename)."""
     DATA.mkdir(exist_ok=True)
     out = []
     for kind, (filename, _) in SCHEMAS.items():
         path = DATA / filename
-        path.write_text(schema_text(kind), encoding="utf-8")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(schema_text(kind), encoding="utf-8")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
         out.append(path)
     return out
 
