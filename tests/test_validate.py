@@ -216,6 +216,30 @@ def test_the_seed_changes_flow_into_problems(tmp_path):
     assert problem.rule == "date-be-year" and "write 2021-08-30" in problem.fix
 
 
+@pytest.mark.parametrize("written, rule, message", [
+    ("2021-08-30 00:00:00", "wrong-type", "2021-08-30 00:00:00 has a time of day"),
+    ("2021-08-30T00:00:00Z", "wrong-type", "has a time of day"),
+    ("2021-08-30 10:00:00", "wrong-type", "has a time of day"),
+    ("2021-08-30T10:00:00+07:00", "wrong-type", "has a time of day"),
+    ('"2021-08-30 10:00"', "wrong-type", "has a time of day"),  # text: YAML wants seconds for a timestamp
+    ("2564-08-30 00:00:00", "date-be-year", "Buddhist-Era year"),
+    ("2564-08-30 10:00:00", "date-be-year", "Buddhist-Era year"),
+])
+def test_a_timestamp_is_not_a_date(tmp_path, written, rule, message):
+    """A date with a time, even midnight, is refused where a day is meant: pydantic alone would take
+    `2564-08-30 00:00:00` as a date, and a Buddhist-Era year would pass the date rules unseen."""
+    tree = tmp_path / "indicators"
+    (tree / "2564").mkdir(parents=True)
+    for name in ("agencies.yaml", "strategies.yaml"):
+        shutil.copy(REPO / "indicators" / name, tree)
+    text = SEED.read_text()
+    line = text[:text.index("completed: 2021-08-30")].count("\n") + 1
+    (tree / "2564" / "0406-0772.yaml").write_text(text.replace("completed: 2021-08-30", f"completed: {written}"))
+    (problem,) = [p for p in validate([tree]).problems if p.rule != "agency-weights"]
+    assert (problem.rule, problem.level.value, problem.line) == (rule, "error", line)
+    assert message in problem.message and problem.fix == "write 2021-08-30"
+
+
 def test_rules_command_lists_and_explains():
     result = runner.invoke(app, ["rules"])
     assert result.exit_code == 0 and "date-be-year" in result.output

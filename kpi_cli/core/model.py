@@ -14,7 +14,8 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictInt
+from pydantic_core import PydanticCustomError
 
 from kpi_cli.core.vocabulary import AMENDMENT_KINDS, ASSESSMENT_STATES, DECISION_RESULTS, OUTCOMES
 from kpi_cli.core.model_base import LIMIT, KeepsPrinted, Model, NonNegative, Number, Score, Text, schema_only  # noqa: F401
@@ -25,7 +26,16 @@ from kpi_cli.scoring.registry import rule_union
 
 # what JSON Schema says of dates and letter numbers besides their type (rules date-be-year, letter-format);
 # that a date is a real day is the schema's `format: date`
-Date = Annotated[dt.date, schema_only(pattern=COMMON_ERA_DATE)]
+def _day_alone(value):
+    """A timestamp is not a day, even at midnight (pydantic would take `2564-08-30 00:00:00` as the
+    date, past the rules that read dates): refused as pydantic refuses one with a time of day."""
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_from_datetime_inexact",
+                                  "Datetimes provided to dates should have zero time - e.g. be exact dates")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_day_alone), schema_only(pattern=COMMON_ERA_DATE)]
 LetterNumber = Annotated[Text, schema_only(pattern=LETTER_PADDED)]
 
 

@@ -52,7 +52,9 @@ def date_be_year(ctx: FileContext):
     Good: `date: 2021-04-15` (reports show it as 15 เมษายน 2564)
     """
     for loc, v in ctx.dates:
-        text = v if isinstance(v, InvalidDate) else (v.isoformat() if is_date(v) and looks_like_be_year(v.year) else None)
+        # a timestamp (2564-08-30 10:00) is caught too: the day is what was meant
+        text = v if isinstance(v, InvalidDate) else (
+            v.isoformat()[:10] if isinstance(v, dt.date) and looks_like_be_year(v.year) else None)
         if text is None:
             continue
         fix = _be_fix(text)

@@ -165,6 +165,14 @@ def _range_text(err: dict) -> str:
         return err["msg"].lower()
 
 
+def _day_of(value) -> str | None:
+    """The day (YYYY-MM-DD) of a timestamp, or of text that starts with one, else None."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    match = re.match(r"(\d{4}-\d{2}-\d{2})[T ]", value) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
 def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[tuple], str | None],
                  skip_locs: set[tuple] = frozenset()):
     """Validate `data` against `model_cls`. Returns (model or None, findings)."""
@@ -236,6 +244,13 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
                         where=where, raw=shown, value=_show(value))
                 findings.append(Finding("implicit-type", msg, loc,
                                         fix=_('put it in quotes: "{raw}"').format(raw=shown)))
+                continue
+            day = _day_of(value) if "a date without a time" in expected else None
+            if day is not None:  # a timestamp, or text that reads as one
+                raw = source_text(loc)
+                findings.append(Finding("wrong-type", _("{where}: {raw} has a time of day; a date in the files is the "
+                                                        "day alone").format(where=where, raw=raw or value),
+                                        loc, fix=_("write {day}").format(day=day)))
                 continue
             findings.append(Finding("wrong-type", _("{where}: expected {expected}, got {value}").format(
                                         where=where, expected=want, value=_show(value)), loc,
