@@ -109,7 +109,7 @@ def test_dry_run_writes_nothing(repo):
     (["0999-0910"], "not in agencies.yaml"),
     (["406-0910"], "is not an indicator code"),
     (["0406-0910", "--kind", "points"], "'points' is not one of"),
-    (["0406-0910", "--year", "64"], "2400"),
+    (["0406-0910", "--year", "64"], "from 2500 to 2700"),
 ])
 def test_usage_errors_exit_2(repo, args, message):
     kind = [] if "--kind" in args else ["--kind", "percent"]
@@ -163,3 +163,17 @@ def test_new_files_get_the_mode_of_a_plain_open_and_replaced_ones_keep_theirs(re
         assert "method: levels" in path.read_text(encoding="utf-8")
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize("year, code, said", [
+    ("2450", 2, "2450 is not a fiscal year kpi keeps"),   # Buddhist Era, but before any file kpi accepts
+    ("2701", 2, "from 2500 to 2700"),
+    ("2021", 2, "write 2564"),                           # Common Era
+    ("2500", 0, ""), ("2700", 0, ""),
+])
+def test_every_year_new_accepts_is_one_validate_accepts(repo, year, code, said):
+    """`kpi new --year` takes the fiscal years the files may hold, no more: a year it takes makes a
+    file that passes `kpi validate`; one it refuses is a usage error that says the range."""
+    result = run("new", "0406-0950", "--kind", "percent", "--year", year, "--dry-run")
+    assert result.exit_code == code, result.output
+    assert said in result.output

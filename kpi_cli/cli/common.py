@@ -121,10 +121,13 @@ def complete_code(incomplete: str) -> list[str]:
 def buddhist_year(value: int | None) -> int | None:
     """A --year option: a fiscal year in the Buddhist Era (2564). A Common-Era year (2021) is a
     usage error that says which year was meant."""
-    if value is None or 2400 <= value <= 2700:
+    from kpi_cli.core.thai import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+
+    if value is None or FISCAL_YEAR_MIN <= value <= FISCAL_YEAR_MAX:
         return value
     if 1900 <= value <= 2200:
         raise typer.BadParameter(_("{year} is a Common-Era year; fiscal years are Buddhist Era (พ.ศ.): "
                                    "write {be}").format(year=value, be=value + 543))
-    raise typer.BadParameter(_("{year} is not a fiscal year: write it in the Buddhist Era (พ.ศ.), "
-                               "e.g. 2564").format(year=value))
+    raise typer.BadParameter(_("{year} is not a fiscal year kpi keeps: fiscal years are Buddhist Era (พ.ศ.) "
+                               "from {first} to {last}, e.g. 2564").format(year=value, first=FISCAL_YEAR_MIN,
+                                                                           last=FISCAL_YEAR_MAX))

@@ -13,7 +13,7 @@ import typer
 
 from kpi_cli.cli.root import app
 from kpi_cli.core.i18n import _
-from kpi_cli.cli.common import errors_as_messages, examples, fail, use_color
+from kpi_cli.cli.common import buddhist_year, errors_as_messages, examples, fail, use_color
 from kpi_cli.scoring.registry import KINDS
 
 Output = typer.Option(None, "--output", "-o", file_okay=False,
@@ -93,7 +93,7 @@ def _captured(value: Optional[str]):
 def import_pages(
     pages: List[Path] = typer.Argument(..., exists=True, readable=True, show_default=False,
                                        help=_("Pages saved as text (.txt) or HTML (.html), or folders of them.")),
-    year: Optional[int] = typer.Option(None, "--year", min=2400, max=2700, show_default=False,
+    year: Optional[int] = typer.Option(None, "--year", callback=buddhist_year, show_default=False,
                                        help=_("Fiscal year (ปีงบประมาณ, พ.ศ.), e.g. 2564. Default: from the "
                                               "page (its title, ปีงบประมาณ พ.ศ. …, or its dates).")),
     force: bool = Force,
@@ -262,7 +262,7 @@ def new(
     agency: Optional[str] = typer.Option(None, "--agency", "-a", show_default=False,
                                          help=_("Agency code (หน่วยงาน) from agencies.yaml. Default: the code's "
                                                 "first four digits.")),
-    year: Optional[int] = typer.Option(None, "--year", min=2400, max=2700, show_default=False,
+    year: Optional[int] = typer.Option(None, "--year", callback=buddhist_year, show_default=False,
                                        help=_("Fiscal year (ปีงบประมาณ, พ.ศ.). Default: the current one.")),
     title: Optional[str] = typer.Option(None, "--title", show_default=False,
                                         help=_("The indicator's title (ชื่อตัวชี้วัด).")),

@@ -21,6 +21,7 @@ from kpi_cli.core.vocabulary import AMENDMENT_KINDS, ASSESSMENT_STATES, DECISION
 from kpi_cli.core.model_base import LIMIT, KeepsPrinted, Model, NonNegative, Number, Score, Text, schema_only  # noqa: F401
 from kpi_cli.core.patterns import (AGENCY_CODE, COMMON_ERA_DATE, INDICATOR_CODE, INFERRED_PATH, LETTER_PADDED,
                                    NOT_BLANK, STRATEGY_CODE, STRATEGY_REFERENCE, inferred_covers)
+from kpi_cli.core.thai import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from kpi_cli.scoring.registry import rule_union
 
 
@@ -302,7 +303,7 @@ class Indicator(Model):
                        json_schema_extra={"pattern": INDICATOR_CODE})  # rule code-format
     # kpi's own range is wider, so that a Common-Era year gets its own message (rule code-folder)
     fiscal_year: StrictInt = Field(ge=1000, le=9000, description="ปีงบประมาณ, Buddhist Era",
-                                   json_schema_extra={"minimum": 2500, "maximum": 2700})
+                                   json_schema_extra={"minimum": FISCAL_YEAR_MIN, "maximum": FISCAL_YEAR_MAX})
     sequence: StrictInt | None = Field(None, description="the number in the agency's list")
     agency: Text = Field(description="agency code from agencies.yaml, quoted: '0406'",
                          json_schema_extra={"pattern": AGENCY_CODE})  # rule agency-unknown

@@ -34,6 +34,10 @@ def common_era_fix(year: int, month: int, day: int, prefix: str = "") -> str:
     return _("write {value}").format(value=prefix + fixed)
 
 
+# the fiscal years kpi keeps (Buddhist Era): the model's JSON Schema, rule code-folder and every --year
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2500, 2700
+
+
 def looks_like_be_year(year: int) -> bool:
     """A year in 2400..2700 is a Buddhist-Era year (CE 1857..2157) typed where CE was expected."""
     return 2400 <= year <= 2700

@@ -8,6 +8,7 @@ import re
 from kpi_cli.core.i18n import _, ngettext
 from kpi_cli.core.patterns import INDICATOR_CODE
 from kpi_cli.core.problems import Finding, Level
+from kpi_cli.core.thai import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from kpi_cli.check.rules.registry import FileContext, Summary, rule
 
 CODE_RE = re.compile(INDICATOR_CODE)  # ASCII digits: Thai digits are refused
@@ -68,7 +69,7 @@ def code_folder(ctx: FileContext):
                           year=fy, folder=ctx.folder_year),
                       ("fiscal_year",),
                       fix=_("move the file to indicators/{year}/ or correct fiscal_year").format(year=fy))
-    if fy is not None and 1000 <= fy <= 9000 and not 2500 <= fy <= 2700:  # else out-of-range says it
+    if fy is not None and 1000 <= fy <= 9000 and not FISCAL_YEAR_MIN <= fy <= FISCAL_YEAR_MAX:  # else out-of-range
         message = _("fiscal_year {year} is not a Buddhist-Era year; {year} looks like a Common-Era year: "
                     "write {be_year}") if 1950 <= fy <= 2200 else _("fiscal_year {year} is not a Buddhist-Era year")
         yield Finding("code-folder", message.format(year=fy, be_year=fy + 543), ("fiscal_year",),
