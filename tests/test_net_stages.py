@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from kpi_cli.cli import app
 from kpi_cli.core.i18n import set_language
-from kpi_cli.core.stages import stage_label, stages_done_by, value_name
+from kpi_cli.core.stages import stage_label, value_name
 from scoring_helpers import INDICATORS
 
 runner = CliRunner()
@@ -493,7 +493,3 @@ def test_appeals_belong_to_the_innovation_indicator(repo):
         encoding="utf-8")
     error, _fix = refused(path, "appeal", CODE, "--letter", "กท 0406/3937", "--date", "2021-07-07")
     assert error.startswith("0406-0001 is not the innovation indicator")
-
-
-def test_stages_done_by_a_day_without_a_record_are_none():
-    assert stages_done_by(None, dt.date(2021, 9, 30)) == []

@@ -88,11 +88,6 @@ def current_stage(inn: Innovation | None) -> int | None:
     return None
 
 
-def stages_done_by(inn: Innovation | None, day: dt.date) -> list[int]:
-    """Stages completed on or before `day`."""
-    return inn.stages_done_by(day) if inn else []
-
-
 def idea_count(inn: Innovation) -> int:
     """Ideas collected: those listed, or the number reported when not all are listed."""
     return max(len(inn.ideas), inn.ideas_reported or 0)
