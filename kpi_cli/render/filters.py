@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
@@ -190,9 +191,24 @@ def _words(text) -> Markup:
     from kpi_cli.render.words import pieces
 
     raw = for_terminal(str(text))
+    return Markup(_short_word_html(raw) if len(raw) <= 200 else _word_html(raw))
+
+
+@lru_cache(maxsize=4096)
+def _short_word_html(raw: str) -> str:
+    """`_word_html` remembered for short texts: a site repeats its headings, labels and names on
+    every page (long texts rarely repeat, and would hold memory)."""
+    return _word_html(raw)
+
+
+def _word_html(raw: str) -> str:
+    """The HTML of `_words` for a text, built as plain text from escaped pieces (Markup.format per
+    piece cost as much as finding the words)."""
+    from kpi_cli.render.words import pieces
+
     # <wbr> between the pieces: a renderer finds no break between two no-break spans by itself
-    return Markup("<wbr>").join(Markup('<span class="w">{}</span>').format(piece) if whole else escape(piece)
-                                for piece, whole in pieces(raw))
+    return "<wbr>".join(f'<span class="w">{escape(piece)}</span>' if whole else str(escape(piece))
+                        for piece, whole in pieces(raw))
 
 
 def _paragraphs_words(text: str | None) -> Markup:

@@ -97,7 +97,7 @@ def _thai_pieces(text: str, shortest: int) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for word in words(text):
         core = word.rstrip()
-        whole = has_thai(core) and sum(1 for ch in core if not _is_mark(ch)) >= shortest
+        whole = has_thai(core) and _letters(core) >= shortest
         if whole:
             out.append((core, True))
             if word != core:
@@ -107,6 +107,12 @@ def _thai_pieces(text: str, shortest: int) -> list[tuple[str, bool]]:
         else:
             out.append((word, False))
     return out
+
+
+@lru_cache(maxsize=16384)
+def _letters(word: str) -> int:
+    """The characters of `word` that are not combining marks (ก่ is one letter)."""
+    return sum(1 for ch in word if not _is_mark(ch))
 
 
 def _is_mark(ch: str) -> bool:
