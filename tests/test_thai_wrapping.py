@@ -98,3 +98,29 @@ def test_a_long_title_in_kpi_diff_is_cut_with_an_ellipsis_never_inside_a_cluster
     assert not re.match("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]", title[len(cut) - 1:])  # the rest starts whole
     assert cut[-2] not in LEADING_VOWELS
     assert _short("สั้น") == "สั้น"
+
+
+def test_kpi_words_are_kept_whole():
+    """The words of kpi's own field that PyThaiNLP's dictionary lacks are words all the same:
+    reports and tables never break ตัวชี้|วัด, ผล|ประเมิน or ถ่วง|น้ำหนัก."""
+    from kpi_cli.render.words import DOMAIN_WORDS, words
+
+    for word in DOMAIN_WORDS:
+        assert word in words(f"รายละเอียด{word}ของหน่วยงาน"), word
+
+
+def test_the_templates_own_thai_is_kept_in_words_for_the_pdf():
+    """WeasyPrint breaks Thai anywhere: the text the templates write themselves (notes, labels)
+    gets the word spans a field's text gets; markup, entities and raw-text elements are left as
+    they were."""
+    from kpi_cli.render.words import words_in_html
+
+    html = ('<!DOCTYPE html><html><head><title>ตัวชี้วัด</title><style>p{x:1}</style></head>'
+            '<body><p data-x="ตัวชี้วัด">(ข้อมูลประมาณการ ไม่ปรากฏในหน้ารายละเอียดตัวชี้วัด) &amp; &#3585;'
+            '<span class="w">ตัวชี้วัด</span><br>ok<!-- ตัวชี้วัด --></p></body></html>')
+    out = words_in_html(html)
+    assert '<span class="w">ตัวชี้วัด)</span>' in out and '<span class="w">ประมาณการ</span>' in out
+    assert out.startswith('<!DOCTYPE html><html><head><title>ตัวชี้วัด</title><style>p{x:1}</style></head>')
+    assert '<p data-x="ตัวชี้วัด">' in out and "&amp; &#3585;" in out and "<!-- ตัวชี้วัด -->" in out
+    assert out.count('<span class="w">ตัวชี้วัด</span>') == 1  # a span already there is not wrapped again
+    assert words_in_html("<p>plain English</p>") == "<p>plain English</p>"

@@ -191,13 +191,17 @@ def _words(text) -> Markup:
     from kpi_cli.render.words import pieces
 
     raw = for_terminal(str(text))
-    return Markup(_short_word_html(raw) if len(raw) <= 200 else _word_html(raw))
+    return Markup(word_html(raw))
+
+
+def word_html(raw: str) -> str:
+    """The HTML of `_words` for a text; remembered for short texts (a site repeats its headings,
+    labels and names on every page; long texts rarely repeat, and would hold memory)."""
+    return _short_word_html(raw) if len(raw) <= 200 else _word_html(raw)
 
 
 @lru_cache(maxsize=4096)
 def _short_word_html(raw: str) -> str:
-    """`_word_html` remembered for short texts: a site repeats its headings, labels and names on
-    every page (long texts rarely repeat, and would hold memory)."""
     return _word_html(raw)
 
 

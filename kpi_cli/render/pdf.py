@@ -117,7 +117,7 @@ def _actual_text():
         except (AttributeError, TypeError, ValueError):
             spans.append(None)
             return drawn
-        if text:
+        if text.strip("\u200b"):  # a <wbr> between two words is no text of the report
             stream.stream[start:start] = [b"/Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}), b"BDC"]
             stream.stream.append(b"EMC")
             spans.append(len(text))
@@ -144,7 +144,10 @@ def pdf_bytes(html: str, base_url: str | None = None) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     font_config = FontConfiguration()
     faces = CSS(string=font_face_css(files), font_config=font_config)
-    document = HTML(string=html, base_url=base_url or os.getcwd()).render(
+    from kpi_cli.render.words import words_in_html
+
+    # the templates' own Thai in whole words too: WeasyPrint's line breaking knows no Thai words
+    document = HTML(string=words_in_html(html), base_url=base_url or os.getcwd()).render(
         font_config=font_config, stylesheets=[faces], pdf_tags=True)
     with _actual_text() as spans:
         data = document.write_pdf(pdf_tags=True)

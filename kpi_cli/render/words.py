@@ -25,12 +25,23 @@ def has_thai(text: str) -> bool:
     return THAI.search(text) is not None
 
 
+# words of kpi's own field that PyThaiNLP's dictionary lacks, so that it would break them
+# (ตัวชี้|วัด): the glossary's compounds and the offices' abbreviations
+DOMAIN_WORDS = ("ตัวชี้วัด", "ค่าเป้าหมาย", "ผลประเมิน", "ตรวจประเมิน", "ผู้ตรวจประเมิน", "รายไตรมาส", "ถ่วงน้ำหนัก",
+                "ความเห็นชอบ", "สยป.", "ก.ก.", "กทม.")
+
+
 @lru_cache(maxsize=1)
 def _tokenizer():
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")  # never write a data folder in $HOME
-    from pythainlp.tokenize import word_tokenize
+    from functools import partial
 
-    return word_tokenize
+    from pythainlp.tokenize import word_dict_trie, word_tokenize
+
+    trie = word_dict_trie()  # PyThaiNLP's dictionary, loaded once
+    for word in DOMAIN_WORDS:
+        trie.add(word)
+    return partial(word_tokenize, custom_dict=trie)
 
 
 @lru_cache(maxsize=4096)
@@ -119,3 +130,73 @@ def _is_mark(ch: str) -> bool:
     import unicodedata
 
     return unicodedata.category(ch) in ("Mn", "Me")
+
+
+# elements whose text is not laid out as words (or may not hold markup)
+_RAW_TEXT = frozenset({"script", "style", "title", "textarea"})
+
+
+def words_in_html(html: str) -> str:
+    """`html` with the Thai of every text outside a word span kept in whole words as the `words`
+    filter keeps a field's (its dates, letter numbers and words in no-break spans, <wbr> between
+    them): for the template's own words (headings, notes such as "ไม่ปรากฏในหน้ารายละเอียดตัวชี้วัด"),
+    which a PDF engine without a Thai dictionary would break anywhere (ตัวชี้|วัด). Everything else
+    (tags, attributes, entities, comments) is given back exactly as written."""
+    from html.parser import HTMLParser
+
+    from kpi_cli.render.filters import word_html
+
+    out: list[str] = []
+
+    class Rewriter(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=False)
+            self.stack: list[tuple[str, bool]] = []  # (tag, its text is left alone)
+
+        def _alone(self) -> bool:
+            return bool(self.stack) and self.stack[-1][1]
+
+        def handle_starttag(self, tag, attrs):
+            alone = self._alone() or tag in _RAW_TEXT or (tag == "span" and "w" in (dict(attrs).get("class") or "").split())
+            if tag not in VOID:
+                self.stack.append((tag, alone))
+            out.append(self.get_starttag_text())
+
+        def handle_startendtag(self, tag, attrs):
+            out.append(self.get_starttag_text())
+
+        def handle_endtag(self, tag):
+            for i in range(len(self.stack) - 1, -1, -1):  # close up to the matching tag (HTML's leniency)
+                if self.stack[i][0] == tag:
+                    del self.stack[i:]
+                    break
+            out.append(f"</{tag}>")
+
+        def handle_data(self, data):
+            out.append(data if self._alone() or not has_thai(data) else word_html(data))
+
+        def handle_entityref(self, name):
+            out.append(f"&{name};")
+
+        def handle_charref(self, name):
+            out.append(f"&#{name};")
+
+        def handle_comment(self, data):
+            out.append(f"<!--{data}-->")
+
+        def handle_decl(self, decl):
+            out.append(f"<!{decl}>")
+
+        def handle_pi(self, data):
+            out.append(f"<?{data}>")
+
+        def unknown_decl(self, data):
+            out.append(f"<![{data}]>")
+
+    parser = Rewriter()
+    parser.feed(html)
+    parser.close()
+    return "".join(out)
+
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
