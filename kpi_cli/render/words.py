@@ -175,28 +175,23 @@ def words_in_html(html: str) -> str:
         def handle_data(self, data):
             out.append(data if self._alone() or not has_thai(data) else word_html(data))
 
-        def handle_entityref(self, name):
-            out.append(f"&{name};")
-
-        def handle_charref(self, name):
-            out.append(f"&#{name};")
-
-        def handle_comment(self, data):
-            out.append(f"<!--{data}-->")
-
-        def handle_decl(self, decl):
-            out.append(f"<!{decl}>")
-
-        def handle_pi(self, data):
-            out.append(f"<?{data}>")
-
-        def unknown_decl(self, data):
-            out.append(f"<![{data}]>")
+        # the rest is written back as it came
+        handle_entityref = _echo(out, "&{};")
+        handle_charref = _echo(out, "&#{};")
+        handle_comment = _echo(out, "<!--{}-->")
+        handle_decl = _echo(out, "<!{}>")
+        handle_pi = _echo(out, "<?{}>")
+        unknown_decl = _echo(out, "<![{}]>")
 
     parser = Rewriter()
     parser.feed(html)
     parser.close()
     return "".join(out)
+
+
+def _echo(out: list[str], form: str):
+    """A parser method that writes what it is given back into `out` in `form`."""
+    return lambda self, data: out.append(form.format(data))
 
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
