@@ -28,7 +28,7 @@ INVALID = HERE / "fixtures" / "invalid"
 runner = CliRunner()
 
 
-def _generated(tmp_path: Path, n: int) -> Path:
+def _generated(tmp_path: Path, n: int, invalid: bool = True) -> Path:
     """A tree of `n` generated indicators (bench/generate.py), with invalid files among them."""
     sys.path.insert(0, str(REPO / "bench"))
     try:
@@ -36,7 +36,8 @@ def _generated(tmp_path: Path, n: int) -> Path:
     finally:
         sys.path.remove(str(REPO / "bench"))
     root = generate(n, tmp_path)  # tmp_path/indicators
-    for i, name in enumerate(("date-order.yaml", "missing-field.yaml", "score-range.yaml", "empty-file.yaml"), 1):
+    names = ("date-order.yaml", "missing-field.yaml", "score-range.yaml", "empty-file.yaml") if invalid else ()
+    for i, name in enumerate(names, 1):
         shutil.copy(INVALID / name, root / "2564" / f"0406-99{i:02d}.yaml")
     return root
 
@@ -227,3 +228,25 @@ def test_a_row_keeps_the_official_figures_as_printed(tmp_path, monkeypatch, no_s
 def test_the_key_of_a_row_names_pythainlp(monkeypatch):
     """Where a Thai text breaks is PyThaiNLP's dictionary: the rows and pages kept depend on it."""
     assert any(v.startswith("pythainlp=") for v in cache._versions())
+
+
+def test_a_warm_table_loads_neither_yaml_the_model_the_scoring_nor_pythainlp(tmp_path):
+    """The point of the rows: a hit reads, hashes and prints. (Thai mode: the headers are Thai.)"""
+    import os
+    import subprocess
+
+    _generated(tmp_path, 10, invalid=False)
+    env = {**os.environ, "KPI_CACHE_DIR": str(cache.directory()), "COLUMNS": "160",
+           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}  # this kpi, from any folder
+    code = ("import sys\n"
+            "from kpi_cli.cli import main\n"
+            "sys.argv = ['kpi', '--lang', 'th', 'score', '--all', '-q', '4']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('MARK', [m for m in ('yaml', 'kpi_cli.core.model', 'kpi_cli.scoring.compute', 'pythainlp')"
+            " if m in sys.modules], file=sys.stderr)\n")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and "5001-1000" in runs[1].stdout
+    marks = [line for r in runs for line in r.stderr.splitlines() if line.startswith("MARK")]
+    assert marks[1] == "MARK []", [r.stderr[-2000:] for r in runs]
+    assert marks[0] != "MARK []"

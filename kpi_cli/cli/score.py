@@ -261,10 +261,11 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
     root = find_indicators_dir()
     if root is None:
         raise NoIndicators()
-    files = [f for f in indicator_files(root) if f.parent.name.isdigit()]
+    files = [(f, f.parent.name) for f in indicator_files(root)]  # (file, its folder's name)
+    files = [(f, folder) for f, folder in files if folder.isdigit()]
     if agency is not None:
-        files = [f for f in files if f.stem.startswith(agency + "-")]
-    years = sorted({int(f.parent.name) for f in files})
+        files = [(f, folder) for f, folder in files if f.stem.startswith(agency + "-")]
+    years = sorted({int(folder) for _f, folder in files})
     if not years:
         message = _("no indicator files of agency {agency} under {root}") if agency else \
             _("no indicator files of any agency under {root}")
@@ -279,7 +280,7 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
             _("no indicator files of fiscal year {year}")
         raise fail(message.format(year=year, agency=agency),
                    fix=_("years with indicators: {years}").format(years=", ".join(map(str, years))))
-    return year, [f for f in files if f.parent.name == str(year)]
+    return year, [f for f, folder in files if folder == str(year)]
 
 
 def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]], list]:
@@ -339,13 +340,20 @@ def _score_many(agency: str | None, quarter: int | None, year: int | None, fmt: 
 def _score_all(files: list[Path], quarter: int | None, year: int, fmt: Format) -> None:
     """`kpi score --all`: a row per indicator, from the cache when the file, its context and the
     quarter are those of a row kept before (see _all_rows)."""
+    import gc
+
     quarter, source, why = _pick_quarter(quarter, year, say=False)
-    rows, unusable, problems = _all_rows(files, quarter, fmt is Format.text)
-    _say_quarter(why)  # after the files are read, as it always was
-    if fmt is Format.json:
-        _print_all_json(year, quarter, source, rows, unusable)
-    else:
-        _print_all(year, quarter, rows, unusable)
+    gc.freeze()  # the collector walks what the work makes, not the modules (docs/performance.md, Memory)
+    try:
+        rows, unusable, problems = _all_rows(files, quarter, fmt is Format.text)
+        gc.freeze()  # nor the rows, which live to the end
+        _say_quarter(why)  # after the files are read, as it always was
+        if fmt is Format.json:
+            _print_all_json(year, quarter, source, rows, unusable)
+        else:
+            _print_all(year, quarter, rows, unusable)
+    finally:
+        gc.unfreeze()
     _refuse_invalid(unusable, problems, None)
 
 
@@ -431,9 +439,11 @@ def _print_all(year: int, quarter: int, rows: list, unusable) -> None:
                                    ("คะแนน\ncomputed", "right", None), ("ผลประเมิน\nofficial", "right", None),
                                    ("หมายเหตุ\nnotes", "left", 40)):
         table.add_column(_head(header), justify=justify, max_width=width, no_wrap=header.startswith("รหัส"))
+    handed = []  # the facts handed to the table: it fills in a Thai word's width (-1) when it needs one
     for row in rows:
-        table.add_row(*row.cells, style=row.style, drawn=row.drawn,
-                      facts=None if row.facts is None else [row.facts[at:at + 5] for at in range(0, 45, 5)])
+        facts = None if row.facts is None else [row.facts[at:at + 5] for at in range(0, 45, 5)]
+        table.add_row(*row.cells, style=row.style, drawn=row.drawn, facts=facts)
+        handed.append(facts)
     for code, path, why in unusable:
         table.add_row(code, path, "-", "-", "-", "-", "-", "-", why, style="red")
     measured = _measured_before(table)
@@ -448,8 +458,8 @@ def _print_all(year: int, quarter: int, rows: list, unusable) -> None:
     at = table.drawn_at
     for n, row in enumerate(rows):  # what the layout learned, kept with the rows for the next run
         if row.key is None or row.found and row.drawn is not None and row.drawn[:2] == at \
-                and min(row.facts[4::5]) >= 0:
-            continue  # drawn as it was kept, every fact known: nothing new
+                and [fact[4] for fact in handed[n]] == row.facts[4::5]:
+            continue  # drawn as it was kept, no fact learned: nothing new
         facts, drawn = table.known(n)
         if not row.found or [x for fact in facts for x in fact] != row.facts or drawn != row.drawn:
             _keep(row, facts, drawn)
@@ -539,7 +549,8 @@ def _row_of(s, key: bytes | None) -> _Row:
                 json.dumps(s.summary_dict(), ensure_ascii=False, indent=2), key=key)
 
 
-def _all_rows(files: list[Path], quarter: int, text: bool = True) -> tuple[list[_Row], list[tuple[str, str, str]], list]:
+def _all_rows(files: list[Path], quarter: int, text: bool = True
+              ) -> tuple[list[_Row], list[tuple[str, str, str]], list]:
     """(rows of the files that can be scored, [(code, path, why)] of those that cannot, their
     problems). A row is kept in the cache under the key of everything it depends on: the file's
     bytes, its shown name, name and folder (the fiscal year), its catalogues' bytes, the quarter,
@@ -553,7 +564,7 @@ def _all_rows(files: list[Path], quarter: int, text: bool = True) -> tuple[list[
     if cache.active():
         from kpi_cli.check.checked import catalogues_key
         from kpi_cli.io.paths import display_path, printable
-        from kpi_cli.io.source import read
+        from kpi_cli.io.source import read_bounded
 
         folders: dict = {}  # by folder: (the catalogues' part of the key, display_path of the folder)
         key = cache.keyer("score --all")
@@ -567,18 +578,21 @@ def _all_rows(files: list[Path], quarter: int, text: bool = True) -> tuple[list[
                     folder = None
                 known = folders[where] = (catalogues_key(f, {}), folder)
             context, folder = known
-            raw = read(f)[0] if context is not None else None
-            if raw is not None:  # display_path(f), from its folder's
-                display = display_path(f) if folder is None else \
-                    printable(name if folder == "." else folder + os.sep + name)
-                keys[n] = key(raw, display, name, os.path.basename(where), context, str(quarter))
+            if context is None:
+                continue
+            try:
+                raw = read_bounded(f)  # as check() reads it (io.source.read)
+            except OSError:  # too large, not a file, unreadable: checked below, and said why
+                continue
+            display = display_path(f) if folder is None else \
+                printable(name if folder == "." else folder + os.sep + name)  # display_path(f), from its folder's
+            keys[n] = key(raw, display, name, os.path.basename(where), context, str(quarter))
     found = cache.get_shown([k for k in keys if k is not None])
     rows, unusable, problems, catalogues = [], [], [], {}
     for f, k in zip(files, keys):
         row = _row_kept(found[k], k, text) if k in found else None
         if row is None:
             from kpi_cli.check.checked import InvalidIndicator, open_indicator
-            from kpi_cli.scoring.compute import score_indicator
 
             try:
                 opened = open_indicator(f, catalogues)
@@ -587,6 +601,8 @@ def _all_rows(files: list[Path], quarter: int, text: bool = True) -> tuple[list[
                     error=exc, path=exc.path)))
                 problems += exc.problems
                 continue
+            from kpi_cli.scoring.compute import score_indicator
+
             row = _row_of(score_indicator(opened.model, quarter), k)
         rows.append(row)
     return rows, unusable, problems

@@ -386,7 +386,8 @@ class Table:
                 self._facts.setdefault(text, fact)
         if drawn is not None:
             pad, widths, lines = drawn
-            for key in zip(range(len(texts)), (False,) * len(texts), (pad,) * len(texts), widths, texts):
+            n, strip = len(texts), self.box.strip_cells
+            for key in zip(range(n), (False,) * n, (pad,) * n, (strip,) * n, widths, texts):
                 self._drawn.setdefault(key, lines[key[0]])
 
     def known(self, n: int) -> tuple[list, tuple | None]:
@@ -397,7 +398,8 @@ class Table:
         if self.drawn_at is None:
             return facts, None
         pad, widths = self.drawn_at
-        lines = [self._drawn.get((i, False, pad, widths[i], text)) for i, text in enumerate(texts)]
+        strip = self.box.strip_cells
+        lines = [self._drawn.get((i, False, pad, strip, widths[i], text)) for i, text in enumerate(texts)]
         return facts, (None if None in lines else (pad, list(widths), lines))
 
     def unmeasured(self) -> list[str]:
@@ -556,10 +558,10 @@ class Table:
         left, between, right = self.box.head if header else self.box.row
         step = display_width(between)
         shaped = []
-        drawn, pad = self._drawn, self.box.pad  # a Table's box changes only its padding (lines)
+        drawn, pad, strip = self._drawn, self.box.pad, self.box.strip_cells  # what _cell reads of the box
         for first, last, text in cells:
             width = sum(widths[first:last + 1]) + step * (last - first)
-            key = (first, header, pad, width, text)
+            key = (first, header, pad, strip, width, text)
             lines = drawn.get(key)
             if lines is None:
                 lines = drawn[key] = self._cell(text, width, self.columns[first], header)
