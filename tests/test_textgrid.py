@@ -256,3 +256,33 @@ def test_score_does_not_import_rich():
     assert done.returncode == 0, done.stderr
     assert "(quarter 4 score): 100.00" in done.stdout and "┏━" in done.stdout
     assert done.stdout.rstrip().splitlines()[-1] == "rich modules: []"
+
+
+def test_a_table_handed_what_another_learned_draws_the_same():
+    """Table.known (what measuring and drawing a row found), kept as JSON and handed to add_row,
+    gives the same table at that width and at others (kpi score --all keeps it in the cache)."""
+    import json
+
+    rows = [("0406-0772", "ร้อยละความสำเร็จของการให้บริการงานทะเบียนเคลื่อนที่ [ตัวอย่าง]", "percent", "100"),
+            ("5001-1006", "an English title long enough to be wrapped in a narrow column", "-", "15"),
+            ("5002-1000", "", "stage-points", "1,234.50"),
+            ("5003-1000", "เป้าหมาย\nสองบรรทัด two lines", "levels", "-")]
+
+    def build(known=None):
+        table = Table()
+        table.add_column("รหัส\ncode", no_wrap=True)
+        table.add_column("ตัวชี้วัด\nindicator", max_width=30)
+        table.add_column("rule")
+        table.add_column("weight", justify="right")
+        for n, row in enumerate(rows):
+            facts, drawn = known[n] if known else (None, None)
+            table.add_row(*row, style="yellow" if n % 2 else None, facts=facts, drawn=drawn)
+        return table
+
+    first = build()
+    first.render(60)
+    known = json.loads(json.dumps([first.known(n) for n in range(len(rows))]))
+    assert all(drawn is not None for _facts, drawn in known)
+    for width in (60, 44, 30, 120, None):
+        for color in (False, True):
+            assert build(known).render(width, color) == build().render(width, color), (width, color)

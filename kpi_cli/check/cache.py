@@ -19,6 +19,10 @@ a locked, damaged or unwritable database is a miss, never an error. ``KPI_NO_CAC
 
 Writes are collected and written in one transaction when the command ends (:func:`flush`); worker
 processes hand theirs to the parent (:func:`take_pending`).
+
+Besides the entries of checked files, the table `shown` keeps what a command shows for a file
+(a row of `kpi score --all`, under a key of the same things and the quarter): bytes with their
+checksum (:func:`put_shown`, :func:`get_shown`), read many keys to a query.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from kpi_cli.core.i18n import _
 FORMAT = "1"
 MAX_AGE_DAYS = 30  # entries not written for this long are dropped, once a day at most
 FLUSH_EVERY = 500  # entries kept in memory before they are written
+SHOWN_BATCH = 500  # keys asked in one query (SQLite allows 999 parameters at least)
 _state: dict = {}
 
 
@@ -65,7 +70,8 @@ def active() -> bool:
 
 def fingerprint() -> str:
     """This kpi's code and data (the content of its modules, JSON Schema and translations), the
-    versions of PyYAML and pydantic, Python's version and the language of messages: what an
+    versions of PyYAML, pydantic and PyThaiNLP (whose dictionary says where Thai text breaks in the
+    tables and pages kept), Python's version and the language of messages: what an
     entry's content depends on besides the file itself. By content, not by the files' times: a
     fresh install of the same kpi (a CI runner) meets its own entries, and a change that keeps a
     file's size and time (builds with fixed dates) is still a change."""
@@ -126,8 +132,8 @@ def _remember_fingerprint(signature: str, value: str) -> None:
 
 
 def _versions() -> list[str]:
-    """The versions of the parsers, without importing them: pydantic is imported already (typer
-    uses it), and PyYAML's dist-info folder sits beside it in a normal install."""
+    """The versions of the parsers and of PyThaiNLP, without importing them: pydantic is imported
+    already (typer uses it), and the others' dist-info folders sit beside it in a normal install."""
     import pydantic
     import pydantic_core
 
@@ -142,7 +148,18 @@ def _versions() -> list[str]:
 
         spec = find_spec("yaml")
         dists = [spec.origin if spec else "?"]
-    return found + [f"yaml={','.join(dists)}"]
+    found.append(f"yaml={','.join(dists)}")
+    # PyThaiNLP's dictionary says where a Thai text may break: the tables and pages kept depend on it
+    try:
+        thai = sorted(n for n in os.listdir(site) if n.lower().startswith("pythainlp-") and n.endswith(".dist-info"))
+    except OSError:
+        thai = []
+    if not thai:
+        from importlib.util import find_spec
+
+        spec = find_spec("pythainlp")
+        thai = [spec.origin if spec else "?"]
+    return found + [f"pythainlp={','.join(thai)}"]
 
 
 def key(kind: str, raw: bytes, *context: str) -> bytes:
@@ -154,6 +171,22 @@ def key(kind: str, raw: bytes, *context: str) -> bytes:
         h.update(b"\0")
     h.update(hashlib.sha256(raw).digest())
     return h.digest()
+
+
+def keyer(kind: str):
+    """key(kind, raw, *context) as a function of (raw, *context), for many files: the same keys,
+    the common part hashed once."""
+    start = hashlib.sha256(f"{fingerprint()}\0{kind}\0".encode())
+    sha256 = hashlib.sha256
+
+    def key_of(raw: bytes, *context: str) -> bytes:
+        h = start.copy()
+        for part in context:
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        h.update(sha256(raw).digest())
+        return h.digest()
+    return key_of
 
 
 # --- the database --------------------------------------------------------------------
@@ -189,6 +222,8 @@ def _connect():
                    "written integer not null) without rowid")
         db.execute("create table if not exists model (key blob primary key, body blob not null)")
         db.execute("create table if not exists code (signature text primary key, value text not null)")
+        db.execute("create table if not exists shown (key blob primary key, body blob not null, "
+                   "written integer not null) without rowid")
         if not existed:
             try:
                 os.chmod(database(), 0o600)
@@ -250,6 +285,37 @@ def get(k: bytes, *, model: bool = False) -> tuple[dict, bytes | None] | None:
     return (head, body) if isinstance(head, dict) else None
 
 
+def get_shown(keys: list[bytes]) -> dict[bytes, bytes]:
+    """The bodies kept by :func:`put_shown` under `keys` (those found, whole and undamaged), asked
+    in a few queries rather than one a key."""
+    if not keys or not active():
+        return {}
+    import sqlite3
+
+    db = _connect()
+    if db is None:
+        return {}
+    found: dict[bytes, bytes] = {}
+    sha256 = hashlib.sha256
+    try:
+        for at in range(0, len(keys), SHOWN_BATCH):
+            batch = keys[at:at + SHOWN_BATCH]
+            query = f"select key, body from shown where key in ({','.join('?' * len(batch))})"
+            for k, body in db.execute(query, batch):
+                if isinstance(k, bytes) and isinstance(body, bytes) and len(body) > 32 \
+                        and sha256(body[32:]).hexdigest()[:32].encode() == body[:32]:
+                    found[k] = body[32:]  # else damaged: as if it had never been kept
+    except sqlite3.Error:
+        return {}
+    return found
+
+
+def put_shown(k: bytes, body: bytes) -> None:
+    """Keep `body` (bytes: JSON, never code) under `k`, with its checksum: what a command shows for
+    one file (a row of `kpi score --all`), written with the other entries when the command ends."""
+    add_pending([(k, None, hashlib.sha256(body).hexdigest()[:32].encode() + body)])
+
+
 def put(k: bytes, head: dict, body: bytes | None = None) -> None:
     """Remember an entry: written with the others when the command ends (:func:`flush`)."""
     if body is not None:
@@ -291,9 +357,11 @@ def flush() -> None:
     try:
         db.execute("begin immediate")
         db.executemany("insert or replace into entry values (?, ?, ?)",
-                       [(k, head, today) for k, head, _body in pending])
+                       [(k, head, today) for k, head, _body in pending if head is not None])
         db.executemany("insert or replace into model values (?, ?)",
-                       [(k, body) for k, _head, body in pending if body is not None])
+                       [(k, body) for k, head, body in pending if body is not None and head is not None])
+        db.executemany("insert or replace into shown values (?, ?, ?)",  # put_shown's: no head
+                       [(k, body, today) for k, head, body in pending if head is None])
         db.execute("commit")
     except Exception:  # noqa: BLE001  the cache only saves time: whatever went wrong, nothing is kept
         _rollback(db)
@@ -336,6 +404,7 @@ def prune(days: float, db=None) -> int:
         db.execute("begin immediate")
         n = db.execute("delete from entry where written < ?", (cutoff,)).rowcount
         db.execute("delete from model where key not in (select key from entry)")
+        n += db.execute("delete from shown where written < ?", (cutoff,)).rowcount
         db.execute("delete from code")  # fingerprints of kpi's files: recomputed at the next start
         db.execute("commit")
     except sqlite3.Error:
@@ -354,7 +423,8 @@ def usage() -> tuple[int, int, int]:
         return 0, 0, size
     db = _connect()
     try:
-        entries = db.execute("select count(*) from entry").fetchone()[0] if db else 0
+        entries = db.execute("select (select count(*) from entry) + (select count(*) from shown)").fetchone()[0] \
+            if db else 0
         models = db.execute("select count(*) from model").fetchone()[0] if db else 0
     except sqlite3.Error:
         entries = models = 0

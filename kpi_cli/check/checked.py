@@ -111,21 +111,8 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
     checked against them."""
     if folder is None:
         return None, []
-    raws, context = [], []
-    for name in CATALOGUE_NAMES:
-        path = folder / name
-        try:
-            raw = read_bounded(path)
-            raws.append(b"1%d:" % len(raw) + raw)
-        except FileNotFoundError:
-            raws.append(b"0")
-        except OSError:
-            raws = None
-            break
-        context.append(display_path(path))
-    k = None
-    if raws is not None and cache.active():
-        k = cache.key("catalogues", b"\0".join(raws), str(folder), *context)
+    k = _catalogues_key(folder)
+    if k is not None:
         hit = cache.get(k)
         if hit is not None:
             try:
@@ -145,6 +132,38 @@ def load_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
                       "m": {name: (m.model_dump(mode="json", exclude_unset=True) if m is not None else None)
                             for name, m in catalogues.models.items()}})
     return catalogues, problems
+
+
+def _catalogues_key(folder: Path) -> bytes | None:
+    """The cache's key of the catalogues of `folder`: their bytes, names and folder (None when one
+    of them cannot be read, or the cache is off)."""
+    if not cache.active():
+        return None
+    raws, context = [], []
+    for name in CATALOGUE_NAMES:
+        path = folder / name
+        try:
+            raw = read_bounded(path)
+            raws.append(b"1%d:" % len(raw) + raw)
+        except FileNotFoundError:
+            raws.append(b"0")
+        except OSError:
+            return None
+        context.append(display_path(path))
+    return cache.key("catalogues", b"\0".join(raws), str(folder), *context)
+
+
+def catalogues_key(path: Path, known: dict) -> str | None:
+    """What the catalogues of the indicator file `path` are to the cache's keys, without reading
+    them as catalogues: the hex key of their bytes, "-" when the file has none, None when they
+    cannot be read (then nothing is kept). `known`: the answers by folder, as they are found."""
+    from kpi_cli.io.paths import find_catalogue_dir
+
+    if path.parent not in known:
+        folder = find_catalogue_dir(path)
+        k = _catalogues_key(folder) if folder is not None else b""
+        known[path.parent] = None if k is None else (k.hex() if k else "-")
+    return known[path.parent]
 
 
 def _catalogues_from_entry(head: dict, folder: Path, k: str) -> tuple[Catalogues, list[Problem]]:

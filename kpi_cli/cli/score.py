@@ -70,14 +70,21 @@ def score(
 
 # --- one indicator --------------------------------------------------------------------
 
-def _pick_quarter(quarter: int | None, fiscal_year: int) -> tuple[int, str]:
+def _pick_quarter(quarter: int | None, fiscal_year: int, say: bool = True) -> tuple[int, str, str | None]:
+    """(quarter, where it came from, why: said on stderr, or to say later unless `say`)."""
+    if quarter is not None:
+        return quarter, "option", None
     from kpi_cli.scoring.compute import default_quarter
 
-    if quarter is not None:
-        return quarter, "option"
     quarter, why = default_quarter(fiscal_year, dt.date.today())
-    typer.echo(_("kpi score: {reason}").format(reason=why), err=True)
-    return quarter, "today"
+    if say:
+        _say_quarter(why)
+    return quarter, "today", why
+
+
+def _say_quarter(why: str | None) -> None:
+    if why is not None:
+        typer.echo(_("kpi score: {reason}").format(reason=why), err=True)
 
 
 def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) -> None:
@@ -94,7 +101,7 @@ def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) ->
         raise fail(_("no indicator '{code}' in fiscal year {year}").format(code=code, year=year),
                    fix=_("it is in fiscal year {year}: --year {year}").format(year=elsewhere))
     ind = open_indicator(path).model
-    quarter, source = _pick_quarter(quarter, ind.fiscal_year)
+    quarter, source, _why = _pick_quarter(quarter, ind.fiscal_year)
     result = score_indicator(ind, quarter)
     if fmt is Format.json:
         _print_json({**result.to_dict(), "quarter_from": source})
@@ -254,10 +261,11 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
     root = find_indicators_dir()
     if root is None:
         raise NoIndicators()
-    files = [f for f in indicator_files(root) if f.parent.name.isdigit()]
+    files = [(f, f.parent.name) for f in indicator_files(root)]  # (file, its folder's name)
+    files = [(f, folder) for f, folder in files if folder.isdigit()]
     if agency is not None:
-        files = [f for f in files if f.stem.startswith(agency + "-")]
-    years = sorted({int(f.parent.name) for f in files})
+        files = [(f, folder) for f, folder in files if f.stem.startswith(agency + "-")]
+    years = sorted({int(folder) for _f, folder in files})
     if not years:
         message = _("no indicator files of agency {agency} under {root}") if agency else \
             _("no indicator files of any agency under {root}")
@@ -272,7 +280,7 @@ def _year_files(year: int | None, agency: str | None) -> tuple[int, list[Path]]:
             _("no indicator files of fiscal year {year}")
         raise fail(message.format(year=year, agency=agency),
                    fix=_("years with indicators: {years}").format(years=", ".join(map(str, years))))
-    return year, [f for f in files if f.parent.name == str(year)]
+    return year, [f for f, folder in files if folder == str(year)]
 
 
 def _open_all(files: list[Path]) -> tuple[list, list[tuple[str, str, str]], list]:
@@ -312,30 +320,41 @@ def _refuse_invalid(unusable: list[tuple[str, str, str]], problems: list, agency
 
 
 def _score_many(agency: str | None, quarter: int | None, year: int | None, fmt: Format) -> None:
-    from kpi_cli.scoring.compute import agency_score, score_indicator
-
     year, files = _year_files(year, agency)
-    opened, unusable, problems = _open_all(files)
-    quarter, source = _pick_quarter(quarter, year)
-    listed = [{"code": c, "path": p, "reason": why} for c, p, why in unusable]
-    if agency is not None:
-        result = agency_score([o.model for o in opened], agency, year, quarter,
-                              [(code, why) for code, _path, why in unusable], _agency_name(opened, agency))
-        if fmt is Format.json:
-            _print_json({**result.to_dict(), "unusable": listed, "quarter_from": source})
-        else:
-            _print_agency(result, {o.model.code: o.model for o in opened})
-    else:
-        scores = [score_indicator(o.model, quarter) for o in opened]
-        if fmt is Format.json:
-            from kpi_cli.scoring.compute import JSON_VERSION
+    if agency is None:
+        return _score_all(files, quarter, year, fmt)
+    from kpi_cli.scoring.compute import agency_score
 
-            _print_json({"version": JSON_VERSION, "kind": "all", "fiscal_year": year, "quarter": quarter,
-                         "quarter_from": source, "indicators": [s.summary_dict() for s in scores],
-                         "unusable": listed})
-        else:
-            _print_all(year, quarter, scores, unusable)
+    opened, unusable, problems = _open_all(files)
+    quarter, source, _why = _pick_quarter(quarter, year)
+    listed = [{"code": c, "path": p, "reason": why} for c, p, why in unusable]
+    result = agency_score([o.model for o in opened], agency, year, quarter,
+                          [(code, why) for code, _path, why in unusable], _agency_name(opened, agency))
+    if fmt is Format.json:
+        _print_json({**result.to_dict(), "unusable": listed, "quarter_from": source})
+    else:
+        _print_agency(result, {o.model.code: o.model for o in opened})
     _refuse_invalid(unusable, problems, agency)
+
+
+def _score_all(files: list[Path], quarter: int | None, year: int, fmt: Format) -> None:
+    """`kpi score --all`: a row per indicator, from the cache when the file, its context and the
+    quarter are those of a row kept before (see _all_rows)."""
+    import gc
+
+    quarter, source, why = _pick_quarter(quarter, year, say=False)
+    gc.freeze()  # the collector walks what the work makes, not the modules (docs/performance.md, Memory)
+    try:
+        rows, unusable, problems = _all_rows(files, quarter, fmt is Format.text)
+        gc.freeze()  # nor the rows, which live to the end
+        _say_quarter(why)  # after the files are read, as it always was
+        if fmt is Format.json:
+            _print_all_json(year, quarter, source, rows, unusable)
+        else:
+            _print_all(year, quarter, rows, unusable)
+    finally:
+        gc.unfreeze()
+    _refuse_invalid(unusable, problems, None)
 
 
 def _agency_name(opened, agency: str) -> str | None:
@@ -407,7 +426,7 @@ def _title(ind, fallback: str) -> str:
     return ind.title + (" [ตัวอย่าง]" if ind.example else "")
 
 
-def _print_all(year: int, quarter: int, scores, unusable) -> None:
+def _print_all(year: int, quarter: int, rows: list, unusable) -> None:
     from kpi_cli.render.textgrid import Table
 
     out = _printer()
@@ -420,19 +439,239 @@ def _print_all(year: int, quarter: int, scores, unusable) -> None:
                                    ("คะแนน\ncomputed", "right", None), ("ผลประเมิน\nofficial", "right", None),
                                    ("หมายเหตุ\nnotes", "left", 40)):
         table.add_column(_head(header), justify=justify, max_width=width, no_wrap=header.startswith("รหัส"))
-    differ = 0
-    for s in scores:
-        q = s.current
-        differ += q.differs
-        assessed, _subs = _official(q)
-        title = s.title + (" [ตัวอย่าง]" if s.example else "")
-        table.add_row(s.code, title, q.rule.method or "-", _plain(s.weight), _n(q.target), _n(q.reported),
-                      _score_cell(q.score, q.level), assessed, _note(q), style="yellow" if q.differs else None)
+    handed = []  # the facts handed to the table: it fills in a Thai word's width (-1) when it needs one
+    for row in rows:
+        facts = None if row.facts is None else [row.facts[at:at + 5] for at in range(0, 45, 5)]
+        table.add_row(*row.cells, style=row.style, drawn=row.drawn, facts=facts)
+        handed.append(facts)
     for code, path, why in unusable:
         table.add_row(code, path, "-", "-", "-", "-", "-", "-", why, style="red")
+    measured = _measured_before(table)
     out.table(table)
-    scored = sum(s.score is not None for s in scores)
+    _keep_measured(table, measured)
+    scored = sum(row.scored for row in rows)
+    differ = sum(row.differs for row in rows)
     out.line(_("{total} indicator(s): {scored} scored, {unscored} without a score, {invalid} invalid, "
                "{differ} differ from the official figures").format(
-                 total=len(scores) + len(unusable), scored=scored, unscored=len(scores) - scored,
+                 total=len(rows) + len(unusable), scored=scored, unscored=len(rows) - scored,
                  invalid=len(unusable), differ=differ), style="bold")
+    at = table.drawn_at
+    for n, row in enumerate(rows):  # what the layout learned, kept with the rows for the next run
+        if row.key is None or row.found and row.drawn is not None and row.drawn[:2] == at \
+                and [fact[4] for fact in handed[n]] == row.facts[4::5]:
+            continue  # drawn as it was kept, no fact learned: nothing new
+        facts, drawn = table.known(n)
+        if not row.found or [x for fact in facts for x in fact] != row.facts or drawn != row.drawn:
+            _keep(row, facts, drawn)
+
+
+def _print_all_json(year: int, quarter: int, source: str, rows: list, unusable) -> None:
+    """The document json.dumps(indent=2) gives, with the indicators' objects as each row keeps
+    them: one at the depth of a list item is the same text indented four more spaces."""
+    from kpi_cli.scoring.json_version import JSON_VERSION
+
+    listed = [{"code": c, "path": p, "reason": why} for c, p, why in unusable]
+    doc = {"version": JSON_VERSION, "kind": "all", "fiscal_year": year, "quarter": quarter,
+           "quarter_from": source, "indicators": [_ROWS_HERE] if rows else [], "unusable": listed}
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if rows:
+        text = text.replace(json.dumps(_ROWS_HERE), ",\n    ".join(row.json.replace("\n", "\n    ")
+                                                                for row in rows), 1)
+    sys.stdout.write(text + "\n")
+    for row in rows:
+        if row.key is not None and not row.found:
+            _keep(row, None, None)
+
+
+_ROWS_HERE = "\0kpi: the indicators\0"  # where the rows go; the keys before it are numbers and names
+
+
+# --- rows of `kpi score --all`, kept in the cache ---------------------------------------------------
+
+def _measured_before(table) -> dict:
+    """{key: (text, facts kept or None)} of the table's Thai texts that no row brought with it (the
+    headers, the invalid files' rows), their facts (textgrid.Table.known) handed to the table when
+    the cache has them: measuring Thai text needs PyThaiNLP's dictionary, a second to load."""
+    from kpi_cli.check import cache
+
+    if not cache.active():
+        return {}
+    wanted = {}
+    for text in table.unmeasured():
+        try:
+            wanted[cache.key("text facts", text.encode("utf-8"))] = text
+        except UnicodeEncodeError:
+            pass
+    found = cache.get_shown(list(wanted))
+    out = {}
+    for k, text in wanted.items():
+        fact = None
+        if k in found:
+            try:
+                fact = json.loads(found[k])
+            except (ValueError, RecursionError):
+                pass
+            fact = table.measured(text, fact) if _is_fact(fact) else None
+        out[k] = (text, fact)
+    return out
+
+
+def _keep_measured(table, measured: dict) -> None:
+    from kpi_cli.check import cache
+
+    for k, (text, before) in measured.items():
+        fact = table.measured(text)
+        if fact != before:
+            cache.put_shown(k, json.dumps(fact).encode("ascii"))
+
+
+class _Row:
+    """One indicator's row of `kpi score --all`: its cells (and its style) in the table, its
+    object in the JSON, whether it has a score and differs; with what the table's layout learned
+    of its cells (textgrid.Table.known: the facts one list, drawn as it gives it), and the cache's
+    key of the row."""
+
+    __slots__ = ("cells", "style", "scored", "differs", "json", "facts", "drawn", "key", "found")
+
+    def __init__(self, cells, style, scored, differs, json_text, facts=None, drawn=None, key=None, found=False):
+        self.cells, self.style, self.scored, self.differs, self.json = cells, style, scored, differs, json_text
+        self.facts, self.drawn, self.key, self.found = facts, drawn, key, found
+
+
+def _row_of(s, key: bytes | None) -> _Row:
+    """The row of a computed score (kpi_cli.scoring.compute.IndicatorScore)."""
+    q = s.current
+    assessed, _subs = _official(q)
+    title = s.title + (" [ตัวอย่าง]" if s.example else "")
+    cells = [s.code, title, q.rule.method or "-", _plain(s.weight), _n(q.target), _n(q.reported),
+             _score_cell(q.score, q.level), assessed, _note(q)]
+    return _Row(cells, "yellow" if q.differs else None, s.score is not None, bool(q.differs),
+                json.dumps(s.summary_dict(), ensure_ascii=False, indent=2), key=key)
+
+
+def _all_rows(files: list[Path], quarter: int, text: bool = True
+              ) -> tuple[list[_Row], list[tuple[str, str, str]], list]:
+    """(rows of the files that can be scored, [(code, path, why)] of those that cannot, their
+    problems). A row is kept in the cache under the key of everything it depends on: the file's
+    bytes, its shown name, name and folder (the fiscal year), its catalogues' bytes, the quarter,
+    and (cache.key) kpi's code, the language and the parsers' and PyThaiNLP's versions: the same key
+    as the file's own entry plus the quarter. A hit reads the file and the row: no YAML, no model,
+    no scoring. Only a valid file's row is kept: an invalid one is checked (from the cache of
+    checked files) every time, for its problems."""
+    from kpi_cli.check import cache
+
+    keys: list[bytes | None] = [None] * len(files)
+    if cache.active():
+        from kpi_cli.check.checked import catalogues_key
+        from kpi_cli.io.paths import display_path, printable
+        from kpi_cli.io.source import read_bounded
+
+        folders: dict = {}  # by folder: (the catalogues' part of the key, display_path of the folder)
+        key = cache.keyer("score --all")
+        for n, f in enumerate(files):
+            where, name = os.path.split(f)
+            known = folders.get(where)
+            if known is None:
+                try:
+                    folder = os.path.relpath(where)
+                except ValueError:  # another drive (Windows)
+                    folder = None
+                known = folders[where] = (catalogues_key(f, {}), folder)
+            context, folder = known
+            if context is None:
+                continue
+            try:
+                raw = read_bounded(f)  # as check() reads it (io.source.read)
+            except OSError:  # too large, not a file, unreadable: checked below, and said why
+                continue
+            display = display_path(f) if folder is None else \
+                printable(name if folder == "." else folder + os.sep + name)  # display_path(f), from its folder's
+            keys[n] = key(raw, display, name, os.path.basename(where), context, str(quarter))
+    found = cache.get_shown([k for k in keys if k is not None])
+    rows, unusable, problems, catalogues = [], [], [], {}
+    for f, k in zip(files, keys):
+        row = _row_kept(found[k], k, text) if k in found else None
+        if row is None:
+            from kpi_cli.check.checked import InvalidIndicator, open_indicator
+
+            try:
+                opened = open_indicator(f, catalogues)
+            except InvalidIndicator as exc:
+                unusable.append((f.stem, exc.path, _("invalid file: {error}; run `kpi validate {path}`").format(
+                    error=exc, path=exc.path)))
+                problems += exc.problems
+                continue
+            from kpi_cli.scoring.compute import score_indicator
+
+            row = _row_of(score_indicator(opened.model, quarter), k)
+        rows.append(row)
+    return rows, unusable, problems
+
+
+def _keep(row: _Row, facts: list | None, drawn: tuple | None) -> None:
+    """Keep a row: three parts a line each, so that a run reads only the part it prints (JSON text
+    has no line break): [cells, style, scored, differs]; [facts, drawn] of the table's layout, both
+    flat (_row_kept); and the indicator's JSON object as json.dumps(indent=2) wrote it."""
+    from kpi_cli.check import cache
+
+    layout = None
+    if facts is not None:
+        flat = [x for fact in facts for x in fact]
+        if drawn is not None and not any("\n" in line for lines in drawn[2] for line in lines):
+            drawn = [drawn[0], drawn[1], ["\n".join(lines) for lines in drawn[2]]]
+        else:
+            drawn = None
+        layout = [flat, drawn]
+    try:
+        body = "\n".join([json.dumps([row.cells, row.style, row.scored, row.differs], ensure_ascii=False),
+                          json.dumps(layout, ensure_ascii=False), row.json])
+        cache.put_shown(row.key, body.encode("utf-8"))
+    except (UnicodeEncodeError, ValueError, TypeError):
+        pass  # a text UTF-8 cannot hold: the row is computed each time
+
+
+def _is_fact(fact) -> bool:
+    """One text's facts as textgrid.Table.known gives them."""
+    return (type(fact) is list and tuple(map(type, fact)) == _FACT_TYPES[:5] and fact[0] >= 0 and fact[3] >= 0
+            and fact[4] >= -1)
+
+
+_FACT_TYPES = (int, bool, bool, int, int) * 9  # Table._fact
+_TEXTS = (str,) * 9
+_WIDTHS = (int,) * 9
+
+
+def _row_kept(body: bytes, key: bytes, text: bool) -> _Row | None:
+    """The row kept under `key` (for the table if `text`, else for the JSON), or None when it is not
+    what _keep writes (damaged, or written by something else): then it is computed again, never shown."""
+    try:
+        first = body.index(b"\n")
+        second = body.index(b"\n", first + 1)
+        cells, style, scored, differs = json.loads(body[:first])
+        if not (type(cells) is list and tuple(map(type, cells)) == _TEXTS and style in (None, "yellow")
+                and type(scored) is bool and type(differs) is bool):
+            return None
+        facts = drawn = None
+        if text:
+            layout = json.loads(body[first + 1:second])
+            if layout is not None:
+                flat, drawn = layout
+                if not (type(flat) is list and tuple(map(type, flat)) == _FACT_TYPES and min(flat[0::5]) >= 0
+                        and min(flat[3::5]) >= 0 and min(flat[4::5]) >= -1):
+                    return None
+                facts = flat
+            if drawn is not None:
+                pad, widths, lines = drawn
+                if not (type(pad) is int and pad >= 0 and type(widths) is list and tuple(map(type, widths)) == _WIDTHS
+                        and min(widths) >= 0 and type(lines) is list and tuple(map(type, lines)) == _TEXTS):
+                    return None
+                drawn = (pad, widths, [cell.split("\n") for cell in lines])
+        json_text = body[second + 1:].decode("utf-8")  # kept whole when the row is kept again
+        if json_text[:1] != "{" or json_text[-1:] != "}":
+            return None
+    except (ValueError, TypeError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return _Row(cells, style, scored, differs, json_text, facts, drawn, key, True)
+
+
+_ALL_COLUMNS = 9

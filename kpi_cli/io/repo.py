@@ -66,8 +66,14 @@ def yaml_files(folder: Path) -> list[Path]:
 def indicator_files(root: Path) -> list[Path]:
     """Every indicator file under an indicators/ folder (catalogues excluded), sorted; links to files
     or folders are not followed (the same policy as `kpi validate`)."""
-    return sorted(p for folder in folders(root) for p in yaml_files(folder)
-                  if _CODE_RE.match(p.stem) and not p.is_symlink())
+    out = []
+    for folder in folders(root):  # sorted: so the files, folder by folder, are sorted as paths are
+        try:
+            names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml") and _CODE_RE.match(name[:-5]))
+        except OSError as exc:
+            raise FolderUnreadable(folder, exc) from None
+        out += [path for path in (folder / name for name in names) if not path.is_symlink()]
+    return out
 
 
 def all_codes(root: Path) -> list[str]:

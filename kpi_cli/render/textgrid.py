@@ -342,6 +342,11 @@ class Table:
         self.columns: list[dict] = []
         self.header_rows: list[list[str | None]] = []  # below the columns' headers
         self.rows: list[tuple[list[str], str | None]] = []
+        # what the layout learns of each text (see _fact) and each cell drawn, by text: a table of a
+        # thousand rows repeats its "-" and its figures, and a caller may hand them over (add_row)
+        self._facts: dict[str, list] = {}
+        self._drawn: dict[tuple, list[str]] = {}
+        self.drawn_at: tuple[int, list[int]] | None = None  # (padding, widths) of the rows last drawn
 
     def add_column(self, header: str | None = "", justify: str = "left", max_width: int | None = None,
                    no_wrap: bool = False, header_justify: str | None = None, overflow: str = "fold") -> None:
@@ -368,9 +373,71 @@ class Table:
         """Another header row, under the columns' headers: text, or None to continue the cell to its left."""
         self.header_rows.append([None if c is None else _cell_text(c) for c in self._cells(cells)])
 
-    def add_row(self, *cells: object, style: str | None = None) -> None:
-        """Cells as text (None is empty); fewer cells than columns leave the rest empty."""
-        self.rows.append((["" if c is None else _cell_text(c) for c in self._cells(cells)], style))
+    def add_row(self, *cells: object, style: str | None = None, facts: list | None = None,
+                drawn: tuple | None = None) -> None:
+        """Cells as text (None is empty); fewer cells than columns leave the rest empty.
+
+        `facts` and `drawn`: what :meth:`known` said of the same cells in the same table (kept by a
+        caller, e.g. in the cache), so that laying them out again measures and wraps nothing."""
+        texts = ["" if c is None else _cell_text(c) for c in self._cells(cells)]
+        self.rows.append((texts, style))
+        if facts is not None:
+            for text, fact in zip(texts, facts):
+                self._facts.setdefault(text, fact)
+        if drawn is not None:
+            pad, widths, lines = drawn
+            n, strip = len(texts), self.box.strip_cells
+            for key in zip(range(n), (False,) * n, (pad,) * n, (strip,) * n, widths, texts):
+                self._drawn.setdefault(key, lines[key[0]])
+
+    def known(self, n: int) -> tuple[list, tuple | None]:
+        """(facts, drawn) of body row `n` for :meth:`add_row`: what measuring its cells found, and
+        their lines as the last :meth:`lines` drew them (None when it did not draw them all)."""
+        texts, _style = self.rows[n]
+        facts = [self._fact(text) for text in texts]
+        if self.drawn_at is None:
+            return facts, None
+        pad, widths = self.drawn_at
+        strip = self.box.strip_cells
+        lines = [self._drawn.get((i, False, pad, strip, widths[i], text)) for i, text in enumerate(texts)]
+        return facts, (None if None in lines else (pad, list(widths), lines))
+
+    def unmeasured(self) -> list[str]:
+        """The texts in Thai of the table's cells (headers included) whose facts no caller handed
+        over: measuring them may need the dictionary (kpi_cli/render/words.py)."""
+        seen = self._facts
+        return list(dict.fromkeys(text for row in self._placed() for _first, _last, text in row
+                                  if text not in seen and _has_thai(text)))
+
+    def measured(self, text: str, fact: list | None = None) -> list:
+        """The facts of a text (see _fact); with `fact`, take those (what measuring it gave before)."""
+        if fact is not None:
+            self._facts.setdefault(text, fact)
+        return self._fact(text)
+
+    def _fact(self, text: str) -> list:
+        """[terminal columns of its widest line, blank, has a wide character, its widest word (up to
+        THAI_WORD_MOST), its widest Thai word (the same; -1 until asked: it needs the dictionary)]."""
+        fact = self._facts.get(text)
+        if fact is None:
+            lines = text.splitlines()
+            fact = [max(map(display_width, lines)) if lines else 0, not text.strip(),
+                    not text.isascii() and any(display_width(ch) == 2 for ch in text),
+                    max([min(THAI_WORD_MOST, display_width(word)) for word in text.split()], default=0), -1]
+            self._facts[text] = fact
+        return fact
+
+    def _thai_most(self, text: str) -> int:
+        fact = self._fact(text)
+        if fact[4] < 0:
+            most = 0
+            if _has_thai(text):
+                from kpi_cli.render.words import words
+
+                most = max([min(THAI_WORD_MOST, display_width(word.strip()))
+                            for line in text.split("\n") for word in words(line) if _has_thai(word)], default=0)
+            fact[4] = most
+        return fact[4]
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -382,33 +449,38 @@ class Table:
     def _placed(self) -> list[list[tuple[int, int, str]]]:
         """Every row, header rows first, as its cells (first column, last column, text)."""
         return ([list(_spans(cells, header=True)) for cells in self._heads()]
-                + [list(_spans(cells, header=False)) for cells, _style in self.rows])
+                + [list(zip(range(len(cells)), range(len(cells)), cells)) for cells, _style in self.rows])
 
     def _texts(self) -> tuple[list[list[str]], list[tuple[int, int, str]]]:
         """The texts of the cells that fill one column, by column; the cells that span columns."""
         texts: list[list[str]] = [[] for _column in self.columns]
         spans = []
-        for row in self._placed():
+        for row in [list(_spans(cells, header=True)) for cells in self._heads()]:
             for first, last, text in row:
                 if first == last:
                     texts[first].append(text)
                 else:
                     spans.append((first, last, text))
+        if self.rows:  # a body row has a cell per column
+            for column, cells in zip(texts, zip(*[cells for cells, _style in self.rows])):
+                column += cells
         return texts, spans
 
-    def _widest(self, index: int, limit: int, texts: list[str]) -> int:
-        """The width a column asks for (its longest line, padding included), within `limit`."""
+    def _widest(self, index: int, limit: int, longest: int | None) -> int:
+        """The width a column asks for (its longest line, padding included), within `limit`;
+        `longest`: the terminal columns of the longest line of its texts (None: it has none)."""
         if limit < 1:
             return 0
         column = self.columns[index]
         pad = 2 * self.box.pad
         if limit - pad < 1:
             return limit
-        widest = 0
-        for text in texts:
-            lines = text.splitlines()
-            longest = min(max(map(display_width, lines)) if lines else 0, limit)
-            widest = max(widest, min(longest + pad, limit) if longest else pad)
+        # the widest of each text's min(longest + pad, limit) (pad when empty): the longest one's
+        if longest is None:
+            widest = 0
+        else:
+            longest = min(longest, limit)
+            widest = min(longest + pad, limit) if longest else pad
         if column["max_width"] is not None:
             widest = min(widest, column["max_width"] + pad)
         return widest
@@ -430,13 +502,14 @@ class Table:
 
     def _fit(self, width: int, texts: list[list[str]]) -> list[int]:
         limit = width - (len(self.columns) + 1)  # the borders
-        widths = [self._widest(i, limit, texts[i]) or 1 for i in range(len(self.columns))]
+        longest = [max([fact[0] for fact in map(self._fact, column)], default=None) for column in texts]
+        widths = [self._widest(i, limit, longest[i]) or 1 for i in range(len(self.columns))]
         narrowed = sum(widths) > limit
         if narrowed:
             widths = _collapse(widths, [c["wrap"] for c in self.columns], limit)
             if sum(widths) > limit:  # last resort: every column gives some
                 widths = _ratio_reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
-            widths = [self._widest(i, w, texts[i]) for i, w in enumerate(widths)]
+            widths = [self._widest(i, w, longest[i]) for i, w in enumerate(widths)]
         # a column keeps room for its widest character, taken from the widest other columns if they can
         # give it, else the table is wider than `width`
         least = [self._least(column, thai_words=narrowed and c["wrap"] and c["overflow"] == "fold",
@@ -456,19 +529,14 @@ class Table:
         """The narrowest a column can be: its widest character (none if it is empty) or, with
         `thai_words`, its widest Thai word (up to THAI_WORD_MOST columns: a Thai word is not cut
         while the table can make room for it), with `whole` its widest word, and the padding."""
-        if not any(text.strip() for text in texts):
+        facts = list(map(self._fact, texts))
+        if all(fact[1] for fact in facts):
             return 2 * self.box.pad
-        wide = any(not text.isascii() and any(display_width(ch) == 2 for ch in text) for text in texts)
-        least = 2 if wide else 1
+        least = 2 if any(fact[2] for fact in facts) else 1
         if whole:  # a no_wrap column keeps its words (a code: 0406-0772) whole, up to THAI_WORD_MOST
-            least = max([least] + [min(THAI_WORD_MOST, display_width(word)) for text in texts
-                                   for word in text.split()])
-        if thai_words and any(_has_thai(text) for text in texts):
-            from kpi_cli.render.words import words
-
-            least = max([least] + [min(THAI_WORD_MOST, display_width(word.strip()))
-                                   for text in texts if _has_thai(text)
-                                   for line in text.split("\n") for word in words(line) if _has_thai(word)])
+            least = max([least] + [fact[3] for fact in facts])
+        if thai_words:
+            least = max([least] + [self._thai_most(text) for text in texts])
         return 2 * self.box.pad + least
 
     # --- drawing --------------------------------------------------------------------------
@@ -490,16 +558,23 @@ class Table:
         left, between, right = self.box.head if header else self.box.row
         step = display_width(between)
         shaped = []
+        drawn, pad, strip = self._drawn, self.box.pad, self.box.strip_cells  # what _cell reads of the box
         for first, last, text in cells:
             width = sum(widths[first:last + 1]) + step * (last - first)
-            lines = self._cell(text, width, self.columns[first], header)
-            shaped.append((lines, width))
+            key = (first, header, pad, strip, width, text)
+            lines = drawn.get(key)
+            if lines is None:
+                lines = drawn[key] = self._cell(text, width, self.columns[first], header)
+            shaped.append((list(lines), width))
         height = max(len(lines) for lines, _width in shaped)
         for lines, width in shaped:  # a header at the bottom of its row (when the box says so), others at the top
             blank = [" " * width] * (height - len(lines))
             lines[:] = blank + lines if header and self.box.head_at_bottom else lines + blank
-        out = [left + between.join(paint(Painted(lines[n]), style, color) for lines, _width in shaped) + right
-               for n in range(height)]
+        if color and style:
+            out = [left + between.join(paint(Painted(lines[n]), style, color) for lines, _width in shaped) + right
+                   for n in range(height)]
+        else:  # paint would give each line as it is
+            out = [left + between.join([lines[n] for lines, _width in shaped]) + right for n in range(height)]
         return [line.rstrip() for line in out] if self.box.strip_rows else out
 
     def lines(self, width: int | None, color: bool = False) -> list[str]:
@@ -528,6 +603,7 @@ class Table:
                     for line in wrap(self.title, total)]
         if box.top:
             out.append(rule(box.top))
+        self.drawn_at = (box.pad, list(widths))
         placed = self._placed()
         heads = len(self._heads())
         for cells in placed[:heads]:

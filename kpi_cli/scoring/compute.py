@@ -29,9 +29,9 @@ from kpi_cli.core.model import Amendment, Indicator, Quarter
 from kpi_cli.core.thai import fiscal_position, format_number, quarter_bounds
 from kpi_cli.scoring.formulas import (  # noqa: F401  (the formulas, for callers of this module)
     PRECISION, SCORE_MAX, level_of, level_score, ratio_score, rounded as _r, stage_points)
+from kpi_cli.scoring.json_version import JSON_VERSION
 from kpi_cli.scoring.method import PartScore, QuarterFacts
 
-JSON_VERSION = 1
 TOLERANCE = 0.005  # figures that agree to two decimals, as the page prints them, are equal
 
 
