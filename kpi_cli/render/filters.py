@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import lru_cache
 from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
@@ -190,29 +189,9 @@ def _words(text) -> Markup:
         return text
     from kpi_cli.render.words import pieces
 
-    raw = for_terminal(str(text))
-    return Markup(word_html(raw))
+    from kpi_cli.render.words import word_html
 
-
-def word_html(raw: str) -> str:
-    """The HTML of `_words` for a text; remembered for short texts (a site repeats its headings,
-    labels and names on every page; long texts rarely repeat, and would hold memory)."""
-    return _short_word_html(raw) if len(raw) <= 200 else _word_html(raw)
-
-
-@lru_cache(maxsize=4096)
-def _short_word_html(raw: str) -> str:
-    return _word_html(raw)
-
-
-def _word_html(raw: str) -> str:
-    """The HTML of `_words` for a text, built as plain text from escaped pieces (Markup.format per
-    piece cost as much as finding the words)."""
-    from kpi_cli.render.words import pieces
-
-    # <wbr> between the pieces: a renderer finds no break between two no-break spans by itself
-    return "<wbr>".join(f'<span class="w">{escape(piece)}</span>' if whole else str(escape(piece))
-                        for piece, whole in pieces(raw))
+    return Markup(word_html(for_terminal(str(text))))
 
 
 def _paragraphs_words(text: str | None) -> Markup:

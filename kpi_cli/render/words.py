@@ -132,6 +132,27 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch) in ("Mn", "Me")
 
 
+def word_html(raw: str) -> str:
+    """The HTML of `_words` for a text; remembered for short texts (a site repeats its headings,
+    labels and names on every page; long texts rarely repeat, and would hold memory)."""
+    return _short_word_html(raw) if len(raw) <= 200 else _word_html(raw)
+
+
+@lru_cache(maxsize=4096)
+def _short_word_html(raw: str) -> str:
+    return _word_html(raw)
+
+
+def _word_html(raw: str) -> str:
+    """The HTML of `_words` for a text, built as plain text from escaped pieces (Markup.format per
+    piece cost as much as finding the words)."""
+    from markupsafe import escape
+
+    # <wbr> between the pieces: a renderer finds no break between two no-break spans by itself
+    return "<wbr>".join(f'<span class="w">{escape(piece)}</span>' if whole else str(escape(piece))
+                        for piece, whole in pieces(raw))
+
+
 # elements whose text is not laid out as words (or may not hold markup)
 _RAW_TEXT = frozenset({"script", "style", "title", "textarea"})
 
@@ -143,8 +164,6 @@ def words_in_html(html: str) -> str:
     which a PDF engine without a Thai dictionary would break anywhere (ตัวชี้|วัด). Everything else
     (tags, attributes, entities, comments) is given back exactly as written."""
     from html.parser import HTMLParser
-
-    from kpi_cli.render.filters import word_html
 
     out: list[str] = []
 
