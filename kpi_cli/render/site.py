@@ -106,6 +106,7 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         renderer.env.get_template(template_name(kind, renderer.fmt))
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=catalogues,
                    templates=renderer.fingerprint())
+    files = [str(path) for path in files]  # a third of a Path's size: held by the parent and every worker
     results = parallel.run(_page, files, jobs=parallel.jobs(None, len(files), PARALLEL_MIN),
                            parallel_min=PARALLEL_MIN, probe=_cached_page, setup=_setup,
                            setup_args=(renderer, root, folder), progress=progress, chunk_max=32)
@@ -128,9 +129,10 @@ def _setup(renderer: Renderer, root: Path, folder: Path | None) -> None:
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=load_catalogues(root)[0])
 
 
-def _page(path: Path):
+def _page(path: Path | str):
     """One indicator's page: ('ok', page, line, fiscal year) or ('fail', path, problems). With a
     folder, the page is written there (its text need not travel back from a worker)."""
+    path = Path(path)
     renderer, root = _WORKER["renderer"], _WORKER["root"]
     source = source_name(path, root)
     page_key, done, raw = _page_from_cache(path, source)
@@ -153,8 +155,9 @@ def _page(path: Path):
     return "ok", page, line, report.fiscal_year
 
 
-def _cached_page(path: Path):
+def _cached_page(path: Path | str):
     """The page of `path` copied from the cache of checked files, or None."""
+    path = Path(path)
     return _page_from_cache(path, source_name(path, _WORKER["root"]))[1]
 
 
@@ -195,8 +198,8 @@ def _one_file_per_page(rows: Rows, paths: list, failures: list, folder: Path | N
     code twice in a year: `kpi validate` says code-unique) are failures, and their page is not
     left in the site, whichever of them was written last."""
     for seq, page, claim in rows.claims():
-        path = paths[seq]
-        others = ", ".join(display_path(paths[s]) for s in claim if s != seq)
+        path = Path(paths[seq])
+        others = ", ".join(display_path(Path(paths[s])) for s in claim if s != seq)
         failures.append((path, [Problem(
             display_path(path), 1, 1, "code-unique", Level.error,
             _("{path} and {others} give the same page {page}: neither is rendered").format(
