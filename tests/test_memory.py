@@ -215,9 +215,13 @@ def test_a_large_body_goes_into_the_cache_and_out_chunk_by_chunk(tmp_path):
     against the entry's checksum; a damaged body raises Damaged after its last chunk."""
     import sqlite3
 
+    import hashlib
+
     page = tmp_path / "index.html"
     page.write_bytes(bytes(range(256)) * 1000)
-    cache.put_file(b"k" * 32, {"path": "index.html"}, page)
+    cache.put_file(b"j" * 32, {"path": "index.html"}, page, hashlib.sha256(b"other bytes").hexdigest())
+    assert cache.body_chunks(b"j" * 32) is None  # the file no longer holds what was written: not kept
+    cache.put_file(b"k" * 32, {"path": "index.html"}, page, hashlib.sha256(page.read_bytes()).hexdigest())
     head, chunks = cache.body_chunks(b"k" * 32)
     assert head["path"] == "index.html" and b"".join(chunks) == page.read_bytes()
     with sqlite3.connect(cache.database()) as db:

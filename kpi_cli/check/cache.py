@@ -299,10 +299,11 @@ def _chunks(db, rowid: int, expected: str):
         raise Damaged("checksum")
 
 
-def put_file(k: bytes, head: dict, path: Path) -> None:
+def put_file(k: bytes, head: dict, path: Path, digest: str) -> None:
     """Remember an entry whose body is the file `path` (a large page: a site's index), written now,
-    chunk by chunk, in this process (the parent's): never held whole in memory. Best effort, as
-    :func:`flush`: whatever goes wrong, nothing is kept."""
+    chunk by chunk, in this process (the parent's): never held whole in memory. `digest`: the
+    SHA-256 (hex) of the bytes that were written there; a file that no longer holds them (changed
+    meanwhile) is not kept. Best effort, as :func:`flush`: whatever goes wrong, nothing is kept."""
     if not active():
         return
     db = _connect()
@@ -319,8 +320,8 @@ def put_file(k: bytes, head: dict, path: Path) -> None:
                 while chunk := fh.read(min(CHUNK, size - blob.tell())):
                     h.update(chunk)
                     blob.write(chunk)
-                if blob.tell() != size or fh.read(1):
-                    raise Damaged("the file changed while it was read")
+                if blob.tell() != size or fh.read(1) or h.hexdigest() != digest:
+                    raise Damaged("the file is not what was written")
         head = {**head, "sum": h.hexdigest()[:32]}
         db.execute("insert or replace into entry values (?, ?, ?)",
                    (k, json.dumps(head, ensure_ascii=True, separators=(",", ":")), int(time.time() // 86400)))

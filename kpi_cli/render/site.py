@@ -9,6 +9,7 @@ processes inherit the renderer by fork): one process renders them all.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import asdict, dataclass
@@ -253,8 +254,15 @@ def _index_page(renderer: Renderer, templates: str | None, path: str, output: Ou
             except cache.Damaged:
                 pass  # as if it had never been kept: rendered again
     target = site_file(folder, path)
-    write_chunks(target, renderer.render_chunks("index", output, index=SiteIndex(rows, agencies, output)),
+    written = hashlib.sha256()
+
+    def hashed(chunks):
+        for chunk in chunks:
+            written.update(chunk)
+            yield chunk
+
+    write_chunks(target, hashed(renderer.render_chunks("index", output, index=SiteIndex(rows, agencies, output))),
                  keep_same=True, in_place=False)
-    if key is not None:
-        cache.put_file(key, {"path": path}, target)
+    if key is not None:  # kept from the file, if it still holds what was rendered
+        cache.put_file(key, {"path": path}, target, written.hexdigest())
     return Page(path, None)
