@@ -150,3 +150,81 @@ def test_a_page_two_files_claim_is_refused_with_and_without_the_cache(tmp_path, 
         assert b"0406-0773" not in (site / "index.html").read_bytes()
         outcomes.append(_site(site))
     assert all(o == outcomes[0] for o in outcomes)
+
+
+def _index_entries() -> list[bytes]:
+    """The keys of the cached indexes (their head is {"path": "index.html", "sum": ...})."""
+    with sqlite3.connect(cache.database()) as db:
+        return [key for key, head in db.execute("select key, head from entry")
+                if set(json.loads(head)) == {"path", "sum"} and json.loads(head)["path"].startswith("index.")]
+
+
+def test_the_index_is_copied_from_the_cache_and_a_damaged_copy_is_rendered_again(tmp_path, monkeypatch):
+    """The index is written as it is rendered and kept in the cache chunk by chunk: a second
+    site of the same rows copies it (nothing rendered), and an entry whose bytes no longer match
+    their checksum is a miss: the index is rendered again, the same bytes, and no half-copied
+    file is left behind."""
+    from kpi_cli.render.report import Renderer
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    monkeypatch.setenv("KPI_NO_CACHE", "1")
+    plain = tmp_path / "plain"
+    assert runner.invoke(app, ["render", "--all", "-o", str(plain)]).exit_code == 0
+    monkeypatch.delenv("KPI_NO_CACHE")
+    first = tmp_path / "first"
+    assert runner.invoke(app, ["render", "--all", "-o", str(first)]).exit_code == 0
+    cache.flush()
+    assert _site(first) == _site(plain)
+    assert len(_index_entries()) == 1
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the index was rendered again instead of copied from the cache")
+
+    with monkeypatch.context() as m:
+        m.setattr(Renderer, "render_chunks", refuse)
+        second = tmp_path / "second"
+        result = runner.invoke(app, ["render", "--all", "-o", str(second)])
+        assert result.exit_code == 0, result.output
+    assert _site(second) == _site(plain)
+    with sqlite3.connect(cache.database()) as db:  # one byte of the kept index changed
+        db.execute("update model set body = cast(? || substr(body, 2) as blob) where key = ?",
+                   (b"X", _index_entries()[0]))
+    third = tmp_path / "third"
+    result = runner.invoke(app, ["render", "--all", "-o", str(third)])
+    assert result.exit_code == 0, result.output
+    assert _site(third) == _site(plain)
+    assert not [p for p in third.rglob(".*") if p.is_file()]  # no temporary file left
+
+
+def test_a_site_is_the_same_with_and_without_the_cache_with_a_year_and_a_repeated_code(tmp_path, monkeypatch):
+    """The rows of the agency pages and of the index wait on disk: the same site with and without
+    the cache, first and again, large-site path and small, with --year, and with two files that
+    claim one page (left out of every summary). (With --year, the workers of the large-site path
+    write the pages of every year, the small path those of that year only: only the summaries
+    are compared across the two.)"""
+    tree = tmp_path / "repo"
+    shutil.copytree(REPO / "indicators", tree / "indicators")
+    (tree / "indicators" / "extra").mkdir()
+    shutil.copy(REPO / "indicators" / "2564" / "0406-0772.yaml", tree / "indicators" / "extra" / "0406-0772.yaml")
+    monkeypatch.chdir(tree)
+    sites = {}
+    for parallel_min in (1, 10_000):
+        monkeypatch.setattr(render, "PARALLEL_MIN", parallel_min)
+        for year in ([], ["--year", "2565"]):
+            for mode in ("no-cache", "first", "again"):
+                if mode == "no-cache":
+                    monkeypatch.setenv("KPI_NO_CACHE", "1")
+                else:
+                    monkeypatch.delenv("KPI_NO_CACHE", raising=False)
+                out = tmp_path / f"{parallel_min}-{len(year)}-{mode}"
+                result = runner.invoke(app, ["render", "--all", "-o", str(out), *year])
+                cache.flush()
+                site = _site(out)
+                if year:
+                    site = {page: data for page, data in site.items() if not page.startswith("25")}
+                sites.setdefault(tuple(year), []).append((result.exit_code, site))
+    for year, found in sites.items():
+        assert all(got == found[0] for got in found), year
+        assert found[0][0] == 1 and b"0406-0772" not in found[0][1]["index.html"]
+    assert len(sites[()][0][1]) > len(sites[("--year", "2565")][0][1])

@@ -279,3 +279,32 @@ def test_comments_survive_an_edit_of_every_kind(seed_copy):
         Set(("innovation", "proposal", "kind"), "policy"),
     ])
     assert before <= comments(seed_copy.read_text(encoding="utf-8"))
+
+
+def test_a_page_written_chunk_by_chunk_is_whole_or_not_at_all(tmp_path):
+    """atomic.write_chunks (the index of a site, never whole in memory): the file is replaced
+    only once every chunk is in; a failure midway leaves the old file and no temporary one; the
+    same bytes leave the file untouched, its time too."""
+    page = tmp_path / "site" / "index.html"
+    assert atomic.write_chunks(page, iter([b"<p>", b"one", b"</p>\n"]), keep_same=True, in_place=False)
+    assert page.read_bytes() == b"<p>one</p>\n"
+
+    def broken():
+        yield b"<p>two"
+        raise ValueError("the rendering failed")
+
+    with pytest.raises(ValueError):
+        atomic.write_chunks(page, broken(), keep_same=True, in_place=False)
+    assert page.read_bytes() == b"<p>one</p>\n"
+    assert sorted(p.name for p in page.parent.iterdir()) == ["index.html"]
+    os.utime(page, ns=(1_000_000_000, 1_000_000_000))
+    assert not atomic.write_chunks(page, iter([b"<p>one", b"</p>\n"]), keep_same=True, in_place=False)
+    assert page.stat().st_mtime_ns == 1_000_000_000
+    assert atomic.write_chunks(page, iter([b"<p>two</p>\n"]), keep_same=True, in_place=False)
+    assert page.read_bytes() == b"<p>two</p>\n"
+    assert sorted(p.name for p in page.parent.iterdir()) == ["index.html"]
+    fifo = tmp_path / "site" / "fifo.html"
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(fifo)
+        with pytest.raises(atomic.CannotWrite):
+            atomic.write_chunks(fifo, iter([b"x"]), in_place=False)

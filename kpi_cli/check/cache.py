@@ -38,7 +38,9 @@ from kpi_cli.core.i18n import _
 
 FORMAT = "1"
 MAX_AGE_DAYS = 30  # entries not written for this long are dropped, once a day at most
-FLUSH_EVERY = 500  # entries kept in memory before they are written
+FLUSH_EVERY = 500  # entries kept in memory before they are written (small ones: validate's)
+FLUSH_BYTES = 1 << 20  # or this many bytes of them (pages of a site: about 40 KB each)
+CHUNK = 1 << 16  # bytes read or written at a time by the streamed bodies (pages of a site's index)
 SHOWN_BATCH = 500  # keys asked in one query (SQLite allows 999 parameters at least)
 _state: dict = {}
 
@@ -324,8 +326,79 @@ def put(k: bytes, head: dict, body: bytes | None = None) -> None:
     add_pending([(k, json.dumps(head, ensure_ascii=True, separators=(",", ":")), body)])
 
 
+class Damaged(ValueError):
+    """A streamed body that does not match its entry's checksum, or could not be read whole."""
+
+
+def body_chunks(k: bytes):
+    """(head, the body of the entry `k` chunk by chunk) for a large body (a site's index), or None
+    on a miss. The chunks are checked against the entry's checksum as they are read: a damaged
+    body raises :class:`Damaged` after its last chunk, before the reader's end (a file written
+    from them must be kept only once every chunk is in)."""
+    hit = get(k)
+    db = _connect() if hit is not None else None
+    if db is None:
+        return None
+    import sqlite3
+
+    try:
+        row = db.execute("select rowid from model where key = ?", (k,)).fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or not isinstance(hit[0].get("sum"), str):
+        return None
+    return hit[0], _chunks(db, row[0], hit[0]["sum"])
+
+
+def _chunks(db, rowid: int, expected: str):
+    import sqlite3
+
+    h = hashlib.sha256()
+    try:
+        with db.blobopen("model", "body", rowid, readonly=True) as blob:
+            while chunk := blob.read(CHUNK):
+                h.update(chunk)
+                yield chunk
+    except sqlite3.Error:
+        raise Damaged("unreadable") from None
+    if h.hexdigest()[:32] != expected:
+        raise Damaged("checksum")
+
+
+def put_file(k: bytes, head: dict, path: Path, digest: str) -> None:
+    """Remember an entry whose body is the file `path` (a large page: a site's index), written now,
+    chunk by chunk, in this process (the parent's): never held whole in memory. `digest`: the
+    SHA-256 (hex) of the bytes that were written there; a file that no longer holds them (changed
+    meanwhile) is not kept. Best effort, as :func:`flush`: whatever goes wrong, nothing is kept."""
+    if not active():
+        return
+    db = _connect()
+    if db is None:
+        return
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            db.execute("begin immediate")
+            db.execute("insert or replace into model values (?, zeroblob(?))", (k, size))
+            rowid = db.execute("select rowid from model where key = ?", (k,)).fetchone()[0]
+            with db.blobopen("model", "body", rowid) as blob:
+                while chunk := fh.read(min(CHUNK, size - blob.tell())):
+                    h.update(chunk)
+                    blob.write(chunk)
+                if blob.tell() != size or fh.read(1) or h.hexdigest() != digest:
+                    raise Damaged("the file is not what was written")
+        head = {**head, "sum": h.hexdigest()[:32]}
+        db.execute("insert or replace into entry values (?, ?, ?)",
+                   (k, json.dumps(head, ensure_ascii=True, separators=(",", ":")), int(time.time() // 86400)))
+        db.execute("commit")
+    except Exception:  # noqa: BLE001  the cache only saves time: whatever went wrong, nothing is kept
+        _rollback(db)
+
+
 def take_pending() -> list:
     """The entries remembered and not yet written: a worker process hands them to its parent."""
+    _state.pop("pending_bytes", None)
     return _state.pop("pending", [])
 
 
@@ -335,13 +408,15 @@ def add_pending(entries: list) -> None:
         return
     pending = _state.setdefault("pending", [])
     pending.extend(entries)
+    size = _state["pending_bytes"] = _state.get("pending_bytes", 0) + sum(
+        len(head) + (len(body) if body is not None else 0) for _k, head, body in entries)
     if _state.get("atexit") != os.getpid():
         import atexit
 
         atexit.register(flush)
         _state["atexit"] = os.getpid()
-    if len(pending) >= FLUSH_EVERY and _state.get("pid", os.getpid()) == os.getpid():
-        flush()  # a site of 10,000 pages would otherwise hold them all in memory
+    if (len(pending) >= FLUSH_EVERY or size >= FLUSH_BYTES) and _state.get("pid", os.getpid()) == os.getpid():
+        flush()  # by count and by size: a first run of a large site would hold hundreds of pages
 
 
 def flush() -> None:
@@ -435,6 +510,7 @@ def clear() -> int:
     """Remove every entry: how many there were."""
     entries, _models, _size = usage()
     _state.pop("pending", None)
+    _state.pop("pending_bytes", None)
     db = _state.get("db") if _state.get("pid") == os.getpid() else None
     if db is not None:
         db.close()

@@ -4,7 +4,8 @@ large trees, with the cache of checked files (:mod:`kpi_cli.check.cache`) in fro
 `kpi validate` checks files with it and `kpi render --all` renders pages with it:
 
 * the parent first asks the cache (`probe`): what it remembers costs less than handing it to a
-  worker; after PROBE misses in a row it stops asking (a first run: the workers do it all);
+  worker; after PROBE misses in a row it stops asking (a first run: the workers do it all). Hits
+  are yielded as they are found until the first miss; only those after a miss wait for it;
 * what is left runs in this process when it is little, else on a pool of worker processes. A
   worker starts with the parent's language and without the parent's pending cache entries, and
   hands back the entries it makes with each result: only the parent writes the cache;
@@ -90,27 +91,34 @@ def run(work: Callable, items: Sequence, *, jobs: int, parallel_min: int, forced
     """
     with frozen_heap():
         hits: dict[int, object] = {}
-        todo: Sequence[int] = range(len(items))
+        todo: list[int] = []
+        first = 0  # the first item not yielded yet
         if jobs > 1 and probe is not None:
-            hits, todo = _probe(items, probe)
+            for result in _probe(items, probe, hits, todo):
+                first += 1
+                if progress is not None:
+                    progress.advance()
+                yield result
             if len(todo) < parallel_min and not forced:
                 jobs = 1
+        rest = range(first, len(items))
         if jobs == 1 or not todo:
-            done = (hits.pop(i) if i in hits else work(item) for i, item in enumerate(items))
+            done = (hits.pop(i) if i in hits else work(items[i]) for i in rest)
         else:
-            done = _in_order(hits, todo, _on_workers(work, [items[i] for i in todo], jobs, setup, setup_args,
-                                                     chunk_max))
+            done = _in_order(hits, rest, todo, _on_workers(work, [items[i] for i in todo], jobs, setup, setup_args,
+                                                           chunk_max))
         for result in done:
             if progress is not None:
                 progress.advance()
             yield result
 
 
-def _probe(items: Sequence, probe: Callable) -> tuple[dict[int, object], list[int]]:
-    """(the results the cache gives, by index; the indexes left to do). After PROBE misses in a
-    row the cache is not asked again: a first run would pay a lookup per file for nothing."""
-    hits: dict[int, object] = {}
-    todo: list[int] = []
+def _probe(items: Sequence, probe: Callable, hits: dict[int, object], todo: list[int]) -> Iterator:
+    """Ask the cache about every item, in order: its hits are yielded as they are found as long
+    as no miss comes before them (with nothing changed, every one: nothing is held); a hit after
+    a miss waits in `hits` (by index) for the workers' result of that miss, and the misses' indexes
+    go to `todo`. After PROBE misses in a row the cache is not asked again: a first run would pay
+    a lookup per file for nothing."""
     misses = 0
     for i, item in enumerate(items):
         hit = probe(item) if misses < PROBE else None
@@ -118,17 +126,19 @@ def _probe(items: Sequence, probe: Callable) -> tuple[dict[int, object], list[in
             todo.append(i)
             misses += 1
         else:
-            hits[i] = hit
             misses = 0
-    return hits, todo
+            if todo:
+                hits[i] = hit
+            else:
+                yield hit
 
 
-def _in_order(hits: dict[int, object], todo: Sequence[int], computed: Iterator) -> Iterator:
-    """The results of every index in order: the cache's hits, and the computed ones (in the order
+def _in_order(hits: dict[int, object], indexes: Sequence[int], todo: Sequence[int], computed: Iterator) -> Iterator:
+    """The results of `indexes` in order: the cache's hits, and the computed ones (in the order
     of `todo`) between them."""
     pending = iter(todo)
     nxt = next(pending, None)
-    for i in range(len(hits) + len(todo)):
+    for i in indexes:
         if i == nxt:
             nxt = next(pending, None)
             yield next(computed)

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import KpiError
@@ -205,6 +205,73 @@ def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False, in_p
     if durable:
         fsync_folder(target.parent)
     return True
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes], *, display: str | None = None, keep_same: bool = False,
+                 in_place: bool = True) -> bool:
+    """As :func:`write_bytes`, the bytes given chunk by chunk (a large page: the index of a site)
+    and never held whole: written to a temporary file beside `path`, which replaces it only once
+    every chunk is written. An exception from `chunks` (a rendering that fails, a body that does
+    not match its checksum) leaves `path` as it was and is raised. `keep_same`: a file that holds
+    the same bytes already is left untouched (compared once they are all written)."""
+    path = Path(path)
+    try:
+        return _write_chunks(path, chunks, keep_same, in_place)
+    except OSError as exc:
+        raise cannot_write(path, exc, display) from None
+
+
+def _write_chunks(path: Path, chunks: Iterable[bytes], keep_same: bool, in_place: bool) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if not in_place:
+            raise NotRegular(errno.EINVAL, _("it is not a regular file (a FIFO, a device or a socket)"), str(path))
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        return True
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path  # keep the link
+    if st is None and not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(st.st_mode) if st is not None else new_file_mode()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600
+        if keep_same and st is not None and _same_files(tmp, target):
+            Path(tmp).unlink()
+            return False
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _same_files(a: str | Path, b: str | Path, chunk: int = 1 << 16) -> bool:
+    try:
+        if os.path.getsize(a) != os.path.getsize(b):
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            while True:
+                left, right = fa.read(chunk), fb.read(chunk)
+                if left != right:
+                    return False
+                if not left:
+                    return True
+    except OSError:
+        return False
 
 
 def _write_in_place(path: Path, data: bytes) -> None:

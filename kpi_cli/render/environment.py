@@ -124,6 +124,18 @@ def render_template(env: BoundedSandbox, name: str, **context) -> str:
         raise template_failure(exc, name) from None
 
 
+def render_template_chunks(env: BoundedSandbox, name: str, **context):
+    """:func:`render_template` a piece at a time (:meth:`BoundedSandbox.render_chunks`), with the
+    same errors."""
+    try:
+        yield from env.render_chunks(env.get_template(name), context)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, name) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError,
+            MemoryError) as exc:
+        raise template_failure(exc, name) from None
+
+
 def repo_templates_for(indicators_dir: Path | None) -> Path | None:
     """The repository's own templates/ folder, beside indicators/."""
     if indicators_dir is None:

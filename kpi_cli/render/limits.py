@@ -568,6 +568,27 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         finally:
             self.budget = None
 
+    def render_chunks(self, template, context: dict, size: int = 1 << 16):
+        """:meth:`render_output` a few tens of kilobytes at a time (a large page: the index of a
+        site), under the same bounds; the whole text is never held."""
+        self.budget = self.spent = Budget()
+        try:
+            pieces, held, total = [], 0, 0
+            stream = template.generate(**context)
+            for piece in stream:
+                total += len(piece)
+                if total > MAX_TEXT:
+                    stream.throw(TemplateLimit(_("a report of more than {limit:,} characters").format(limit=MAX_TEXT)))
+                pieces.append(piece)
+                held += len(piece)
+                if held >= size:
+                    yield "".join(pieces)
+                    pieces, held = [], 0
+            if pieces:
+                yield "".join(pieces)
+        finally:
+            self.budget = None
+
     # the hooks of Jinja's sandbox
 
     def _parse(self, source, name, filename):

@@ -9,8 +9,8 @@ from pathlib import Path
 from kpi_cli.core.model import Indicator
 from kpi_cli.io.source import read_bounded
 from kpi_cli.render.context import Href, Output, indicator_report
-from kpi_cli.render.environment import (MAX_TEMPLATE_BYTES, make_environment, render_template, template_folders,
-                                        template_name)
+from kpi_cli.render.environment import (MAX_TEMPLATE_BYTES, make_environment, render_template,
+                                        render_template_chunks, template_folders, template_name)
 from kpi_cli.render.paths import forget_folders
 
 
@@ -48,6 +48,11 @@ class Renderer:
 
     def render(self, kind: str, output: Output, **context) -> str:
         return render_template(self.env, template_name(kind, self.fmt), output=output, **context)
+
+    def render_chunks(self, kind: str, output: Output, **context):
+        """The same text as :meth:`render`, as UTF-8 bytes a piece at a time (a large page)."""
+        for text in render_template_chunks(self.env, template_name(kind, self.fmt), output=output, **context):
+            yield text.encode("utf-8")
 
     def indicator(self, ind: Indicator, catalogues, *, source: str = "") -> str:
         out = self.output()

@@ -9,9 +9,10 @@ processes inherit the renderer by fork): one process renders them all.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -20,17 +21,17 @@ from kpi_cli.check.checked import check, load_catalogues
 from kpi_cli.check.rules import load_all
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Level, Problem
-from kpi_cli.io.atomic import CannotWrite, write_bytes
+from kpi_cli.io.atomic import CannotWrite, write_bytes, write_chunks
 from kpi_cli.io.paths import display_path
 from kpi_cli.io.repo import indicator_files
 from kpi_cli.io.source import read
-from kpi_cli.render.context import (AgencyInfo, Href, IndicatorLine, Output, agency_summary, indicator_line,
-                                    indicator_report, site_index)
+from kpi_cli.render.context import AgencyInfo, Output, indicator_line, indicator_report
 from kpi_cli.render.environment import template_name
 from kpi_cli.render.errors import RenderError
 from kpi_cli.render.paths import forget_folders, indicator_path, site_file, source_name
 from kpi_cli.render.report import Renderer
-from kpi_cli.render.tree import tree_agencies, tree_reports_of_files
+from kpi_cli.render.rows import Rows, SiteIndex, agency_page_summary, line_from_json
+from kpi_cli.render.tree import tree_agencies_of_codes, tree_reports_of_files
 
 SITE_FORMATS = ("html", "md")
 PARALLEL_MIN = 200  # below this, starting worker processes costs more than it saves
@@ -59,23 +60,23 @@ def site_pages(renderer: Renderer, root: Path, failures: list, progress=None,
     """The static site of the tree: one page per indicator, one per agency, and the index.
 
     Pages use relative links only and no external assets, so the site works from file://.
-    With `folder`, worker processes write their pages there themselves (their `text` is None).
+    With `folder`, worker processes write their pages there themselves (their `text` is None),
+    and so does this process the index (written as it is rendered: its `text` is None too).
+    The rows of the agency pages and of the index wait on disk (:mod:`kpi_cli.render.rows`).
     """
     forget_folders()  # folders are resolved afresh for every site
     deep = renderer.output(site=True, depth=1)
     ext = deep.ext
-    lines: list[IndicatorLine] = []
-    for page, line in _indicator_pages(renderer, root, failures, progress, fiscal_year, folder):
-        lines.append(line)
-        yield page
-    templates = renderer.fingerprint() if len(lines) >= PARALLEL_MIN else None
-    for agency in tree_agencies(root, lines, deep):
-        yield _summary_page(renderer, templates, f"agency/{agency.code}.{ext}", "agency", deep,
-                            agency=agency_summary(agency, lines))
-    top = renderer.output(site=True, depth=0)
-    top_lines = [_rebase(ln, top) for ln in lines]
-    yield _summary_page(renderer, templates, f"index.{ext}", "index", top,
-                        index=site_index(top_lines, tree_agencies(root, lines, top)))
+    with Rows() as rows:
+        yield from _indicator_pages(renderer, root, failures, progress, fiscal_year, folder, rows)
+        templates = renderer.fingerprint() if rows.count() >= PARALLEL_MIN else None
+        codes = rows.agency_codes()
+        for agency in tree_agencies_of_codes(root, codes, deep):
+            yield _summary_page(renderer, templates, f"agency/{agency.code}.{ext}", "agency", deep,
+                                agency=agency_page_summary(rows, agency))
+        top = renderer.output(site=True, depth=0)
+        yield _index_page(renderer, templates, f"index.{ext}", top, rows,
+                          tree_agencies_of_codes(root, codes, top), folder)
 
 
 # --- the indicators' pages ------------------------------------------------------------------
@@ -84,17 +85,20 @@ _WORKER: dict = {}  # what rendering a page needs: set in the parent, inherited 
 
 
 def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, fiscal_year: int | None,
-                     folder: Path | None):
-    """(page, line) of every valid indicator: on every core for large trees."""
+                     folder: Path | None, rows: Rows):
+    """The page of every valid indicator (its row into `rows`): on every core for large trees."""
     files = indicator_files(root)
     # workers inherit the renderer by fork; elsewhere (spawn) one process does it all
     if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
         deep = renderer.output(site=True, depth=1)
-        done = [(path, ("ok", Page(indicator_path(report.fiscal_year, report.code, deep.ext),
-                                   renderer.render("indicator", deep, report=report)),
-                        indicator_line(report), report.fiscal_year))
-                for path, report in tree_reports_of_files(root, deep, failures, progress)]
-        yield from _one_file_per_page(done, failures, folder, fiscal_year)
+        paths, texts = [], []
+        for path, report in tree_reports_of_files(root, deep, failures, progress):
+            page = indicator_path(report.fiscal_year, report.code, deep.ext)
+            rows.add(len(paths), page, report.fiscal_year, indicator_line(report))
+            paths.append(path)
+            texts.append(renderer.render("indicator", deep, report=report))
+        for seq, page in _one_file_per_page(rows, paths, failures, folder, fiscal_year):
+            yield Page(page, texts[seq])
         return
     catalogues, cat_problems = load_catalogues(root)
     if any(p.level is Level.error for p in cat_problems):
@@ -103,16 +107,21 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         renderer.env.get_template(template_name(kind, renderer.fmt))
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=catalogues,
                    templates=renderer.fingerprint())
+    files = [str(path) for path in files]  # a third of a Path's size: held by the parent and every worker
     results = parallel.run(_page, files, jobs=parallel.jobs(None, len(files), PARALLEL_MIN),
                            parallel_min=PARALLEL_MIN, probe=_cached_page, setup=_setup,
                            setup_args=(renderer, root, folder), progress=progress, chunk_max=32)
-    done = []
-    for path, result in zip(files, results):  # streamed: a failure keeps its problems, a page its row
+    texts = {}
+    for seq, result in enumerate(results):  # streamed: a failure keeps its problems, a page its row
         if result[0] == "fail":
             failures.append(result[1:3])
         else:
-            done.append((path, result))
-    yield from _one_file_per_page(done, failures, folder, fiscal_year)
+            page = result[1]
+            rows.add(seq, page.path, result[3], result[2])
+            if page.text is not None:  # no folder: the text travels back (never from the cache)
+                texts[seq] = page.text
+    for seq, page in _one_file_per_page(rows, files, failures, folder, fiscal_year):
+        yield Page(page, texts.pop(seq, None))
 
 
 def _setup(renderer: Renderer, root: Path, folder: Path | None) -> None:
@@ -121,9 +130,10 @@ def _setup(renderer: Renderer, root: Path, folder: Path | None) -> None:
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=load_catalogues(root)[0])
 
 
-def _page(path: Path):
+def _page(path: Path | str):
     """One indicator's page: ('ok', page, line, fiscal year) or ('fail', path, problems). With a
     folder, the page is written there (its text need not travel back from a worker)."""
+    path = Path(path)
     renderer, root = _WORKER["renderer"], _WORKER["root"]
     source = source_name(path, root)
     page_key, done, raw = _page_from_cache(path, source)
@@ -146,16 +156,10 @@ def _page(path: Path):
     return "ok", page, line, report.fiscal_year
 
 
-def _cached_page(path: Path):
+def _cached_page(path: Path | str):
     """The page of `path` copied from the cache of checked files, or None."""
+    path = Path(path)
     return _page_from_cache(path, source_name(path, _WORKER["root"]))[1]
-
-
-def _line_from_json(data: dict) -> IndicatorLine:
-    agency = dict(data["agency"])
-    agency["href"] = None if agency["href"] is None else Href(agency["href"])
-    return IndicatorLine(**{**data, "agency": AgencyInfo(**agency),
-                            "href": None if data["href"] is None else Href(data["href"])})
 
 
 def _page_from_cache(path: Path, source: str):
@@ -177,7 +181,7 @@ def _page_from_cache(path: Path, source: str):
         return key, None, raw
     try:
         head, body = hit
-        line, fiscal_year = _line_from_json(head["line"]), int(head["fy"])
+        line, fiscal_year = line_from_json(head["line"]), int(head["fy"])
         ext = _WORKER["renderer"].output(site=True, depth=1).ext
         # the page a valid file gives is named by its code (its file's name) and fiscal year:
         # an entry that says otherwise is damaged, and a miss
@@ -190,41 +194,35 @@ def _page_from_cache(path: Path, source: str):
         return key, None, raw
 
 
-def _one_file_per_page(done: list, failures: list, folder: Path | None, fiscal_year: int | None):
-    """(page, line) of each rendered file, in the files' order; files that give the same page (one
+def _one_file_per_page(rows: Rows, paths: list, failures: list, folder: Path | None, fiscal_year: int | None):
+    """(seq, page) of each rendered file, in the files' order; files that give the same page (one
     code twice in a year: `kpi validate` says code-unique) are failures, and their page is not
     left in the site, whichever of them was written last."""
-    by_page: dict[str, list] = {}
-    for path, result in done:
-        by_page.setdefault(result[1].path, []).append(path)
-    for path, result in done:
-        page, line, year = result[1], result[2], result[3]
-        claim = by_page[page.path]
-        if len(claim) > 1:
-            others = ", ".join(display_path(p) for p in claim if p != path)
-            failures.append((path, [Problem(
-                display_path(path), 1, 1, "code-unique", Level.error,
-                _("{path} and {others} give the same page {page}: neither is rendered").format(
-                    path=display_path(path), others=others, page=page.path),
-                _("each indicator has one file per year; merge them or correct the code"))]))
-            if folder is not None and path == claim[-1]:
-                (folder / page.path).unlink(missing_ok=True)
-            continue
-        if fiscal_year is None or year == fiscal_year:
-            yield page, line
+    for seq, page, claim in rows.claims():
+        path = Path(paths[seq])
+        others = ", ".join(display_path(Path(paths[s])) for s in claim if s != seq)
+        failures.append((path, [Problem(
+            display_path(path), 1, 1, "code-unique", Level.error,
+            _("{path} and {others} give the same page {page}: neither is rendered").format(
+                path=display_path(path), others=others, page=page),
+            _("each indicator has one file per year; merge them or correct the code"))]))
+        if folder is not None and seq == claim[-1]:
+            (folder / page).unlink(missing_ok=True)
+    rows.settle(fiscal_year)
+    yield from rows.pages()
 
 
 # --- the agencies' pages and the index ------------------------------------------------------
 
 def _summary_page(renderer: Renderer, templates: str | None, path: str, kind: str, output: Output,
                   **context) -> Page:
-    """An agency page or the index, from the cache of checked files when the same rows were
-    rendered with the same templates before (large sites only: `templates` is their fingerprint)."""
+    """An agency page, from the cache of checked files when the same rows were rendered with the
+    same templates before (large sites only: `templates` is their fingerprint)."""
     key = None
     if templates is not None and cache.active():
         # the rows as their reprs: every field of every (frozen) dataclass, floats exactly
-        rows = repr((output, sorted(context.items()))).encode("utf-8", "surrogatepass")
-        key = cache.key("site-page", rows, kind, path, templates)
+        shown = repr((output, sorted(context.items()))).encode("utf-8", "surrogatepass")
+        key = cache.key("site-page", shown, kind, path, templates)
         hit = cache.get(key, model=True)
         if hit is not None and hit[1] is not None:
             try:
@@ -237,7 +235,34 @@ def _summary_page(renderer: Renderer, templates: str | None, path: str, kind: st
     return Page(path, text)
 
 
-def _rebase(line: IndicatorLine, output: Output) -> IndicatorLine:
-    """The same row with links as seen from `output`'s page."""
-    return replace(line, href=output.href(indicator_path(line.fiscal_year, line.code, output.ext)),
-                   agency=replace(line.agency, href=output.href(f"agency/{line.agency.code}.{output.ext}")))
+def _index_page(renderer: Renderer, templates: str | None, path: str, output: Output, rows: Rows,
+                agencies: list[AgencyInfo], folder: Path | None) -> Page:
+    """The index: written into `folder` as it is rendered (its text is never whole in memory), or
+    copied from the cache of checked files when the same rows were rendered with the same
+    templates before (large sites only: `templates` is their fingerprint). Without a folder,
+    its text."""
+    if folder is None:
+        return Page(path, renderer.render("index", output, index=SiteIndex(rows, agencies, output)))
+    key = None
+    if templates is not None and cache.active():
+        key = cache.key("site-index", rows.digest(output, agencies), path, templates)
+        found = cache.body_chunks(key)
+        if found is not None and found[0].get("path") == path:
+            try:
+                write_chunks(site_file(folder, path), found[1], keep_same=True, in_place=False)
+                return Page(path, None)
+            except cache.Damaged:
+                pass  # as if it had never been kept: rendered again
+    target = site_file(folder, path)
+    written = hashlib.sha256()
+
+    def hashed(chunks):
+        for chunk in chunks:
+            written.update(chunk)
+            yield chunk
+
+    write_chunks(target, hashed(renderer.render_chunks("index", output, index=SiteIndex(rows, agencies, output))),
+                 keep_same=True, in_place=False)
+    if key is not None:  # kept from the file, if it still holds what was rendered
+        cache.put_file(key, {"path": path}, target, written.hexdigest())
+    return Page(path, None)

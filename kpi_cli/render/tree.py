@@ -63,8 +63,13 @@ def tree_agencies(root: Path, lines: Iterable[IndicatorLine], output: Output) ->
     Only agencies whose code is 4 ASCII digits: any other code is a catalogue error (reported by
     the loading of the tree) and must never become a file name (`../../x` would leave the site).
     """
+    return tree_agencies_of_codes(root, {ln.agency.code for ln in lines}, output)
+
+
+def tree_agencies_of_codes(root: Path, named: set[str], output: Output) -> list[AgencyInfo]:
+    """As :func:`tree_agencies`, from the set of agency codes the indicators name."""
     catalogues, _problems = load_catalogues(root)
     codes = list(catalogues.agencies) if catalogues else []
-    codes += sorted({ln.agency.code for ln in lines} - set(codes))
+    codes += sorted(named - set(codes))
     return [agency_info(code, catalogues, output) for code in codes
             if isinstance(code, str) and AGENCY_CODE.fullmatch(code)]
