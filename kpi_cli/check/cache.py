@@ -409,7 +409,7 @@ def add_pending(entries: list) -> None:
     pending = _state.setdefault("pending", [])
     pending.extend(entries)
     size = _state["pending_bytes"] = _state.get("pending_bytes", 0) + sum(
-        len(head) + (len(body) if body is not None else 0) for _k, head, body in entries)
+        len(head or "") + len(body or b"") for _k, head, body in entries)
     if _state.get("atexit") != os.getpid():
         import atexit
 
