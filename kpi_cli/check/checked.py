@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ def _problems_in(rows: list[list], display: str) -> list[Problem]:
             for line, column, rule, level, message, fix in rows]
 
 
-def check(path: Path, catalogues: Catalogues | None, display: str | None = None, *, want_model: bool = False,
+def check(path: Path | str, catalogues: Catalogues | None, display: str | None = None, *, want_model: bool = False,
           cached_only: bool = False, raw: bytes | None = None
           ) -> tuple[list[Problem], Summary, object | None, bytes | None] | None:
     """(problems, summary, model or None, the file's bytes) of one indicator file.
@@ -47,12 +48,18 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
     The model's JSON is remembered only for a caller that wants the model: `kpi validate` keeps
     its entries small (writing every model would cost it a tenth of its time); the first
     command that needs the model completes the entry. `raw`: the file's bytes, when the caller
-    has read them already.
+    has read them already. `path` may be a string: a Path is made only when the file is checked
+    (pathlib interns every part of every path it parses, a table that grows with the tree).
     """
-    from kpi_cli.io.source import Loaded, read
+    from kpi_cli.io.source import Loaded, read, read_bounded
 
     display = display or display_path(path)
-    raw, early = (raw, Loaded(path)) if raw is not None else read(path)
+    early = None
+    if raw is None:
+        try:
+            raw = read_bounded(path)
+        except OSError:  # read() says why, as a finding
+            raw, early = read(Path(path))
     # catalogues that could not all be read have no key: files checked against them are not kept
     usable = raw is not None and cache.active() and (catalogues is None or bool(catalogues.key))
     if cached_only and not usable:
@@ -64,7 +71,8 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
         return problems, summary, model, None
     k = None
     if usable:
-        k = cache.key("indicator", raw, display, path.name, path.parent.name,
+        name, folder = _name_and_folder(path)
+        k = cache.key("indicator", raw, display, name, folder,
                       catalogues.key if catalogues is not None else "-")
         hit = cache.get(k, model=want_model)
         if hit is not None:
@@ -78,12 +86,18 @@ def check(path: Path, catalogues: Catalogues | None, display: str | None = None,
     from kpi_cli.io.loader import load_bytes
 
     load_all()
-    problems, summary, model = check_loaded(load_bytes(early, raw), catalogues, display)
+    problems, summary, model = check_loaded(load_bytes(Loaded(Path(path)), raw), catalogues, display)
     if k is not None:
         valid = model is not None and not any(p.level is Level.error for p in problems)
         cache.put(k, {"p": _problems_out(problems), "s": [summary.code, summary.fiscal_year, summary.agency, summary.weight]},
                   model.model_dump_json(exclude_unset=True).encode("utf-8") if valid and want_model else None)
     return problems, summary, model, raw
+
+
+def _name_and_folder(path: Path | str) -> tuple[str, str]:
+    """`path.name` and `path.parent.name` as pathlib gives them, without making a Path."""
+    parts = [part for part in os.fspath(path).replace(os.altsep or os.sep, os.sep).split(os.sep) if part not in ("", ".")]
+    return (parts[-1] if parts else ""), (parts[-2] if len(parts) > 1 else "")
 
 
 def _from_entry(hit: tuple[dict, bytes], display: str, want_model: bool):

@@ -131,14 +131,14 @@ def real_path(path: str, folders: dict[str, str]) -> str:
     return os.path.join(real, name)
 
 
-def check_file(path: Path, catalogues: Catalogues | None, display: str | None = None):
+def check_file(path: Path | str, catalogues: Catalogues | None, display: str | None = None):
     """(problems, summary, model) of one indicator file, through the cache of checked files; the
     model only when the file is valid and was checked now (not remembered)."""
     return check(path, catalogues, display)[:3]
 
 
 def _remembered(path: str, catalogues: Catalogues | None) -> tuple[list[Problem], Summary] | None:
-    got = check(Path(path), catalogues, cached_only=True)
+    got = check(path, catalogues, cached_only=True)
     return None if got is None else got[:2]
 
 
@@ -151,7 +151,7 @@ def _jobs(requested: int | None, n_files: int) -> int:
 
 
 def _check_item(catalogues_of: dict[str, Catalogues | None], path: str) -> tuple[list[Problem], Summary]:
-    return check_file(Path(path), catalogues_of[os.path.dirname(path)])[:2]
+    return check_file(path, catalogues_of[os.path.dirname(path)])[:2]
 
 
 def _as_shown(path: str, folders: dict[str, str | None] | None = None) -> str:
