@@ -312,7 +312,7 @@ class Bench:
         from kpi_cli.render.context import agency_summary, indicator_line, site_index
         from kpi_cli.render.paths import indicator_path
         from kpi_cli.render.report import Renderer
-        from kpi_cli.render.site import _rebase
+        from kpi_cli.render.rows import rebase
         from kpi_cli.render.tree import tree_agencies, tree_reports
 
         os.environ["KPI_NO_CACHE"] = "1"  # contexts only: nothing of this goes into a cache
@@ -328,7 +328,7 @@ class Bench:
             pickle.dump((f"agency/{agency.code}.{deep.ext}", "agency", deep,
                          {"agency": agency_summary(agency, lines)}), files[i % CORES])
         top = renderer.output(site=True, depth=0)
-        top_lines = [_rebase(ln, top) for ln in lines]
+        top_lines = [rebase(ln, top) for ln in lines]
         pickle.dump((f"index.{top.ext}", "index", top, {"index": site_index(top_lines, tree_agencies(root, lines, top))}),
                     files[-1])
         for f in files:

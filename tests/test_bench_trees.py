@@ -28,3 +28,33 @@ def test_generated_trees_have_nothing_to_report(tmp_path, monkeypatch):
     assert done.exit_code == 0, done.output
     assert (report["errors"], report["warnings"]) == (0, 0), report["problems"][:3]
     assert report["files"] == 302  # and the two catalogues
+
+
+def test_the_jinja_baseline_renders_the_pages_kpi_renders(tmp_path, monkeypatch):
+    """bench/jinja_site.py, fed the contexts bench/run.py pickles, writes the same site as
+    `kpi render --all`, byte for byte: the benchmark compares kpi with Jinja doing the same work."""
+    import filecmp
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import jinja_site
+        import run
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    root = generate(40, tmp_path / "tree")
+    monkeypatch.setenv("KPI_NO_CACHE", "1")
+    shards = run.Bench(work=tmp_path, repeat=1).contexts(root, 40)
+    pages = sum(jinja_site.render_all(tmp_path / "jinja", shard) for shard in shards)
+    monkeypatch.chdir(root.parent)
+    done = CliRunner().invoke(app, ["render", "--all", "-o", str(tmp_path / "kpi")])
+    assert done.exit_code == 0, done.output
+
+    def differences(cmp: filecmp.dircmp, at: str = "") -> list[str]:
+        found = [at + name for name in cmp.left_only + cmp.right_only + cmp.diff_files]
+        for name, sub in cmp.subdirs.items():
+            found += differences(sub, f"{at}{name}/")
+        return found
+
+    assert pages > 40  # the indicators, their agencies and the index
+    assert differences(filecmp.dircmp(tmp_path / "jinja", tmp_path / "kpi", ignore=[])) == []
