@@ -44,10 +44,29 @@ def _tokenizer():
     return partial(word_tokenize, custom_dict=trie)
 
 
-@lru_cache(maxsize=4096)
+SHORT = 200  # texts this long or shorter are remembered (labels, names, headings: they repeat)
+
+
 def words(text: str) -> tuple[str, ...]:
     """`text` cut into words (their concatenation is `text`): Thai by PyThaiNLP's dictionary,
-    other scripts at spaces. A word never starts with a combining mark nor ends with a leading vowel."""
+    other scripts at spaces. A word never starts with a combining mark nor ends with a leading vowel.
+    Short texts are remembered (4,096 of them); of the long ones (narratives, which rarely come
+    again and would hold memory in every worker of a site) only the last few, which a table asks
+    again for its widths and its lines."""
+    return _short_words(text) if len(text) <= SHORT else _long_words(text)
+
+
+@lru_cache(maxsize=4096)
+def _short_words(text: str) -> tuple[str, ...]:
+    return _words(text)
+
+
+@lru_cache(maxsize=32)
+def _long_words(text: str) -> tuple[str, ...]:
+    return _words(text)
+
+
+def _words(text: str) -> tuple[str, ...]:
     if not has_thai(text):
         return tuple(re.findall(r"\S+\s*|\s+", text))
     out: list[str] = []
@@ -120,7 +139,7 @@ def _thai_pieces(text: str, shortest: int) -> list[tuple[str, bool]]:
     return out
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _letters(word: str) -> int:
     """The characters of `word` that are not combining marks (ก่ is one letter)."""
     return sum(1 for ch in word if not _is_mark(ch))
@@ -135,10 +154,10 @@ def _is_mark(ch: str) -> bool:
 def word_html(raw: str) -> str:
     """The HTML of `_words` for a text; remembered for short texts (a site repeats its headings,
     labels and names on every page; long texts rarely repeat, and would hold memory)."""
-    return _short_word_html(raw) if len(raw) <= 200 else _word_html(raw)
+    return _short_word_html(raw) if len(raw) <= SHORT else _word_html(raw)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _short_word_html(raw: str) -> str:
     return _word_html(raw)
 
