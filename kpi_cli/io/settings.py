@@ -3,8 +3,8 @@
 `kpi init` writes it at the repository's top, beside indicators/:
 
     [kpi]
-    version = "0.3.0"                 # the kpi release the files, hooks and checks are written for
-    install = "kpi-cli[pdf]==0.3.0"   # how the workflow (and people) install it, for pip
+    version = "0.4.0"                 # the kpi release the files, hooks and checks are written for
+    install = "kpi-cli[pdf]==0.4.0"   # how the workflow (and people) install it, for pip
 
 `kpi validate` compares `version` with itself and warns when they differ; the workflow installs
 `install`. Light on purpose (the standard library's tomllib, nothing of kpi's models).

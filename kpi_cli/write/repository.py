@@ -55,7 +55,7 @@ class BadSource(KpiError):
 class Source:
     """Where kpi comes from: the package index, or a git repository at a tag."""
 
-    install: str  # what pip installs: kpi-cli[pdf]==0.3.0, or git+https://…@v0.3.0
+    install: str  # what pip installs: kpi-cli[pdf]==0.4.0, or git+https://…@v0.4.0
     repo: str | None = None  # the git repository (pre-commit's `repo:`), or None for the index
     rev: str | None = None  # its tag (pre-commit's `rev:`)
 
