@@ -229,3 +229,26 @@ def test_a_large_body_goes_into_the_cache_and_out_chunk_by_chunk(tmp_path):
     with pytest.raises(cache.Damaged):
         b"".join(cache.body_chunks(b"k" * 32)[1])
     assert cache.body_chunks(b"m" * 32) is None
+
+
+def test_a_workers_summary_is_shared_in_place_not_copied():
+    """What the parent keeps of each file's summary shares its path, agency, year and weight with
+    what it holds already, in the object that came back (a copy per file left a hole per file)."""
+    import pickle
+
+    from kpi_cli.check.pipeline import _shared
+    from kpi_cli.core.facts import Summary
+
+    values: dict = {}
+    path = "indicators/2564/0406-1000.yaml"
+    kept = []
+    for code in ("0406-1000", "0406-1001"):
+        back = pickle.loads(pickle.dumps(Summary(path, code, 2564, "0406", weight=10.0)))  # as from a worker
+        same = _shared(path, back, values)
+        assert same is back and same.display is path and same.code == code
+        kept.append(same)
+    first, second = kept
+    assert first.agency is second.agency and first.fiscal_year is second.fiscal_year
+    assert first.weight is second.weight and first.weight == 10.0 and type(first.weight) is float
+    year_as_weight = _shared(path, Summary(path, "0406-1002", 2564, "0406", weight=2564.0), values)
+    assert type(year_as_weight.weight) is float and type(year_as_weight.fiscal_year) is int  # never mixed up

@@ -7,7 +7,7 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -176,15 +176,22 @@ def _as_shown(path: str, folders: dict[str, str | None] | None = None) -> str:
 
 
 def _shared(path: str, summary: Summary, values: dict) -> Summary:
-    """The summary with its path, agency and fiscal year shared with what this process holds
-    already (each comes back from a worker as an object of its own: 30,000 copies add up)."""
-    display = path if summary.display == path else summary.display
-    agency = summary.agency if summary.agency is None else values.setdefault(summary.agency, summary.agency)
-    year = summary.fiscal_year if summary.fiscal_year is None else values.setdefault(summary.fiscal_year,
-                                                                                       summary.fiscal_year)
-    if display is summary.display and agency is summary.agency and year is summary.fiscal_year:
-        return summary
-    return replace(summary, display=display, agency=agency, fiscal_year=year)
+    """The summary with its path, agency, fiscal year and weight shared with what this process
+    holds already (each comes back from a worker as an object of its own: 30,000 copies add up).
+    The summary is one this process alone holds (from a worker or the cache): its fields are set in
+    place, as its construction would have set them, rather than copied into a second object (the
+    copy's allocation, and the hole the first left, grew the parent by a hundred bytes a file)."""
+    shared = {"display": path if summary.display == path else summary.display}
+    if summary.agency is not None:
+        shared["agency"] = values.setdefault(summary.agency, summary.agency)
+    if summary.fiscal_year is not None:
+        shared["fiscal_year"] = values.setdefault(summary.fiscal_year, summary.fiscal_year)
+    if summary.weight is not None:  # a float: keyed apart from the years (2564.0 == 2564)
+        shared["weight"] = values.setdefault(("weight", summary.weight), summary.weight)
+    for name, value in shared.items():
+        if value is not getattr(summary, name):
+            object.__setattr__(summary, name, value)  # frozen for the rules; not yet handed to them
+    return summary
 
 
 def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
