@@ -142,26 +142,19 @@ def _versions() -> list[str]:
     found = [f"pydantic={pydantic.VERSION}", f"pydantic_core={pydantic_core.__version__}"]
     site = os.path.dirname(os.path.dirname(pydantic.__file__))
     try:
-        dists = sorted(n for n in os.listdir(site) if n.lower().startswith("pyyaml-") and n.endswith(".dist-info"))
+        names = os.listdir(site)
     except OSError:
-        dists = []
-    if not dists:  # installed elsewhere: where its package is
-        from importlib.util import find_spec
-
-        spec = find_spec("yaml")
-        dists = [spec.origin if spec else "?"]
-    found.append(f"yaml={','.join(dists)}")
+        names = []
     # PyThaiNLP's dictionary says where a Thai text may break: the tables and pages kept depend on it
-    try:
-        thai = sorted(n for n in os.listdir(site) if n.lower().startswith("pythainlp-") and n.endswith(".dist-info"))
-    except OSError:
-        thai = []
-    if not thai:
-        from importlib.util import find_spec
+    for package, distribution in (("yaml", "pyyaml-"), ("pythainlp", "pythainlp-")):
+        dists = sorted(n for n in names if n.lower().startswith(distribution) and n.endswith(".dist-info"))
+        if not dists:  # installed elsewhere: where its package is
+            from importlib.util import find_spec
 
-        spec = find_spec("pythainlp")
-        thai = [spec.origin if spec else "?"]
-    return found + [f"pythainlp={','.join(thai)}"]
+            spec = find_spec(package)
+            dists = [spec.origin if spec else "?"]
+        found.append(f"{package}={','.join(dists)}")
+    return found
 
 
 def key(kind: str, raw: bytes, *context: str) -> bytes:

@@ -170,41 +170,7 @@ def _same_content(path: Path, size: int, data: bytes) -> bool:
 
 
 def _write(path: Path, data: bytes, durable: bool, keep_same: bool = False, in_place: bool = True) -> bool:
-    try:
-        st = os.stat(path)  # through links: what would be written
-    except FileNotFoundError:
-        st = None
-    if st is not None and stat.S_ISDIR(st.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        if not in_place:
-            raise NotRegular(errno.EINVAL, _("it is not a regular file (a FIFO, a device or a socket)"), str(path))
-        _write_in_place(path, data)  # a device, FIFO or socket: never replace it
-        return True
-    if keep_same and st is not None and _same_content(path, st.st_size, data):
-        return False
-    target = Path(os.path.realpath(path)) if os.path.islink(path) else path  # keep the link
-    if st is None and not target.parent.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(st.st_mode) if st is not None else new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-            if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600
-        if not hasattr(os, "fchmod"):
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if durable:
-        fsync_folder(target.parent)
-    return True
+    return _write_chunks(path, (data,), keep_same, in_place, durable=durable, whole=data)
 
 
 def write_chunks(path: Path, chunks: Iterable[bytes], *, display: str | None = None, keep_same: bool = False,
@@ -221,9 +187,12 @@ def write_chunks(path: Path, chunks: Iterable[bytes], *, display: str | None = N
         raise cannot_write(path, exc, display) from None
 
 
-def _write_chunks(path: Path, chunks: Iterable[bytes], keep_same: bool, in_place: bool) -> bool:
+def _write_chunks(path: Path, chunks: Iterable[bytes], keep_same: bool, in_place: bool, *, durable: bool = False,
+                  whole: bytes | None = None) -> bool:
+    """The one way kpi replaces a file. `whole`: the bytes when they are all known already (then
+    `keep_same` compares them before anything is written); `durable`: fsync the file and its folder."""
     try:
-        st = os.stat(path)
+        st = os.stat(path)  # through links: what would be written
     except FileNotFoundError:
         st = None
     if st is not None and stat.S_ISDIR(st.st_mode):
@@ -231,11 +200,10 @@ def _write_chunks(path: Path, chunks: Iterable[bytes], keep_same: bool, in_place
     if st is not None and not stat.S_ISREG(st.st_mode):
         if not in_place:
             raise NotRegular(errno.EINVAL, _("it is not a regular file (a FIFO, a device or a socket)"), str(path))
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+        _write_in_place(path, chunks)  # a device, FIFO or socket: never replace it
         return True
+    if keep_same and st is not None and whole is not None and _same_content(path, st.st_size, whole):
+        return False
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path  # keep the link
     if st is None and not target.parent.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -245,9 +213,12 @@ def _write_chunks(path: Path, chunks: Iterable[bytes], keep_same: bool, in_place
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
                 fh.write(chunk)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
             if hasattr(os, "fchmod"):
                 os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600
-        if keep_same and st is not None and _same_files(tmp, target):
+        if keep_same and st is not None and whole is None and _same_files(tmp, target):
             Path(tmp).unlink()
             return False
         if not hasattr(os, "fchmod"):
@@ -256,6 +227,8 @@ def _write_chunks(path: Path, chunks: Iterable[bytes], keep_same: bool, in_place
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if durable:
+        fsync_folder(target.parent)
     return True
 
 
@@ -274,11 +247,12 @@ def _same_files(a: str | Path, b: str | Path, chunk: int = 1 << 16) -> bool:
         return False
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, chunks: Iterable[bytes]) -> None:
     """Open what is there (without creating or truncating anything) and write to it."""
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+        for chunk in chunks:
+            fh.write(chunk)
 
 
 @contextmanager

@@ -555,22 +555,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def render_output(self, template, context: dict) -> str:
         """The output of `template`, rendered under a fresh budget, at most MAX_TEXT characters;
         `spent` keeps that budget afterwards (what the rendering used)."""
-        self.budget = self.spent = Budget()
-        try:
-            pieces, total = [], 0
-            stream = template.generate(**context)
-            for piece in stream:
-                total += len(piece)
-                if total > MAX_TEXT:
-                    stream.throw(TemplateLimit(_("a report of more than {limit:,} characters").format(limit=MAX_TEXT)))
-                pieces.append(piece)
-            return "".join(pieces)
-        finally:
-            self.budget = None
+        return "".join(self.render_chunks(template, context, size=MAX_TEXT + 1))
 
     def render_chunks(self, template, context: dict, size: int = 1 << 16):
-        """:meth:`render_output` a few tens of kilobytes at a time (a large page: the index of a
-        site), under the same bounds; the whole text is never held."""
+        """The output of `template` a few tens of kilobytes at a time (a large page: the index of a
+        site), never held whole, under a fresh budget, at most MAX_TEXT characters in all; `spent`
+        keeps that budget afterwards (what the rendering used)."""
         self.budget = self.spent = Budget()
         try:
             pieces, held, total = [], 0, 0
