@@ -230,23 +230,123 @@ def test_the_key_of_a_row_names_pythainlp(monkeypatch):
     assert any(v.startswith("pythainlp=") for v in cache._versions())
 
 
-def test_a_warm_table_loads_neither_yaml_the_model_the_scoring_nor_pythainlp(tmp_path):
-    """The point of the rows: a hit reads, hashes and prints. (Thai mode: the headers are Thai.)"""
+def _modules_of_two_runs(folder: Path, *argv: str) -> tuple[list[str], list[str]]:
+    """(stdout of each, which of YAML, the model, the scoring and PyThaiNLP each loaded) of two
+    runs of `kpi ARGV` in fresh processes sharing the test's cache."""
     import os
     import subprocess
 
-    _generated(tmp_path, 10, invalid=False)
     env = {**os.environ, "KPI_CACHE_DIR": str(cache.directory()), "COLUMNS": "160",
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}  # this kpi, from any folder
     code = ("import sys\n"
             "from kpi_cli.cli import main\n"
-            "sys.argv = ['kpi', '--lang', 'th', 'score', '--all', '-q', '4']\n"
+            f"sys.argv = {['kpi', *argv]!r}\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('MARK', [m for m in ('yaml', 'kpi_cli.core.model', 'kpi_cli.scoring.compute', 'pythainlp')"
             " if m in sys.modules], file=sys.stderr)\n")
-    runs = [subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True,
                            timeout=120) for _ in range(2)]
-    assert runs[0].stdout == runs[1].stdout and "5001-1000" in runs[1].stdout
     marks = [line for r in runs for line in r.stderr.splitlines() if line.startswith("MARK")]
-    assert marks[1] == "MARK []", [r.stderr[-2000:] for r in runs]
-    assert marks[0] != "MARK []"
+    assert len(marks) == 2, [r.stderr[-2000:] for r in runs]
+    return [r.stdout for r in runs], marks
+
+
+def test_a_warm_table_loads_neither_yaml_the_model_the_scoring_nor_pythainlp(tmp_path):
+    """The point of the rows: a hit reads, hashes and prints. (Thai mode: the headers are Thai.)"""
+    _generated(tmp_path, 10, invalid=False)
+    outs, marks = _modules_of_two_runs(tmp_path, "--lang", "th", "score", "--all", "-q", "4")
+    assert outs[0] == outs[1] and "5001-1000" in outs[1]
+    assert marks[1] == "MARK []" and marks[0] != "MARK []"
+
+
+# --- `kpi score CODE`: its whole output kept -------------------------------------------------------
+
+def _one(*args: str, cached: bool = True) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `kpi [--lang L] score 0406-0772 ARGS`."""
+    lang = list(args[:2]) if args[:1] == ("--lang",) else []
+    cache.enable() if cached else cache.disable()
+    try:
+        result = runner.invoke(app, [*lang, "score", "0406-0772", *args[len(lang):]])
+    finally:
+        cache.enable()
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    cache.flush()
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+@pytest.mark.parametrize("args", [("-q", "4"), ("-q", "2", "-f", "json"), ("-f", "json"), ()],
+                         ids=["q4", "q2-json", "today-json", "today"])
+def test_one_indicators_output_from_the_cache_is_what_scoring_prints(args, lang, tmp_path, monkeypatch,
+                                                                       no_scoring):
+    """stdout and stderr alike (the quarter chosen for today is said on stderr, from the cache too)."""
+    _shipped(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "120")
+    computed = _one("--lang", lang, *args, cached=False)
+    assert computed[0] == 0 and "0406-0772" in computed[1]
+    assert _one("--lang", lang, *args) == computed
+    assert _rows_kept() == 1
+    no_scoring()
+    assert _one("--lang", lang, *args) == computed
+    if "-q" not in args:
+        assert "quarter 4" in computed[2] or "ไตรมาสที่ 4" in computed[2]
+
+
+def test_one_indicators_output_is_kept_per_width_colour_quarter_and_language(tmp_path, monkeypatch):
+    _shipped(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    seen = {}
+    for columns in ("60", "160"):
+        for color in ("", "1"):
+            for quarter in ("1", "4"):
+                for lang in ("en", "th"):
+                    monkeypatch.setenv("COLUMNS", columns)
+                    monkeypatch.setenv("FORCE_COLOR", color) if color else monkeypatch.delenv("FORCE_COLOR", False)
+                    computed = _one("--lang", lang, "-q", quarter, cached=False)
+                    assert _one("--lang", lang, "-q", quarter) == computed
+                    seen[(columns, color, quarter, lang)] = computed
+    for (columns, color, quarter, lang), computed in seen.items():  # each from its own entry
+        monkeypatch.setenv("COLUMNS", columns)
+        monkeypatch.setenv("FORCE_COLOR", color) if color else monkeypatch.delenv("FORCE_COLOR", False)
+        assert _one("--lang", lang, "-q", quarter) == computed
+    assert len({out for _code, out, _err in seen.values()}) == len(seen)  # every choice prints otherwise
+
+
+def test_one_indicator_edited_or_its_catalogue_edited_is_scored_again(tmp_path, monkeypatch):
+    from scoring_helpers import edit
+
+    root = _shipped(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = _one("-q", "4")
+    edit(root / "2564" / "0406-0772.yaml", "    performance: 100.00\n    target: 100\n    assessed: 100\n",
+         "    performance: 100.00\n    target: 100\n    assessed: 95.0000\n")
+    after = _one("-q", "4")
+    assert after != before and "95.0000" in after[1] and after == _one("-q", "4", cached=False)
+    agencies = root / "agencies.yaml"
+    agencies.write_text("not: [a catalogue\n", encoding="utf-8")
+    broken = _one("-q", "4")
+    assert broken[0] == 1 and broken == _one("-q", "4", cached=False)
+
+
+@pytest.mark.parametrize("change", [
+    lambda n, body: body[:40] + bytes([body[40] ^ 1]) + body[41:],
+    lambda n, body: b"",
+    lambda n, body: hashlib.sha256(b'[1, 2]').hexdigest()[:32].encode() + b'[1, 2]',  # whole, not kpi's shape
+    lambda n, body: hashlib.sha256(b'"x"').hexdigest()[:32].encode() + b'"x"',
+], ids=["bit", "empty", "forged-pair", "forged-text"])
+def test_one_indicators_damaged_output_is_computed_again(change, tmp_path, monkeypatch):
+    _shipped(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    computed = _one("-q", "4", cached=False)
+    _one("-q", "4")
+    assert _damage_rows(change) == 1
+    assert _one("-q", "4") == computed
+    assert _one("-q", "4") == computed
+
+
+def test_one_indicator_from_the_cache_loads_neither_yaml_the_model_nor_the_scoring(tmp_path):
+    _shipped(tmp_path)
+    outs, marks = _modules_of_two_runs(tmp_path, "score", "0406-0772", "-q", "4")
+    assert outs[0] == outs[1] and "0406-0772" in outs[1]
+    assert marks[1] == "MARK []" and marks[0] != "MARK []"

@@ -213,6 +213,9 @@ def _connect():
             except sqlite3.Error:  # a file system without shared memory (NFS): the default journal
                 pass
         db.execute("pragma synchronous=normal")
+        # a small page cache (SQLite's default is 2 MiB a connection): the system keeps the file's
+        # pages anyway, and a run over 30,000 files would otherwise grow by the cache's size
+        db.execute("pragma cache_size=-256")
         db.execute("create table if not exists entry (key blob primary key, head text not null, "
                    "written integer not null) without rowid")
         db.execute("create table if not exists model (key blob primary key, body blob not null)")

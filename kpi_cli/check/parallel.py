@@ -89,11 +89,15 @@ def run(work: Callable, items: Sequence, *, jobs: int, parallel_min: int, forced
     `forced` (asked for). setup(*setup_args) runs once in each worker, before its first item.
     `work` and `setup` must be module-level functions (or partials of them) for the workers.
     """
+    from array import array
+
     with frozen_heap():
         hits: dict[int, object] = {}
-        todo: list[int] = []
+        todo = array("q")  # the items' indexes left to do: 8 bytes each, not an int object and a slot
         first = 0  # the first item not yielded yet
-        if jobs > 1 and probe is not None:
+        if jobs > 1 and probe is None:
+            todo.extend(range(len(items)))
+        elif jobs > 1:
             for result in _probe(items, probe, hits, todo):
                 first += 1
                 if progress is not None:
@@ -105,7 +109,8 @@ def run(work: Callable, items: Sequence, *, jobs: int, parallel_min: int, forced
         if jobs == 1 or not todo:
             done = (hits.pop(i) if i in hits else work(items[i]) for i in rest)
         else:
-            done = _in_order(hits, rest, todo, _on_workers(work, [items[i] for i in todo], jobs, setup, setup_args,
+            batch = (items[i] for i in todo)  # handed to the workers as they take it: never a second list
+            done = _in_order(hits, rest, todo, _on_workers(work, batch, len(todo), jobs, setup, setup_args,
                                                            chunk_max))
         for result in done:
             if progress is not None:
@@ -113,7 +118,7 @@ def run(work: Callable, items: Sequence, *, jobs: int, parallel_min: int, forced
             yield result
 
 
-def _probe(items: Sequence, probe: Callable, hits: dict[int, object], todo: list[int]) -> Iterator:
+def _probe(items: Sequence, probe: Callable, hits: dict[int, object], todo) -> Iterator:
     """Ask the cache about every item, in order: its hits are yielded as they are found as long
     as no miss comes before them (with nothing changed, every one: nothing is held); a hit after
     a miss waits in `hits` (by index) for the workers' result of that miss, and the misses' indexes
@@ -146,17 +151,18 @@ def _in_order(hits: dict[int, object], indexes: Sequence[int], todo: Sequence[in
             yield hits.pop(i)
 
 
-def _on_workers(work: Callable, batch: list, jobs: int, setup: Callable | None, setup_args: tuple,
+def _on_workers(work: Callable, batch: Iterator, n: int, jobs: int, setup: Callable | None, setup_args: tuple,
                 chunk_max: int) -> Iterator:
-    """work(item) of every item of `batch`, on a pool of `jobs` worker processes, yielded in order
-    as they come back (imap: the parent never waits for the whole batch, nor holds it)."""
+    """work(item) of every item of `batch` (`n` of them), on a pool of `jobs` worker processes,
+    yielded in order as they come back (imap: the parent never waits for the whole batch, nor
+    holds it; the items are taken from `batch` as the pipe to the workers has room for them)."""
     import multiprocessing
 
     cache.flush()  # what this process learned so far is written now, not copied into every worker
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pool = ctx.Pool(jobs, initializer=_start, initargs=(language(), work, setup, setup_args))
     try:
-        chunks = max(1, min(chunk_max, len(batch) // (jobs * 8)))
+        chunks = max(1, min(chunk_max, n // (jobs * 8)))
         for result, entries in pool.imap(_call, batch, chunksize=chunks):
             cache.add_pending(entries)  # the workers' cache entries, written by this process
             yield result

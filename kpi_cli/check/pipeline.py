@@ -14,7 +14,7 @@ from pathlib import Path
 from kpi_cli.check import cache, parallel
 from kpi_cli.check.checked import check, load_catalogues
 from kpi_cli.check.rules import load_all, tree_rules
-from kpi_cli.core.facts import Catalogues, Summary
+from kpi_cli.core.facts import Catalogues, Summary, SummaryTable, Texts
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Level, Problem
 from kpi_cli.io.loader import load, locate
@@ -25,7 +25,7 @@ from kpi_cli.io.paths import CATALOGUE_NAMES, YEAR_DIR, NoIndicators, display_pa
 class Result:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
-    summaries: list[Summary] = field(default_factory=list)
+    summaries: SummaryTable = field(default_factory=SummaryTable)  # columns: ~70 bytes a file
 
     @property
     def errors(self) -> int:
@@ -39,12 +39,12 @@ class Result:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> list[str]:
-    """The YAML files under `paths`, sorted, as strings (a Path costs three times the memory of its
-    text, and a tree of 30,000 files keeps them all for the run). Links are never followed, by this
-    or any command: a linked file or folder is a `symlink` problem, an unreadable folder an
-    `unreadable` one."""
-    files: list[str] = []
+def collect(paths: list[Path], problems: list[Problem], folders: dict | None = None) -> Texts:
+    """The YAML files under `paths`, sorted, as compact strings (a Path costs three times the
+    memory of its text, a str four times its place in `Texts`, and a tree of 30,000 files keeps
+    them all for the run). Links are never followed, by this or any command: a linked file or
+    folder is a `symlink` problem, an unreadable folder an `unreadable` one."""
+    files = Texts()
     for root in paths:
         if root.is_symlink():
             problems.append(_link_problem(root))
@@ -60,11 +60,11 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
             problems.append(Problem(display_path(root), 1, 1, "unreadable", Level.error,
                                     _("not a file or a folder"), _("check the path")))
             continue
-        files += _walk(root, problems)
+        _walk(root, problems, files)
     if len(paths) == 1:  # one file, or one folder walked without following links: no file twice
         return files
     seen: set[str] = set()
-    unique = []
+    unique = Texts()
     folders = {} if folders is None else folders
     for f in files:
         key = real_path(f, folders)
@@ -74,10 +74,9 @@ def collect(paths: list[Path], problems: list[Problem], folders: dict | None = N
     return unique
 
 
-def _walk(root: Path, problems: list[Problem]) -> list[str]:
-    """The YAML files of the folder `root`, sorted folder by folder; links, folders named like
-    files and names in upper case are problems, not files."""
-    files: list[str] = []
+def _walk(root: Path, problems: list[Problem], files: Texts) -> None:
+    """The YAML files of the folder `root`, sorted folder by folder, added to `files`; links,
+    folders named like files and names in upper case are problems, not files."""
 
     def unreadable(exc: OSError) -> None:
         problems.append(Problem(display_path(Path(exc.filename or root)), 1, 1, "unreadable", Level.error,
@@ -110,7 +109,6 @@ def _walk(root: Path, problems: list[Problem]) -> list[str]:
                                         _("rename it to {name}").format(name=stem + suffix.lower())))
                 continue
             files.append(p)
-    return files
 
 
 def _link_problem(path: Path) -> Problem:
@@ -156,7 +154,7 @@ def _check_item(catalogues_of: dict[str, Catalogues | None], path: str) -> tuple
 
 def _as_shown(path: str, folders: dict[str, str | None] | None = None) -> str:
     """The path as kpi shows it (relative to the working folder, as `display_path` makes it), which
-    opens the same file: the summary of the file can then share its text. Unless that loses the
+    opens the same file: workers are handed the name they show. Unless that loses the
     name of the file's folder (the working folder is a year's): it says the fiscal year.
     `folders` remembers each folder's answer for one run (thousands of files share a few)."""
     folder, name = os.path.split(path)
@@ -173,25 +171,6 @@ def _as_shown(path: str, folders: dict[str, str | None] | None = None) -> str:
     if folders is not None:
         folders[folder] = shown
     return path if shown is None else os.path.join(shown, name)
-
-
-def _shared(path: str, summary: Summary, values: dict) -> Summary:
-    """The summary with its path, agency, fiscal year and weight shared with what this process
-    holds already (each comes back from a worker as an object of its own: 30,000 copies add up).
-    The summary is one this process alone holds (from a worker or the cache): its fields are set in
-    place, as its construction would have set them, rather than copied into a second object (the
-    copy's allocation, and the hole the first left, grew the parent by a hundred bytes a file)."""
-    shared = {"display": path if summary.display == path else summary.display}
-    if summary.agency is not None:
-        shared["agency"] = values.setdefault(summary.agency, summary.agency)
-    if summary.fiscal_year is not None:
-        shared["fiscal_year"] = values.setdefault(summary.fiscal_year, summary.fiscal_year)
-    if summary.weight is not None:  # a float: keyed apart from the years (2564.0 == 2564)
-        shared["weight"] = values.setdefault(("weight", summary.weight), summary.weight)
-    for name, value in shared.items():
-        if value is not getattr(summary, name):
-            object.__setattr__(summary, name, value)  # frozen for the rules; not yet handed to them
-    return summary
 
 
 def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None = None,
@@ -236,7 +215,7 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
     # folder); catalogues are checked as catalogues (above), never as indicators, wherever they are
     catalogues_of: dict[str, Catalogues | None] = {}
     uncatalogued: set[str] = set()
-    work: list[str] = []
+    work = Texts()
     shown_folders: dict[str, str | None] = {}
     for f in files:
         if os.path.basename(f) in CATALOGUE_NAMES or real_path(f, folders) in catalogue_files:
@@ -255,10 +234,9 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
         partial(_check_item, catalogues_of), work, jobs=_jobs(jobs, len(work)), parallel_min=PARALLEL_MIN,
         forced=jobs is not None, probe=lambda f: _remembered(f, catalogues_of[os.path.dirname(f)]),
         progress=progress)
-    shared: dict = {}
-    for f, (problems, summary) in zip(work, outcomes):  # one by one as they come: only the summaries stay
+    for problems, summary in outcomes:  # one by one as they come: only the summaries stay, as columns
         result.problems += problems
-        result.summaries.append(_shared(f, summary, shared))
+        result.summaries.append(summary)
     cache.flush()
     # indicators read without catalogues: say that their agency and strategy codes went unchecked
     unchecked = [sm.display for sm in result.summaries if sm.display in uncatalogued and sm.code is not None]
@@ -269,13 +247,13 @@ def validate(paths: list[Path] | None = None, *, progress=None, jobs: int | None
               "are not checked ({count} files)").format(count=len(unchecked)),
             _("run kpi in the repository, or validate its whole indicators/ folder")))
     # files not checked this time still count for the rules across files, by their names only
+    light = SummaryTable()
     if context:
         checked = {real_path(f, folders) for f in work}
-        light = [Summary(display_path(f), f.stem, int(f.parent.name), f.stem.partition("-")[0] or None, by_name=True)
-                 for f in context if real_path(str(f), folders) not in checked and YEAR_DIR.match(f.parent.name)]
-    else:
-        light = []
-    result.problems += _run_tree_rules(light + result.summaries)
+        light.extend(Summary(display_path(f), f.stem, int(f.parent.name), f.stem.partition("-")[0] or None,
+                             by_name=True)
+                     for f in context if real_path(str(f), folders) not in checked and YEAR_DIR.match(f.parent.name))
+    result.problems += _run_tree_rules(_Joined(light, result.summaries))
     if against is not None:
         result.problems += guard(against)
     result.problems.sort()
@@ -341,7 +319,21 @@ def changed_since(base: str, cwd: Path | None = None) -> tuple[list[Path], list[
     return changed, [f for f in every if f.resolve() not in changed_set]
 
 
-def _run_tree_rules(summaries: list[Summary]) -> list[Problem]:
+class _Joined:
+    """Two sequences of summaries read as one, as often as a rule wants, without a third."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def __iter__(self):
+        for part in self.parts:
+            yield from part
+
+    def __len__(self) -> int:
+        return sum(map(len, self.parts))
+
+
+def _run_tree_rules(summaries: _Joined) -> list[Problem]:
     out: list[Problem] = []
     for r in tree_rules():
         for summary, finding in r.check(summaries):

@@ -89,8 +89,6 @@ def _say_quarter(why: str | None) -> None:
 
 def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) -> None:
     from kpi_cli.io.repo import UnknownIndicator, find_indicator
-    from kpi_cli.check.checked import open_indicator
-    from kpi_cli.scoring.compute import score_indicator
 
     try:
         path = find_indicator(code, fiscal_year=year)
@@ -100,28 +98,111 @@ def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) ->
         elsewhere = find_indicator(code).parent.name  # no such code at all: its own error, with suggestions
         raise fail(_("no indicator '{code}' in fiscal year {year}").format(code=code, year=year),
                    fix=_("it is in fiscal year {year}: --year {year}").format(year=elsewhere))
+    width, color = _width(), use_color()
+    key = _output_key(path, quarter, fmt, width, color)
+    kept = _output_kept(key)
+    if kept is not None:  # the same file, context, quarter and terminal as a run before: its output
+        why, text = kept
+        _say_quarter(why)
+        sys.stdout.write(text)
+        return
+    from kpi_cli.check.checked import open_indicator
+    from kpi_cli.scoring.compute import score_indicator
+
     ind = open_indicator(path).model
-    quarter, source, _why = _pick_quarter(quarter, ind.fiscal_year)
+    quarter, source, why = _pick_quarter(quarter, ind.fiscal_year)
     result = score_indicator(ind, quarter)
     if fmt is Format.json:
-        _print_json({**result.to_dict(), "quarter_from": source})
+        text = _json_text({**result.to_dict(), "quarter_from": source})
+    else:
+        import io
+
+        buffer = io.StringIO()
+        _print_indicator(ind, result, _printer_for(width, color, buffer))
+        text = buffer.getvalue()
+    sys.stdout.write(text)
+    _keep_output(key, why, text)
+
+
+def _output_key(path: Path, quarter: int | None, fmt: Format, width: int, color: bool) -> bytes | None:
+    """The cache's key of what `kpi score CODE` prints for the file `path`: its bytes, shown name,
+    name and folder (the fiscal year), its catalogues' bytes (as the file's own entry, and
+    cache.key adds kpi's code, the language and the parsers' versions), and the run's own
+    choices: the quarter (else today, which picks it), the format, the width and colour of the
+    output. None when the cache is off or a file cannot be read (the run then says why)."""
+    from kpi_cli.check import cache
+
+    if not cache.active():
+        return None
+    from kpi_cli.check.checked import catalogues_key
+    from kpi_cli.io.paths import display_path
+    from kpi_cli.io.source import read_bounded
+
+    context = catalogues_key(path, {})
+    if context is None:
+        return None
+    try:
+        raw = read_bounded(path)
+    except OSError:
+        return None
+    chosen = str(quarter) if quarter is not None else "today " + dt.date.today().isoformat()
+    return cache.key("score one", raw, display_path(path), path.name, path.parent.name, context, chosen,
+                     fmt.value, str(width), "color" if color else "plain")
+
+
+def _output_kept(key: bytes | None) -> tuple[str | None, str] | None:
+    """(the line said on stderr, the text for stdout) kept under `key`, or None: not kept, or not
+    what _keep_output writes (then the score is computed again, never shown from it)."""
+    if key is None:
+        return None
+    from kpi_cli.check import cache
+
+    body = cache.get_shown([key]).get(key)
+    if body is None:
+        return None
+    try:
+        why, text = json.loads(body)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return (why, text) if isinstance(text, str) and isinstance(why, (str, type(None))) else None
+
+
+def _keep_output(key: bytes | None, why: str | None, text: str) -> None:
+    if key is None:
         return
-    _print_indicator(ind, result)
+    from kpi_cli.check import cache
+
+    try:
+        cache.put_shown(key, json.dumps([why, text], ensure_ascii=False).encode("utf-8"))
+    except (UnicodeEncodeError, ValueError):
+        pass  # a text UTF-8 cannot hold: computed each time
+
+
+def _json_text(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def _print_json(doc: dict) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(_json_text(doc))
+
+
+def _width() -> int:
+    """Columns of stdout: the terminal's ($COLUMNS, else its size), else 160 when piped."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+
+
+def _printer_for(width: int, color: bool, stream=None):
+    from kpi_cli.render.textgrid import Printer
+
+    return Printer(width, color=color, stream=stream)
 
 
 def _printer():
     """Lines and tables for stdout: as wide as the terminal ($COLUMNS, else 160 columns when piped), in
     color when use_color() says so. Plain text, not rich: importing rich costs more than the command."""
-    import shutil
-
-    from kpi_cli.render.textgrid import Printer
-
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
-    return Printer(width, color=use_color())
+    return _printer_for(_width(), use_color())
 
 
 def _n(value, decimals: int = 2) -> str:
@@ -182,11 +263,10 @@ def _score_cell(score, level) -> str:
     return f"{text} (ระดับ {level:.2f})" if level is not None else text
 
 
-def _print_indicator(ind, result) -> None:
+def _print_indicator(ind, result, out) -> None:
     from kpi_cli.scoring.compute import describe_rule
     from kpi_cli.render.textgrid import Table
 
-    out = _printer()
     example = "  " + _("[example / ตัวอย่าง]") if ind.example else ""
     out.line(f"{ind.code}  {ind.title}{example}", style="bold")
     weight = f" · น้ำหนัก {_plain(result.weight)}%" if result.weight is not None else ""

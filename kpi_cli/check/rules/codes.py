@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Iterable
 
 from kpi_cli.core.i18n import _, ngettext
 from kpi_cli.core.patterns import INDICATOR_CODE
@@ -131,38 +132,71 @@ def strategy_unknown(ctx: FileContext):
 
 
 @rule("code-unique", scope="tree")
-def code_unique(summaries: list[Summary]):
+def code_unique(summaries: Iterable[Summary]):
     """An indicator code appears once per fiscal year across the whole tree.
 
     Bad:  two files of fiscal year 2564 both with `code: "0406-0772"` (or "0406-772")
     Good: one file per code and year
     """
-    # fiscal year -> {agency * 100,000 + number: the first file}: one small number per file, not
-    # nested tuples (a tree of 30,000 files)
-    seen: dict[int | None, dict[int, Summary]] = {}
+    # two passes over the summaries (they are read from columns, never all held as objects):
+    # first each code (one small number, agency * 100,000 + number) and year marks a bit of a
+    # table of bits; a code whose bit is marked already may be a second file of it. Then, for
+    # those codes alone, the first file that has it and the ones after it: the memory is a few
+    # bits a file, not a set of every code
+    bits = _Bits(getattr(summaries, "__len__", lambda: 0)())
+    maybe: set[tuple[int | None, int]] = set()
     for s in summaries:
-        if s.code is None:
+        k = _code_number(s)
+        if k is not None and bits.mark((s.fiscal_year, k)):
+            maybe.add((s.fiscal_year, k))
+    del bits
+    if not maybe:
+        return
+    first: dict[tuple[int | None, int], Summary] = {}
+    for s in summaries:
+        k = _code_number(s)
+        if k is None or (s.fiscal_year, k) not in maybe:
             continue
-        key = code_key(s.code)
-        if key is None:
-            continue
-        of_year = seen.setdefault(s.fiscal_year, {})
-        k = int(key[0]) * 100_000 + key[1]
-        if k in of_year:
-            first = of_year[k]
-            if s.by_name:
-                continue  # a file not checked this run: its own run reports it
-            yield s, Finding("code-unique",
-                             _("code '{code}' of fiscal year {year} is already used by {path}").format(
-                                 code=s.code, year=s.fiscal_year, path=first.display),
-                             ("code",), fix=_("each indicator has one file per year; merge them or correct the code"),
-                             line=s.line, column=s.column)
-        else:
-            of_year[k] = s
+        held = first.setdefault((s.fiscal_year, k), s)
+        if held is s or s.by_name:
+            continue  # the first file of the code; or a file not checked this run: its own run reports it
+        yield s, Finding("code-unique",
+                         _("code '{code}' of fiscal year {year} is already used by {path}").format(
+                             code=s.code, year=s.fiscal_year, path=held.display),
+                         ("code",), fix=_("each indicator has one file per year; merge them or correct the code"),
+                         line=s.line, column=s.column)
+
+
+class _Bits:
+    """A table of bits that remembers, roughly, which keys it has seen: `mark(key)` says whether
+    the key's bit was set already (always, for a key marked before; now and then for another that
+    shares its bit: the caller then looks closer). 32 bits a key expected."""
+
+    def __init__(self, expected: int):
+        size = 1 << 16
+        while size < 32 * expected:
+            size <<= 1
+        self.mask = size - 1
+        self.table = bytearray(size >> 3)
+
+    def mark(self, key) -> bool:
+        h = hash(key) & self.mask
+        byte, bit = h >> 3, 1 << (h & 7)
+        seen = self.table[byte] & bit
+        self.table[byte] |= bit
+        return bool(seen)
+
+
+def _code_number(s: Summary) -> int | None:
+    """The code of `s` as one number, equal for codes that name the same indicator."""
+    if s.code is None:
+        return None
+    key = code_key(s.code)
+    return None if key is None else int(key[0]) * 100_000 + key[1]
 
 
 @rule("agency-weights", scope="tree", level="warning")
-def agency_weights(summaries: list[Summary]):
+def agency_weights(summaries: Iterable[Summary]):
     """An agency's weights in a fiscal year sum to 100, as in its performance agreement.
 
     A total over some of an agency's indicators compares nothing with the official one: kpi says
@@ -171,26 +205,40 @@ def agency_weights(summaries: list[Summary]):
     Bad:  agency 0406 in 2564 with two files of `weight: {percent: 10}` and `{percent: 15}` (25%)
     Good: every indicator of the agreement in the tree, the weights summing to 100
     """
-    groups: dict[tuple, list[Summary]] = {}
+    # first pass: per agency and year, whether a file was not read, the total and the first file
+    # (by path); second pass, for the groups that warn alone: their files' weights
+    groups: dict[tuple, list] = {}  # (agency, year) -> [by name?, total, weighted files, first file]
     for s in summaries:
-        if s.agency is not None and s.fiscal_year is not None:
-            groups.setdefault((s.agency, s.fiscal_year), []).append(s)
-    for (agency, year), files in sorted(groups.items()):
-        if any(f.by_name for f in files):
+        if s.agency is None or s.fiscal_year is None:
             continue
-        weighted = [f for f in files if f.weight is not None]
-        total = sum(f.weight for f in weighted)
-        if not weighted or abs(total - 100) < 0.005:
-            continue
-        first = min(files, key=lambda f: f.display)
-        parts = ", ".join(f"{f.code} {f.weight:g}%" for f in sorted(weighted, key=lambda f: f.code or ""))
+        group = groups.get((s.agency, s.fiscal_year))
+        if group is None:
+            group = groups[(s.agency, s.fiscal_year)] = [False, 0.0, 0, s]
+        group[0] = group[0] or s.by_name
+        if s.weight is not None:
+            group[1] += s.weight
+            group[2] += 1
+        if s.display < group[3].display:
+            group[3] = s
+    warn = {key: group for key, group in groups.items()
+            if not group[0] and group[2] and abs(group[1] - 100) >= 0.005}
+    del groups
+    if not warn:
+        return
+    parts: dict[tuple, list[Summary]] = {key: [] for key in warn}
+    for s in summaries:
+        if s.weight is not None and (s.agency, s.fiscal_year) in parts:
+            parts[(s.agency, s.fiscal_year)].append(s)
+    for (agency, year), (_by_name, total, n, first) in sorted(warn.items()):
+        weighted = sorted(parts[(agency, year)], key=lambda f: f.code or "")
         yield first, Finding(
             "agency-weights",
             ngettext("agency {agency}, fiscal year {year}: the weights sum to {total}% over {n} indicator ({parts}); "
                      "a performance agreement's weights sum to 100%",
                      "agency {agency}, fiscal year {year}: the weights sum to {total}% over {n} indicators ({parts}); "
-                     "a performance agreement's weights sum to 100%", len(weighted)).format(
-                agency=agency, year=year, total=f"{total:g}", n=len(weighted), parts=parts),
+                     "a performance agreement's weights sum to 100%", n).format(
+                agency=agency, year=year, total=f"{total:g}", n=n,
+                parts=", ".join(f"{f.code} {f.weight:g}%" for f in weighted)),
             ("weight",) if first.weight is not None else (), level=Level.warning,
             fix=_("add the agency's other indicators of the agreement, or correct `weight:`; until then its "
                   "computed and official totals cover only part of the agreement"),
