@@ -23,7 +23,7 @@ from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Level, Problem
 from kpi_cli.io.atomic import CannotWrite, write_bytes, write_chunks
 from kpi_cli.io.paths import display_path
-from kpi_cli.io.repo import indicator_files
+from kpi_cli.io.repo import indicator_paths
 from kpi_cli.io.source import read
 from kpi_cli.render.context import AgencyInfo, Output, indicator_line, indicator_report
 from kpi_cli.render.environment import template_name
@@ -87,7 +87,7 @@ _WORKER: dict = {}  # what rendering a page needs: set in the parent, inherited 
 def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, fiscal_year: int | None,
                      folder: Path | None, rows: Rows):
     """The page of every valid indicator (its row into `rows`): on every core for large trees."""
-    files = indicator_files(root)
+    files = indicator_paths(root)  # compact strings: held by the parent (and every worker) for the run
     # workers inherit the renderer by fork; elsewhere (spawn) one process does it all
     if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
         deep = renderer.output(site=True, depth=1)
@@ -107,7 +107,6 @@ def _indicator_pages(renderer: Renderer, root: Path, failures: list, progress, f
         renderer.env.get_template(template_name(kind, renderer.fmt))
     _WORKER.update(renderer=renderer, root=root, folder=folder, catalogues=catalogues,
                    templates=renderer.fingerprint())
-    files = [str(path) for path in files]  # a third of a Path's size: held by the parent and every worker
     results = parallel.run(_page, files, jobs=parallel.jobs(None, len(files), PARALLEL_MIN),
                            parallel_min=PARALLEL_MIN, probe=_cached_page, setup=_setup,
                            setup_args=(renderer, root, folder), progress=progress, chunk_max=32)
