@@ -26,9 +26,18 @@ def has_thai(text: str) -> bool:
 
 
 # words of kpi's own field that PyThaiNLP's dictionary lacks, so that it would break them
-# (ตัวชี้|วัด): the glossary's compounds and the offices' abbreviations
+# (ตัวชี้|วัด): the glossary's compounds, the offices' abbreviations, "ขั้นตอนที่" (which the
+# dictionary reads as ขั้น|ตอนที่), and the names of Bangkok's 50 districts, proper names that
+# agency names and reports carry (สำนักงานเขตบาง|รัก); tests/test_thai_words.py pins them
+BANGKOK_DISTRICTS = (
+    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบศัตรูพ่าย", "พระโขนง", "มีนบุรี",
+    "ลาดกระบัง", "ยานนาวา", "สัมพันธวงศ์", "พญาไท", "ธนบุรี", "บางกอกใหญ่", "ห้วยขวาง", "คลองสาน", "ตลิ่งชัน",
+    "บางกอกน้อย", "บางขุนเทียน", "ภาษีเจริญ", "หนองแขม", "ราษฎร์บูรณะ", "บางพลัด", "ดินแดง", "บึงกุ่ม", "สาทร",
+    "บางซื่อ", "จตุจักร", "บางคอแหลม", "ประเวศ", "คลองเตย", "สวนหลวง", "จอมทอง", "ดอนเมือง", "ราชเทวี", "ลาดพร้าว",
+    "วัฒนา", "บางแค", "หลักสี่", "สายไหม", "คันนายาว", "สะพานสูง", "วังทองหลาง", "คลองสามวา", "บางนา", "ทวีวัฒนา",
+    "ทุ่งครุ", "บางบอน")
 DOMAIN_WORDS = ("ตัวชี้วัด", "ค่าเป้าหมาย", "ผลประเมิน", "ตรวจประเมิน", "ผู้ตรวจประเมิน", "รายไตรมาส", "ถ่วงน้ำหนัก",
-                "ความเห็นชอบ", "สยป.", "ก.ก.", "กทม.")
+                "ความเห็นชอบ", "สยป.", "ก.ก.", "กทม.", "ขั้นตอนที่", *BANGKOK_DISTRICTS)
 
 
 @lru_cache(maxsize=1)
