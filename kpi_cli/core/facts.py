@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass
@@ -35,10 +36,10 @@ class Catalogues:
             self.strategies = {s.code: s for s in model.strategies}
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What a tree rule needs of one file: small (slots, no dictionary each), so 30,000 of them
-    cost a few megabytes."""
+class Summary(NamedTuple):
+    """What a tree rule needs of one file. A tuple: made, read and sent between processes at the
+    cost of a tuple (a run over 30,000 files makes one per file several times: from a worker, and
+    each time a rule reads SummaryTable's columns)."""
 
     display: str
     code: str | None
@@ -175,8 +176,14 @@ class SummaryTable:
                        by_name=bool(self._by_name[row]), weight=None if weight == _NO_WEIGHT else weight)
 
     def __iter__(self):
-        for row in range(len(self)):
-            yield self[row]
+        agencies, whole, no_year, no_weight, new = self._agencies, self._whole, _NO_YEAR, _NO_WEIGHT, tuple.__new__
+        rows = zip(self._display, self._code, self._has_code, self._year, self._agency, self._weight, self._by_name)
+        for row, (display, code, has_code, year, agency, weight, by_name) in enumerate(rows):
+            if whole and row in whole:
+                yield whole[row]
+                continue
+            yield new(Summary, (display, code if has_code else None, None if year == no_year else year,
+                                agencies[agency], 1, 1, by_name == 1, None if weight == no_weight else weight))
 
 
 def _plain(s: Summary) -> bool:

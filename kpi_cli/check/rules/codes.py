@@ -205,31 +205,37 @@ def agency_weights(summaries: Iterable[Summary]):
     Bad:  agency 0406 in 2564 with two files of `weight: {percent: 10}` and `{percent: 15}` (25%)
     Good: every indicator of the agreement in the tree, the weights summing to 100
     """
-    # first pass: per agency and year, whether a file was not read, the total and the first file
-    # (by path); second pass, for the groups that warn alone: their files' weights
-    groups: dict[tuple, list] = {}  # (agency, year) -> [by name?, total, weighted files, first file]
+    # first pass: per agency and year, whether a file was not read, and the weights' total; a
+    # second pass, for the groups that warn alone: their weighted files and their first file (by
+    # path). Nothing is held per file.
+    groups: dict[tuple, list] = {}  # (agency, year) -> [a file not read?, total, weighted files]
     for s in summaries:
         if s.agency is None or s.fiscal_year is None:
             continue
         group = groups.get((s.agency, s.fiscal_year))
         if group is None:
-            group = groups[(s.agency, s.fiscal_year)] = [False, 0.0, 0, s]
-        group[0] = group[0] or s.by_name
+            group = groups[(s.agency, s.fiscal_year)] = [False, 0.0, 0]
+        if s.by_name:
+            group[0] = True
         if s.weight is not None:
             group[1] += s.weight
             group[2] += 1
-        if s.display < group[3].display:
-            group[3] = s
-    warn = {key: group for key, group in groups.items()
-            if not group[0] and group[2] and abs(group[1] - 100) >= 0.005}
+    warn = {key: (total, n) for key, (by_name, total, n) in groups.items()
+            if not by_name and n and abs(total - 100) >= 0.005}
     del groups
     if not warn:
         return
     parts: dict[tuple, list[Summary]] = {key: [] for key in warn}
+    firsts: dict[tuple, Summary] = {}
     for s in summaries:
-        if s.weight is not None and (s.agency, s.fiscal_year) in parts:
-            parts[(s.agency, s.fiscal_year)].append(s)
-    for (agency, year), (_by_name, total, n, first) in sorted(warn.items()):
+        key = (s.agency, s.fiscal_year)
+        if key in parts:
+            if s.weight is not None:
+                parts[key].append(s)
+            if key not in firsts or s.display < firsts[key].display:
+                firsts[key] = s
+    for (agency, year), (total, n) in sorted(warn.items()):
+        first = firsts[(agency, year)]
         weighted = sorted(parts[(agency, year)], key=lambda f: f.code or "")
         yield first, Finding(
             "agency-weights",
