@@ -309,3 +309,8 @@ def test_a_refusal_in_thai_names_the_place_the_rule_and_the_fix(repo):
     assert line.startswith("indicators/2564/0406-0772.yaml:26:") and "30.00" in line and "35.00" in line
     assert "ไตรมาสที่ 1" in line or "ไตรมาส 1" in line, line
     assert "วิธีแก้" in result.output
+    edit(repo, "completed: 2020-12-31", "completed: 2020-12-15")  # a new message, its dates in the Buddhist Era
+    result = runner.invoke(app, ["--lang", "th", "validate", "--against", "main"])
+    stage = next(x for x in result.output.splitlines() if "ขั้นตอนที่ 1" in x)
+    assert stage.startswith("indicators/2564/0406-0772.yaml:") and "[audited-change]" in stage
+    assert "31 ธ.ค. 2563" in stage and "15 ธ.ค. 2563" in stage and "is now" not in stage, stage

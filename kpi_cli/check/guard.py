@@ -157,20 +157,19 @@ def _stage_dates(ind: Indicator, end: dt.date) -> list[tuple[int, str]]:
     return sorted((e.stage, e.completed.isoformat()) for e in (inn.stages if inn else []) if e.completed <= end)
 
 
-def _stage_changes(old: Indicator, new: Indicator, quarter: int) -> list[tuple[int, str | None, str | None]]:
+def _stage_changes(old: Indicator, new: Indicator, quarter: int) -> list[tuple[int, dt.date | None, dt.date | None]]:
     """The stages whose record in the audited `quarter` changed, as (stage, before, after) dates:
     a stage done by the quarter's end that is no longer (or the reverse), or one completed within
     the quarter that is now dated otherwise. What lies outside the quarter is another quarter's."""
     start, end = quarter_bounds(new.fiscal_year, quarter)
 
-    def dates(ind: Indicator) -> dict[int, str]:
+    def dates(ind: Indicator) -> dict[int, dt.date]:
         inn = ind.innovation
-        return {e.stage: e.completed.isoformat() for e in (inn.stages if inn else []) if e.completed <= end}
+        return {e.stage: e.completed for e in (inn.stages if inn else []) if e.completed <= end}
 
     was, now = dates(old), dates(new)
-    first = start.isoformat()
     return [(n, was.get(n), now.get(n)) for n in sorted(set(was) | set(now))
-            if (n in was) != (n in now) or (was[n] != now[n] and max(was[n], now[n]) >= first)]
+            if (n in was) != (n in now) or (was[n] != now[n] and max(was[n], now[n]) >= start)]
 
 
 def _stage_loc(ind: Indicator, stage: int) -> tuple:
