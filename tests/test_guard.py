@@ -215,3 +215,102 @@ def test_a_past_that_was_no_indicator_has_nothing_to_guard(repo):
     (repo / "indicators" / "2564" / "0406-0001.yaml").write_text("code: still broken: yes\n", encoding="utf-8")
     code, problems = guard()
     assert code == 1 and not guarded(problems)  # validate reports the file; the guard has no past to keep
+
+
+# --- the record read otherwise without a figure changing ---------------------------------------
+
+@pytest.mark.parametrize("marker", ["quarters[0].assessed", "quarters[0]", "quarters[*]", "quarters"])
+def test_marking_an_official_figure_inferred_is_a_change_of_the_record(repo, marker):
+    edit(repo, "inferred:\n", f"inferred:\n  {marker}: a guess, not the page\n")
+    code, problems = guard()
+    messages = [p["message"] for p in guarded(problems)]
+    assert code == 1 and any(m.startswith("quarter 1 is on the audited record: `inferred:` now lists its assessed")
+                             for m in messages), messages
+    assert all(p["line"] > 1 for p in guarded(problems))  # at the `inferred:` entry, not the top of the file
+
+
+def test_unmarking_an_inferred_figure_makes_it_read_as_official(repo):
+    text = seed(repo).read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines(keepends=True) if x.startswith("  quarters[*].target:"))
+    edit(repo, line, "")
+    code, problems = guard()
+    messages = [p["message"] for p in guarded(problems)]
+    assert code == 1 and any("`inferred:` no longer lists its target, so what was inferred now reads as official"
+                             in m for m in messages), messages
+    edit(repo, *AMEND_Q1)  # quarters 3 and 4 are not opened by it
+    assert {m.split(":")[0] for m in (p["message"] for p in guarded(guard()[1]))} == {"quarter 3 is on the audited record",
+                                                                                    "quarter 4 is on the audited record"}
+
+
+@pytest.mark.parametrize("flag", ["example", "partial"])
+def test_calling_an_audited_record_an_example_or_a_partial_copy_is_refused(repo, flag):
+    edit(repo, "type: routine ", f"{flag}: true\ntype: routine ")
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and f"`{flag}` changed from false to true" in finding["message"]
+    assert f"restore `{flag}: false`" in finding["fix"] and finding["line"] == 12
+
+
+def test_the_reported_result_is_the_audited_quarters_until_a_later_one_is_reported(repo):
+    edit(repo, "achieved: 100 ", "achieved: 90 ")
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and "its achieved changed from 100 to 90" in finding["message"] and finding["line"] == 18
+
+
+@pytest.mark.parametrize("old, new, quarter", [
+    ("completed: 2020-12-31", "completed: 2020-12-15", 1),  # re-dated inside the audited quarter
+    ("completed: 2021-04-09", "completed: 2021-04-20", 3),  # stage 4, inside audited quarter 3
+])
+def test_a_stage_date_inside_an_audited_quarter_is_on_the_record(repo, old, new, quarter):
+    edit(repo, old, new)
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and finding["message"].startswith(f"quarter {quarter} is on the audited record: stage")
+    assert f"completed on {old.split()[1]} is now completed on {new.split()[1]}" in finding["message"]
+    assert seed(repo).read_text(encoding="utf-8").splitlines()[finding["line"] - 1].strip() == new
+
+
+def test_a_stage_note_is_not_a_figure(repo):
+    edit(repo, "      note: ค้นหา และรวบรวมความคิดเห็น", "      note: ค้นหาและรวบรวมความคิดเห็น")
+    assert guard() == (0, [])
+
+
+def test_an_amendment_that_opens_no_audited_quarter_does_not_explain_the_agreement(repo):
+    edit(repo, "  percent: 10\n", "  percent: 25\n")
+    edit(repo, *(AMEND_Q1[0], AMEND_Q1[1].replace("date: 2021-09-01", "date: 2020-10-02").replace(
+        "    quarters: [1]\n", "")))
+    code, problems = guard()
+    (finding,) = guarded(problems)
+    assert code == 1 and "its weight changed from" in finding["message"]
+
+
+def test_a_second_row_of_an_audited_quarter_cannot_hide_a_changed_first(repo):
+    edit(repo, "quarters:\n  - quarter: 1\n", "quarters:\n  - quarter: 1\n    performance: 35.00\n    target: 30\n"
+         "    assessed: 95\n    sub_scores: [95, 100]\n    audit: 95\n  - quarter: 1\n")
+    code, problems = guard()
+    messages = [p["message"] for p in guarded(problems)]
+    assert code == 1 and any("assessed changed from 100 to 95" in m for m in messages), messages
+
+
+def test_a_link_in_place_of_the_year_folder_is_named(repo):
+    year = repo / "indicators" / "2564"
+    year.rename(repo / "y2564")
+    year.symlink_to(repo / "y2564")
+    code, problems = guard()
+    assert code == 1 and any("or in a folder that is" in p["message"] for p in guarded(problems))
+
+
+def test_a_refusal_in_thai_names_the_place_the_rule_and_the_fix(repo):
+    edit(repo, "    performance: 30.00", "    performance: 35.00")
+    result = runner.invoke(app, ["--lang", "th", "validate", "--against", "main"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = next(x for x in result.output.splitlines() if "[audited-change]" in x)
+    assert line.startswith("indicators/2564/0406-0772.yaml:26:") and "30.00" in line and "35.00" in line
+    assert "ไตรมาสที่ 1" in line or "ไตรมาส 1" in line, line
+    assert "วิธีแก้" in result.output
+    edit(repo, "completed: 2020-12-31", "completed: 2020-12-15")  # a new message, its dates in the Buddhist Era
+    result = runner.invoke(app, ["--lang", "th", "validate", "--against", "main"])
+    stage = next(x for x in result.output.splitlines() if "ขั้นตอนที่ 1" in x)
+    assert stage.startswith("indicators/2564/0406-0772.yaml:") and "[audited-change]" in stage
+    assert "31 ธ.ค. 2563" in stage and "15 ธ.ค. 2563" in stage and "is now" not in stage, stage

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from kpi_cli.check import guard
+from kpi_cli.core.figures import Printed
 from kpi_cli.core.model import Indicator, Quarter
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "2564" / "0406-0772.yaml"
@@ -203,3 +204,12 @@ def test_a_row_change_is_one_finding_even_when_the_computed_score_follows_it():
     rows[0]["target"] = 60
     findings = guard.audited_changes(seed(), seed(quarters=rows))
     assert len(findings) == 1 and "target changed from 30 to 60" in findings[0].message
+
+
+@pytest.mark.parametrize("was, now, same", [
+    (100, 100, True), (100, 100.0, True), (Printed("30.00"), Printed("30.00"), True),
+    (Printed("30.00"), 30.0, False), (100, Printed("100.0"), False), (1500000, 1.5e6, False),
+    ([100, 100], [100, 100.0], True), ([100, 100], [100, Printed("100.00")], False),
+])
+def test_a_figure_is_the_same_when_it_is_equal_and_shown_alike(was, now, same):
+    assert guard._same(was, now) is same

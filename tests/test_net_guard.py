@@ -130,3 +130,16 @@ def test_a_base_version_that_breaks_the_schema_has_no_past_to_guard(make_repo):
     assert (code, problems) == (0, [])
 
 
+
+
+# --- the reported result (ผลงานที่ทำได้) --------------------------------------------------------------
+
+@pytest.mark.parametrize("rows, achieved, refused", [
+    ([f"{Q1}, assessed: 100", "quarter: 2, performance: 50, target: 50"], "50", False),  # a later quarter reported
+    ([f"{Q1}, assessed: 100"], "31", True),  # nothing later: the audited quarter's result stays
+    ([f"{Q1}, assessed: 100"], "30.0", True),  # printed otherwise
+])
+def test_the_reported_result_follows_the_latest_quarter_not_the_pen(make_repo, rows, achieved, refused):
+    repo = make_repo(text([f"{Q1}, assessed: 100"]) + "achieved: 30\n")
+    code, problems = repo.against_main(text(rows) + f"achieved: {achieved}\n")
+    assert (code == 1, bool(guarded(problems))) == (refused, refused), problems

@@ -36,6 +36,10 @@ from kpi_cli.io.paths import CATALOGUE_NAMES
 # the fields of a quarter's row that are part of the official record once it is audited or assessed
 # (`difference_reason` is kpi's own note on a difference, not a figure)
 INDICATOR_FIELDS = ("target", "weight", "agency")
+# flags that change how the whole record reads: an audited indicator made an example (made-up data),
+# or a partial copy (its empty fields then read as missing); a partial copy made whole is a legitimate
+# re-import, so only turning `partial` on is guarded
+RECORD_FLAGS = {"example": (True, False), "partial": (True,)}
 RECORD_FIELDS = ("performance", "target", "counts", "parts", "assessed", "sub_scores", "audit", "audited",
                  "assessment", "report")
 
@@ -58,7 +62,8 @@ def _same(was, now) -> bool:
         return all(_same(a, b) for a, b in zip(was, now))
     if hasattr(was, "model_dump"):
         return was.model_dump(mode="json") == now.model_dump(mode="json")
-    return text_of(was) == text_of(now)
+    # and shown alike: 1500000 made 1.5e+6 is the same number, printed otherwise
+    return text_of(was) == text_of(now) and shown(was) == shown(now)
 
 
 def _fmt(value) -> str:
@@ -152,6 +157,40 @@ def _stage_dates(ind: Indicator, end: dt.date) -> list[tuple[int, str]]:
     return sorted((e.stage, e.completed.isoformat()) for e in (inn.stages if inn else []) if e.completed <= end)
 
 
+def _stage_changes(old: Indicator, new: Indicator, quarter: int) -> list[tuple[int, dt.date | None, dt.date | None]]:
+    """The stages whose record in the audited `quarter` changed, as (stage, before, after) dates:
+    a stage done by the quarter's end that is no longer (or the reverse), or one completed within
+    the quarter that is now dated otherwise. What lies outside the quarter is another quarter's."""
+    start, end = quarter_bounds(new.fiscal_year, quarter)
+
+    def dates(ind: Indicator) -> dict[int, dt.date]:
+        inn = ind.innovation
+        return {e.stage: e.completed for e in (inn.stages if inn else []) if e.completed <= end}
+
+    was, now = dates(old), dates(new)
+    return [(n, was.get(n), now.get(n)) for n in sorted(set(was) | set(now))
+            if (n in was) != (n in now) or (was[n] != now[n] and max(was[n], now[n]) >= start)]
+
+
+def _stage_loc(ind: Indicator, stage: int) -> tuple:
+    inn = ind.innovation
+    for j, e in enumerate(inn.stages if inn else []):
+        if e.stage == stage:
+            return ("innovation", "stages", j, "completed")
+    return ("innovation", "stages") if inn else ()
+
+
+def _inferred_marks(ind: Indicator, index: int) -> set[str]:
+    """The record fields of row `index` that hold a value and that the file lists under `inferred:`."""
+    row = ind.quarters[index]
+    return {name for name in RECORD_FIELDS if getattr(row, name) not in (None, False, "")
+            and ind.is_inferred(f"quarters[{index}].{name}")}
+
+
+def _latest_reported(ind: Indicator) -> int | None:
+    return max((row.quarter for row in ind.quarters if row.performance is not None), default=None)
+
+
 def _score_inputs(old: Indicator, new: Indicator, quarter: int) -> list[str]:
     """What, outside the quarter's row, changed among the inputs of its computed score."""
     from kpi_cli.scoring.compute import rule_in_force
@@ -188,40 +227,35 @@ def audited_changes(old: Indicator, new: Indicator) -> list[Finding]:
                     "of the audited record").format(n=i + 1, kind=a.kind, letter=a.letter, date=a.date),
             ("amendments",), key=True,
             fix=_("restore it as it was; to change the record, add a new amendment")))
-    accepted = [a for a in amendments.new if a.outcome == "accepted"]
-    for name in INDICATOR_FIELDS:  # the performance agreement's figures, fixed once a quarter is audited
-        was, now = getattr(old, name), getattr(new, name)
-        if was != now and not accepted:
-            findings.append(Finding(
-                RULE, _("{code} has audited quarters: its {field} changed from {before} to {after} without an "
-                        "amendment").format(code=new.code, field=name, before=_fmt(was), after=_fmt(now)),
-                (name,), key=True,
-                fix=_("add, in the same change, an accepted amendment (the letter that changed the performance "
-                      "agreement), or restore the figure")))
-    rows = {row.quarter: (i, row) for i, row in enumerate(new.quarters)}
+    findings += _indicator_changes(old, new, record, amendments.new)
     for before in record:
         q = before.quarter
         if any(_opens(a, new, q) for a in amendments.new):
             continue
         end = quarter_end(new, q)
         why = _why_not(amendments.new, new, q)
-        if q not in rows:
+        # every row that claims the quarter: a second row must not hide a changed first one
+        rows = [(i, row) for i, row in enumerate(new.quarters) if row.quarter == q]
+        if not rows:
             findings.append(Finding(
                 RULE, _("quarter {quarter} is on the audited record: its row was removed without an "
                         "amendment{why}").format(quarter=q, why=why), ("quarters",), key=True,
                 fix=_allow(q, end)))
             continue
-        i, row = rows[q]
-        for name in RECORD_FIELDS:
-            was, now = getattr(before, name), getattr(row, name)
-            if _same(was, now):
-                continue
-            written = now is not None and now is not False  # else the mark is gone: point at the row
-            findings.append(Finding(
-                RULE, _("quarter {quarter} is on the audited record: {field} changed from {before} to {after} "
-                        "without an amendment{why}").format(quarter=q, field=name.replace("_", "-"),
-                                                           before=_fmt(was), after=_fmt(now), why=why),
-                ("quarters", i, name) if written else ("quarters", i), key=not written, fix=_allow(q, end)))
+        old_marks = _inferred_marks(old, old.quarters.index(before))
+        for i, row in rows:
+            for name in RECORD_FIELDS:
+                was, now = getattr(before, name), getattr(row, name)
+                if _same(was, now):
+                    continue
+                written = now is not None and now is not False  # else the mark is gone: point at the row
+                findings.append(Finding(
+                    RULE, _("quarter {quarter} is on the audited record: {field} changed from {before} to {after} "
+                            "without an amendment{why}").format(quarter=q, field=name.replace("_", "-"),
+                                                               before=_fmt(was), after=_fmt(now), why=why),
+                    ("quarters", i, name) if written else ("quarters", i), key=not written, fix=_allow(q, end)))
+            findings += _mark_changes(q, i, old_marks, _inferred_marks(new, i), why, end)
+        i = rows[0][0]
         inputs = _score_inputs(old, new, q)
         was, now = _computed(old, q), _computed(new, q)
         if inputs and was != now:
@@ -230,7 +264,78 @@ def audited_changes(old: Indicator, new: Indicator) -> list[Finding]:
                         "{after} because {inputs} changed, without an amendment{why}").format(
                     quarter=q, before=_fmt(was[1]), after=_fmt(now[1]), inputs=_(" and ").join(inputs), why=why),
                 ("quarters", i), fix=_allow(q, end)))
+            if _stage_dates(old, end) != _stage_dates(new, end):
+                continue  # the stages are named already
+        for stage, date_was, date_now in _stage_changes(old, new, q):
+            findings.append(Finding(
+                RULE, _("quarter {quarter} is on the audited record: stage {stage} completed on {before} is now "
+                        "completed on {after}, without an amendment{why}").format(
+                    quarter=q, stage=stage, before=date_was or _("no date (not done by {end})").format(end=end),
+                    after=date_now or _("no date (not done by {end})").format(end=end), why=why),
+                _stage_loc(new, stage) or ("quarters", i), fix=_allow(q, end)))
     return findings
+
+
+def _mark_changes(quarter: int, index: int, was: set[str], now: set[str], why: str, end: dt.date) -> list[Finding]:
+    """An official figure marked inferred under `inferred:` (or an inferred one made official)
+    changes how the audited record reads, as a changed figure does: one finding each way."""
+    out = []
+    marked, unmarked = sorted(now - was), sorted(was - now)
+    if marked:
+        out.append(Finding(RULE, _(
+            "quarter {quarter} is on the audited record: `inferred:` now lists its {fields}, as if kpi had inferred "
+            "them rather than read them from the record, without an amendment{why}").format(
+                quarter=quarter, fields=", ".join(n.replace("_", "-") for n in marked), why=why),
+            ("inferred", f"quarters[{index}].{marked[0]}"), key=True, fix=_allow(quarter, end)))
+    if unmarked:
+        out.append(Finding(RULE, _(
+            "quarter {quarter} is on the audited record: `inferred:` no longer lists its {fields}, so what was "
+            "inferred now reads as official, without an amendment{why}").format(
+                quarter=quarter, fields=", ".join(n.replace("_", "-") for n in unmarked), why=why),
+            ("quarters", index, unmarked[0]), key=True, fix=_allow(quarter, end)))
+    return out
+
+
+def _indicator_changes(old: Indicator, new: Indicator, record: list[Quarter], added: list) -> list[Finding]:
+    """Changes to what the whole year's record rests on: the performance agreement's figures (and
+    whether they are inferred), the flags that say what kind of record the file is, and the
+    reported result once it is the audited quarter's."""
+    findings: list[Finding] = []
+    # a new amendment that opens none of the audited quarters (an empty one, or one dated before the
+    # audit) does not explain a change of the figures they were audited against
+    opening = [a for a in added for row in record if _opens(a, new, row.quarter)]
+    fields = list(INDICATOR_FIELDS)
+    latest = _latest_reported(old)
+    if latest is not None and any(row.quarter == latest for row in record) and _latest_reported(new) == latest:
+        fields.append("achieved")  # ผลงานที่ทำได้ is the audited quarter's result until a later one is reported
+    for name in fields:
+        was, now = getattr(old, name), getattr(new, name)
+        if not opening and not _same(was, now):
+            findings.append(Finding(
+                RULE, _("{code} has audited quarters: its {field} changed from {before} to {after} without an "
+                        "amendment").format(code=new.code, field=name, before=_fmt(was), after=_fmt(now)),
+                (name,), key=True, fix=_agreement_fix()))
+        if not opening and old.is_inferred(name) != new.is_inferred(name):
+            findings.append(Finding(
+                RULE, _("{code} has audited quarters: whether its {field} is inferred changed (`inferred:`) without "
+                        "an amendment").format(code=new.code, field=name),
+                ("inferred", name) if new.is_inferred(name) else ("inferred",), key=True, fix=_agreement_fix()))
+    for name, guarded in RECORD_FLAGS.items():
+        was, now = getattr(old, name), getattr(new, name)
+        if was != now and now in guarded:
+            findings.append(Finding(
+                RULE, _("{code} has audited quarters: `{field}` changed from {before} to {after}, which changes what "
+                        "kind of record the file is").format(code=new.code, field=name, before=_fmt(was),
+                                                             after=_fmt(now)),
+                (name,), key=True,
+                fix=_("restore `{field}: {value}`: an indicator that สยป. audited is the official record").format(
+                    field=name, value=_fmt(was))))
+    return findings
+
+
+def _agreement_fix() -> str:
+    return _("add, in the same change, an accepted amendment that names an audited quarter and is dated after its "
+             "end (the letter that changed the performance agreement), or restore the figure")
 
 
 # --- matching BASE and HEAD ---------------------------------------------------------------
@@ -306,7 +411,7 @@ def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], st
         found = present.get(_identity(old))
         old_path = top / rel
         if found is None:
-            problems.append(_gone(old_path, old, display(old_path)))
+            problems.append(_gone(old_path, old, display(old_path), top))
             continue
         path, new, text = found
         findings = audited_changes(old, new)
@@ -320,10 +425,10 @@ def _text_of(path: Path) -> str:
     return loaded.text or ""
 
 
-def _gone(path: Path, old: Indicator, shown: str) -> Problem:
+def _gone(path: Path, old: Indicator, shown: str, top: Path) -> Problem:
     audited = [str(row.quarter) for row in old.quarters if on_record(row)]
-    if path.is_symlink():
-        how = _("it is now a link, and links are never followed")
+    if any(p.is_symlink() for p in (path, *path.parents) if p.is_relative_to(top) and p != top):
+        how = _("it is now a link, or in a folder that is, and links are never followed")
     elif path.is_file() and _indicator(_text_of(path), path) is None:
         how = _("the file can no longer be read as an indicator (kpi validate says why)")
     elif path.exists():
