@@ -311,7 +311,7 @@ def test_huge_and_non_finite_figures_are_problems_not_crashes(tmp_path):
     text = path.read_text(encoding="utf-8")
     for bad, rule in (("9" * 400, "number-too-long"), ("9" * 5000, "number-too-long"),
                       ("1" + "0" * 400 + ".5", "number-too-long"), (".nan", "out-of-range"), (".inf", "out-of-range"),
-                      ("-1e300", "out-of-range"), ("12:30", "wrong-type")):
+                      ("-1.0e+300", "out-of-range"), ("-1e300", "wrong-type"), ("12:30", "wrong-type")):
         path.write_text(text.replace("performance: 30", f"performance: {bad}"), encoding="utf-8")
         problems = validate([tree]).problems
         assert [p.rule for p in problems] == [rule], bad
@@ -359,3 +359,22 @@ def test_a_catalogue_among_the_files_brings_in_every_indicator_of_its_folder(tmp
     # a catalogue's folder named twice, or with its files, is checked once
     again = validate([agencies, tree, tree / "2564" / "0406-0001.yaml"])
     assert again.files == result.files and len(again.problems) == 1
+
+
+@pytest.mark.parametrize("written, message, fix", [
+    ('"100"', '"100" is in quotes, so YAML reads it as text; a figure is a number', "remove the quotes: write 100"),
+    ("'95.00'", '"95.00" is in quotes', "remove the quotes: write 95.00"),
+    ('"๙๕"', '"๙๕" is in quotes', "remove the quotes: write 95"),
+    ("1e5", "YAML reads 1e5 as text: a number with an exponent needs a dot", "write 1.0e+5"),
+    ('"-2E-3"', "is in quotes", "remove the quotes: write -2.0e-3"),
+])
+def test_a_figure_written_as_text_is_refused_with_the_number_to_write(written, message, fix, tmp_path):
+    """pydantic would read "100" as 100 for a figure: kpi refuses it (the official record is the
+    number as printed, and the guard compares numbers), and says which number to write."""
+    tree = valid_tree(tmp_path)
+    path = tree / "2564" / "0406-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("performance: 30", f"performance: {written}"),
+                    encoding="utf-8")
+    problems = validate([tree]).problems
+    assert [p.rule for p in problems] == ["wrong-type"]
+    assert message in problems[0].message and problems[0].fix == fix

@@ -9,7 +9,8 @@ import datetime as dt
 import math
 from typing import Annotated, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StrictInt, StrictStr, WrapValidator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StrictFloat, StrictInt, StrictStr,
+                      WrapValidator)
 
 from kpi_cli.core.figures import Printed, printed_form, text_of
 
@@ -57,7 +58,7 @@ class KeepsPrinted:
         return value
 
 
-Number = Annotated[Union[StrictInt, float], AfterValidator(_finite), WrapValidator(KeepsPrinted.keep),
+Number = Annotated[Union[StrictInt, StrictFloat], AfterValidator(_finite), WrapValidator(KeepsPrinted.keep),
                    PlainSerializer(KeepsPrinted.to_json, when_used="json"), KeepsPrinted(),
                    schema_only(minimum=-LIMIT, maximum=LIMIT)]
 NonNegative = Annotated[Number, schema_only(minimum=0, maximum=LIMIT)]  # rules score-range, scoring-rule

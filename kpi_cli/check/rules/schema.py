@@ -252,7 +252,36 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
                                                         "day alone").format(where=where, raw=raw or value),
                                         loc, fix=_("write {day}").format(day=day)))
                 continue
+            figure = _figure_in_text(value) if "a number" in expected else None
+            if figure is not None:  # "100" in quotes, or 1e5 (text to YAML 1.1): a figure is a number
+                raw = source_text(loc) or f'"{value}"'
+                if raw[:1] in ("'", '"'):
+                    msg, fix = _("{where}: {raw} is in quotes, so YAML reads it as text; a figure is a number"), \
+                        _("remove the quotes: write {figure}")
+                else:
+                    msg, fix = _("{where}: YAML reads {raw} as text: a number with an exponent needs a dot "
+                                 "before it (1.5e+6)"), _("write {figure}")
+                findings.append(Finding("wrong-type", msg.format(where=where, raw=raw), loc,
+                                        fix=fix.format(figure=figure)))
+                continue
             findings.append(Finding("wrong-type", _("{where}: expected {expected}, got {value}").format(
                                         where=where, expected=want, value=_show(value)), loc,
                                     fix=_("write {value}").format(value=want)))
     return None, findings
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def _figure_in_text(value) -> str | None:
+    """The number a text holds, as it is to be written without quotes ("๙๕.๐๐" gives 95.00), or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().translate(_THAI_DIGITS)
+    if re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", text):
+        return text
+    exponent = re.fullmatch(r"([-+]?[0-9]+)(\.[0-9]*)?[eE]([-+]?[0-9]+)", text)
+    if exponent is None:
+        return None
+    mantissa, decimals, power = exponent.groups()
+    return f"{mantissa}{decimals if decimals and decimals != '.' else '.0'}e{'' if power[0] in '+-' else '+'}{power}"
