@@ -12,10 +12,19 @@ from kpi_cli.importer.result import Reason
 from kpi_cli.importer.sections import EMPTY, section_text
 
 
+_CELL_GAP = re.compile(r"\t|(?<![/\s]) {2,}(?![/\s])")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a line of the table: one, or those a copy of the browser's table puts on one
+    line between tabs (or runs of spaces): '1\t75\t100.00\t100 / 100'; an empty cell stays empty."""
+    return [c.strip() for c in _CELL_GAP.split(line)] if _CELL_GAP.search(line) else [line]
+
+
 def read_table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | None]:
     """Rows of ผลงานเทียบกับเป้าหมายรายไตรมาส: one cell a line, blank cells as empty lines."""
     unit = None
-    body = list(lines)
+    body = [cell for line in lines for cell in _cells(line)]
     for i, line in enumerate(body):
         if "ผลงาน" in line and i + 1 < len(body) and body[i + 1].startswith("("):
             unit = body[i + 1].strip("()* ").strip() or None
