@@ -14,7 +14,7 @@ EMPTY = {"", "-", "–", "—", "ไม่มี", "ไม่มีข้อม�
 NO_AGREEMENT = re.compile(r"^ยังไม่มีคำรับรอง\S*$")
 CHROME = {"รายละเอียดตัวชี้วัด", "Back Home", "รายละเอียดตัวชี้วัดฯ : พิมพ์ข้อมูล", "พิมพ์ข้อมูล",
           "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง"}
-END = "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง"  # the page's last line: what follows is the site's, not the page's
+END = "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง"  # the page's last line: it ends the section above it
 
 # Headings in page order: a heading is recognised only after those before it, so a report line
 # that happens to start like an earlier heading stays text.
@@ -72,24 +72,19 @@ def split(text: str) -> Page:
     Headings are read in the page's order, and a section printed elsewhere (นิยาม before the
     reports) is still read under its own heading; a heading printed twice in a row is read once; a
     one-line field whose value stands on the lines after its label (cells of a saved page) is
-    joined; the lines after the page's last line (ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง) are the
-    site's, not the page's."""
+    joined; the page's last line (ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง) ends the section above it, so
+    that the site's text after it is no project."""
     page = Page()
     current: str | None = None
     joining: str | None = None  # the one-line field whose value may follow on the next lines
     rank = -1
     seen: dict[str, int] = {}  # section -> line of its heading
-    ended = False
     for lineno, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
-        if line == END and (page.sections or page.header is not None):
-            ended, current, joining = True, None, None
+        if line == END:
+            current = joining = None  # the section ends; what follows is the site's unless it is a heading
             continue
         if line in CHROME:
-            continue
-        if ended:
-            if line:
-                page.stray.append((lineno, line))
             continue
         if joining is not None:
             if not line:
