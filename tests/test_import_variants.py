@@ -177,12 +177,45 @@ def test_a_table_copied_from_the_browser_gives_the_one_cell_a_line_table(repo, t
     assert got == plain, report
 
 
+@pytest.mark.parametrize("row", ["{q}\t{p}\t{a}\t{s}", "{q} | {p} | {a} | {s}", "{q}  {p}  {a}  {s}"],
+                         ids=["tabs", "bars", "spaces"])
+def test_a_table_a_row_a_line_gives_the_one_cell_a_line_table(repo, tmp_path, row):
+    plain, _report = dry(PLAIN)
+    text = PLAIN.read_text(encoding="utf-8")
+    start, stop = text.index("1\n88.10"), text.index("รายงานผลฯ ไตรมาสที่ 1")
+    rows = [("1", "88.10", "100", "100 / 100"), ("2", "0.00", "0", "0 / 0"), ("3", "91.40", "100", "100 / 100")]
+    table = "\n".join(row.format(q=q, p=p, a=a, s=s) for q, p, a, s in rows) + "\n4\n\n"
+    got, report = dry(variant(tmp_path, text[:start] + table + text[stop:]))
+    assert got == plain, report
+
+
+@pytest.mark.parametrize("rows", [
+    "1\n88.10\n100\n100 / 100\n3\n91.40\nabc\n100 / 100\n",  # quarter 2 missing, a word for a figure
+    "2\n88.10\n100\n100 / 100\n",  # starts at quarter 2
+    "1 ; 88.10 ; 100 ; 100 / 100\n2 ; 0.00 ; 0 ; 0 / 0\n",  # cells between another mark
+    "ไตรมาส 1 ผลงาน 88.10 คะแนน 100\n",
+], ids=["quarter-missing", "starts-at-2", "semicolons", "prose"])
+def test_a_table_that_cannot_be_read_refuses_the_page_and_writes_nothing(repo, tmp_path, rows):
+    text = PLAIN.read_text(encoding="utf-8")
+    start, stop = text.index("1\n88.10"), text.index("รายงานผลฯ ไตรมาสที่ 1")
+    page = variant(tmp_path, text[:start] + rows + "\n" + text[stop:])
+    agencies = (repo / "indicators" / "agencies.yaml").read_bytes()
+    result = run("import", str(page))
+    assert result.exit_code == 1, result.output
+    heading = text.split("\n").index("ผลงานเทียบกับเป้าหมายรายไตรมาส") + 1
+    assert f"line {heading}: the quarterly table (ผลงานเทียบกับเป้าหมายรายไตรมาส) cannot be read" in result.output
+    assert "fix:" in result.output and "page.txt" in result.output
+    assert not (repo / "indicators" / "2564").exists()
+    assert (repo / "indicators" / "agencies.yaml").read_bytes() == agencies
+
+
 def test_cells_of_a_table_line():
     from kpi_cli.importer.quarters import _cells
 
     assert _cells("1\t75\t100.00\t100 / 100") == ["1", "75", "100.00", "100 / 100"]
     assert _cells("4\t\t95") == ["4", "", "95"]
     assert _cells("1  75  100.00  100  /  100") == ["1", "75", "100.00", "100  /  100"]
+    assert _cells("1 | 75 | 100.00 | 100 / 100") == ["1", "75", "100.00", "100 / 100"]
     assert _cells("100 / 100") == ["100 / 100"] and _cells("(ร้อยละ)") == ["(ร้อยละ)"]
 
 

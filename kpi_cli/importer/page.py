@@ -73,7 +73,7 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
     data["type"], data["level"] = kind or "routine", level or "outcome"
     comments["type"], comments["level"] = LABELS_TYPE[data["type"]], LABELS_LEVEL[data["level"]]
 
-    rows, table_unit = read_table(sec.get("table", []), notes) if "table" in sec else ([], None)
+    rows, table_unit = read_table(sec.get("table", []), notes, page.lines.get("table")) if "table" in sec else ([], None)
     target_line = (sec.get("target") or [""])[0]
     unit, _colon, value = target_line.partition(":") if ":" in target_line else (target_line, "", "")
     unit = unit.strip() or (table_unit or "")

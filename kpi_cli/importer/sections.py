@@ -53,6 +53,7 @@ class Page:
     sections: dict[str, list[str]] = field(default_factory=dict)
     stray: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # section -> the line of its heading
 
 
 def _heading(line: str, rank: int, seen: dict) -> tuple[int, str, re.Match] | None:
@@ -78,7 +79,7 @@ def split(text: str) -> Page:
     current: str | None = None
     joining: str | None = None  # the one-line field whose value may follow on the next lines
     rank = -1
-    seen: dict[str, int] = {}  # section -> line of its heading
+    seen = page.lines  # section -> the line of its heading
     for lineno, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
         if line == END:
