@@ -17,7 +17,7 @@ from kpi_cli.importer.phrases import figure_or_note, terms
 from kpi_cli.importer.quarters import read_quarters, read_table
 from kpi_cli.importer.refusals import NotAPage
 from kpi_cli.importer.result import Imported, Reason
-from kpi_cli.importer.sections import EMPTY, NO_AGREEMENT, section_text, split
+from kpi_cli.importer.sections import EMPTY, NO_AGREEMENT, clean, section_text, split
 
 
 def parse_page(text: str, catalogues=None, *, year: int | None = None, source: str = "",
@@ -27,8 +27,9 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
     copy's `sources:` entry (kpi_cli.importer.provenance) and why its capture date is inferred."""
     from kpi_cli.core.model import LABELS_LEVEL, LABELS_TYPE
 
+    text, notes = clean(text)
     page = split(text)
-    notes: list[str] = []
+    notes += page.notes
     inferred: dict[str, str] = {}
     comments: dict[str, str] = {}
     read: list[str] = []
@@ -72,7 +73,7 @@ def parse_page(text: str, catalogues=None, *, year: int | None = None, source: s
     data["type"], data["level"] = kind or "routine", level or "outcome"
     comments["type"], comments["level"] = LABELS_TYPE[data["type"]], LABELS_LEVEL[data["level"]]
 
-    rows, table_unit = read_table(sec.get("table", []), notes) if "table" in sec else ([], None)
+    rows, table_unit = read_table(sec.get("table", []), notes, page.lines.get("table")) if "table" in sec else ([], None)
     target_line = (sec.get("target") or [""])[0]
     unit, _colon, value = target_line.partition(":") if ":" in target_line else (target_line, "", "")
     unit = unit.strip() or (table_unit or "")

@@ -25,11 +25,16 @@ def said(original: str, m: re.Match | None, group: int = 1) -> str | None:
 # --- figures ---------------------------------------------------------------------------------
 
 _NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+_PERCENT_RE = re.compile(r"^(?:ร้อยละ\s*)?(?P<n>[^\s%]+?)\s*%?$")  # 'ร้อยละ 96.50', '96.50%', '96.50 %'
 
 
 def figure(text: str) -> int | float | None:
-    """'30.00' -> 30.00 (kept as printed), '๑๐๐' -> 100, '2,700' -> 2700, '' or '-' -> None."""
-    text = to_arabic_digits(text.strip()).replace(",", "")
+    """'30.00' -> 30.00 (kept as printed), '๑๐๐' -> 100, '2,700' -> 2700, 'ร้อยละ 96.50' and
+    '96.50%' -> 96.50, '', '-' or 'ไม่มีข้อมูล' -> None."""
+    text = to_arabic_digits(text.strip())
+    if text in EMPTY:
+        return None
+    text = _PERCENT_RE.sub(r"\g<n>", text).replace(",", "")
     if text in EMPTY:
         return None
     if not _NUMBER_RE.match(text) or sum(ch.isdigit() for ch in text) > MAX_DIGITS:
@@ -50,11 +55,17 @@ def figure_or_note(text: str, what: str, notes: list[str]) -> int | float | None
 # --- dates and letters in the narrative ---------------------------------------------------
 
 _MONTH_NAMES = {name: i + 1 for i, name in enumerate(THAI_MONTHS)}
-_MONTH_NAMES.update({abbr: i + 1 for i, abbr in enumerate(THAI_MONTHS_ABBR)})
+for _i, _abbr in enumerate(THAI_MONTHS_ABBR):  # 'ก.ค.', and as typed: 'ก.ค', 'กค.', 'กค'
+    _bare = _abbr.replace(".", "")
+    _MONTH_NAMES.update({_abbr: _i + 1, _abbr.rstrip("."): _i + 1, _bare + ".": _i + 1, _bare: _i + 1})
 _MONTH = "|".join(re.escape(m) for m in sorted(_MONTH_NAMES, key=len, reverse=True))
+_NUMERIC_DATE = (r"(?P<nd>\d{1,2})/(?P<nm>\d{1,2})/(?P<ny>\d{4}|\d{2})(?![\d/])"  # 15/04/2564, 15/04/64
+                 r"|(?P<iy>2[45]\d\d)-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?![\d-])")  # 2564-04-15 (a BE year)
 DATE_RE = re.compile(
-    rf"(?<![\d./])(?:(?P<d1>\d{{1,2}})\s*(?:(?P<m1>{_MONTH})\s*(?:(?P<y1>\d{{4}})\s*)?)?(?:–|-|ถึง)\s*)?"
-    rf"(?P<d>\d{{1,2}})\s*(?P<m>{_MONTH})\s*(?:พ\.ศ\.\s*)?(?P<y>\d{{4}}|\d{{2}})(?!\d)")
+    rf"(?<![\d./])(?:"
+    rf"(?:(?P<d1>\d{{1,2}})\s*(?:(?P<m1>{_MONTH})\s*(?:(?P<y1>\d{{4}})\s*)?)?(?:–|-|ถึง)\s*)?"
+    rf"(?P<d>\d{{1,2}})\s*(?P<m>{_MONTH})\s*(?:พ\.ศ\.\s*)?(?P<y>\d{{4}}|\d{{2}})(?!\d)"
+    rf"|{_NUMERIC_DATE})")
 _LETTER_RES = (
     re.compile(r"(?P<bma>กท\.?)\s*(?P<office>\d{4})\s*/\s*(?P<no>\d{1,6})(?![\d/])"),
     re.compile(r"คำสั่ง\s*(?P<issuer>\S*?)\s*ที่\s*(?P<order>\d{1,5}\s*/\s*\d{4})"),
@@ -76,9 +87,19 @@ def _be(year: str) -> int:
 
 
 def dates_in(text: str) -> list[Dated]:
-    """Thai dates in `text`: '8 กุมภาพันธ์ 2564' -> 2021-02-08; '1 – 9 เมษายน 2564' a period."""
+    """Thai dates in `text`: '8 กุมภาพันธ์ 2564', '8 ก.พ. 64', '8 กพ. 64', '8/02/2564' and '2564-02-08'
+    -> 2021-02-08; '1 – 9 เมษายน 2564' a period."""
     out = []
     for m in DATE_RE.finditer(to_arabic_digits(text)):
+        if m["d"] is None:  # 15/04/2564 or 2564-04-15: a Buddhist-Era year, as the pages write it
+            day_, month_, year_ = (m["nd"], m["nm"], m["ny"]) if m["nd"] else (m["id"], m["im"], m["iy"])
+            if not (len(year_) == 2 or 2400 <= int(year_) <= 2700):
+                continue  # a Common-Era year (2021) or none: not the pages' way of writing a date
+            try:
+                out.append(Dated(dt.date(_be(year_) - 543, int(month_), int(day_)), None, m.start(), m.end()))
+            except ValueError:
+                pass
+            continue
         year, month = _be(m["y"]) - 543, _MONTH_NAMES[m["m"]]
         try:
             day = dt.date(year, month, int(m["d"]))

@@ -8,14 +8,27 @@ import re
 from kpi_cli.core.i18n import N_, _, ngettext
 from kpi_cli.core.thai import to_arabic_digits
 from kpi_cli.importer.phrases import Report, figure_or_note, items
+from kpi_cli.importer.refusals import TableUnreadable
 from kpi_cli.importer.result import Reason
 from kpi_cli.importer.sections import EMPTY, section_text
 
 
-def read_table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | None]:
-    """Rows of ผลงานเทียบกับเป้าหมายรายไตรมาส: one cell a line, blank cells as empty lines."""
+_CELL_GAP = re.compile(r" *\t *| *\| *|(?<![/\s]) {2,}(?![/\s])")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a line of the table: one, or those a copy of the browser's table puts on one
+    line between tabs, bars or runs of spaces: '1\t75\t100.00\t100 / 100', '1 | 75 | 100.00 | 100 / 100';
+    an empty cell stays empty."""
+    return [c.strip() for c in _CELL_GAP.split(line)] if _CELL_GAP.search(line) else [line]
+
+
+def read_table(lines: list[str], notes: list[str], at: int | None = None) -> tuple[list[dict], str | None]:
+    """Rows of ผลงานเทียบกับเป้าหมายรายไตรมาส: one cell a line, blank cells as empty lines, or a row a
+    line. A table whose rows cannot be read is refused (TableUnreadable; `at` the line of its
+    heading): the official figures are the record, and a file without them is no import of it."""
     unit = None
-    body = list(lines)
+    body = [cell for line in lines for cell in _cells(line)]
     for i, line in enumerate(body):
         if "ผลงาน" in line and i + 1 < len(body) and body[i + 1].startswith("("):
             unit = body[i + 1].strip("()* ").strip() or None
@@ -39,9 +52,7 @@ def read_table(lines: list[str], notes: list[str]) -> tuple[list[dict], str | No
         while i < len(cells) and not cells[i]:
             i += 1
         if i >= len(cells) or cells[i] != str(q):
-            notes.append(_("quarterly table: could not read the rows from quarter {quarter} on: '{cells}'; "
-                           "left out").format(quarter=q, cells=" | ".join(cells[i:i + 4])))
-            break
+            raise TableUnreadable(at, q, " | ".join(cells[i:i + 4]))
         i += 1
         got: list[str] = []
         while i < len(cells) and len(got) < 3:

@@ -19,6 +19,19 @@ class NotAPage(ImportRefused):
     pass
 
 
+class TableUnreadable(ImportRefused):
+    """The quarterly table is on the page but its rows cannot be read: the official figures would be lost."""
+
+    def __init__(self, line: int | None, quarter: int, cells: str):
+        super().__init__(
+            _("line {line}: the quarterly table (ผลงานเทียบกับเป้าหมายรายไตรมาส) cannot be read from quarter {quarter} on: "
+              "'{cells}'; nothing was written").format(line=line if line is not None else "?", quarter=quarter,
+                                                      cells=cells[:120]),
+            _("each quarter's row, in order, is the quarter (1-4), ผลงาน, ผลประเมินตัวชี้วัด and the 2.1 / 2.2 pair: one "
+              "cell a line, or a row a line with its cells between tabs; save the page again from the browser, or "
+              "correct the rows"))
+
+
 class NoFiscalYear(ImportRefused):
     exit_code = 2  # the page is fine; the command needs --year
 
