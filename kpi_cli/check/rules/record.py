@@ -13,6 +13,11 @@ dated after the quarter's end. An indicator with such a quarter cannot be delete
 another code or year, or replaced by a link; recorded amendments cannot be edited or removed.
 Checked by `kpi validate --against BASE`.
 
+What the quarter's record is: its figures as printed (95.0000 stays 95.0000), its audit line and
+assessment, every row that claims the quarter, which of its figures are marked `inferred:`, the
+stages done by its end and their dates, the weight, target and agency, ผลงานที่ทำได้ while the
+quarter is the latest reported, and the indicator's `example:` and `partial:` flags.
+
 Bad:  quarter 1 `assessed: 100` becomes `assessed: 95` in a pull request, with no new amendment
 Good: the same change, with a new amendment `{kind: amendment, letter: …, date: 2021-02-15, outcome: accepted, quarters: [1]}`""",
          scope="git")
