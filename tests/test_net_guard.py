@@ -124,10 +124,39 @@ def test_a_base_version_that_is_no_indicator_has_no_past_to_guard(make_repo):
     assert (code, problems) == (0, [])
 
 
-def test_a_base_version_that_breaks_the_schema_has_no_past_to_guard(make_repo):
+def test_a_base_version_this_kpi_cannot_read_is_said_not_passed_in_silence(make_repo):
+    """A file on main that no reading can make an indicator of (a value this kpi does not accept):
+    its quarters that look audited are not compared, and the reviewer is told so."""
     repo = make_repo(text([f"{Q1}, assessed: 100"]).replace("type: routine\n", "type: nonsense\n"))
     code, problems = repo.against_main(text([f"{Q1}, assessed: 95"]))
-    assert (code, problems) == (0, [])
+    assert code == 0 and [p["level"] for p in problems] == ["warning"]
+    assert "cannot be read as an indicator by this kpi" in guarded(problems)[0]
+    assert "git diff main -- indicators/2564/0406-0001.yaml" in problems[0]["fix"]
+
+
+def test_a_base_version_with_nothing_audited_that_cannot_be_read_says_nothing(make_repo):
+    repo = make_repo(text([Q1]).replace("type: routine\n", "type: nonsense\n"))
+    assert repo.against_main(text(["quarter: 1, performance: 20, target: 30"])) == (0, [])
+
+
+@pytest.mark.parametrize("then, now, refused", [
+    ('assessed: "100"', "assessed: 100", False),  # an older kpi let a figure in quotes pass: mending it is fine
+    ('assessed: "100"', "assessed: 95", True),  # but not with another figure
+    ("assessed: '๑๐๐'", "assessed: 95", True),
+    ('assessed: "95.00"', "assessed: 95.0", True),  # printed otherwise
+    ('assessed: "95.00"', "assessed: 95.00", False),
+    ('assessed: 100, retired_field: x', "assessed: 95", True),  # a field this kpi does not know is set aside
+    ('assessed: 100, retired_field: x', "assessed: 100", False),
+])
+def test_a_base_version_a_stricter_kpi_refuses_is_still_guarded(make_repo, then, now, refused):
+    """A later kpi is stricter than the one that accepted main (a figure in quotes, a field since
+    dropped): the past is read as leniently as its figures allow, so a change cannot mend the file
+    and alter its audited figures at once."""
+    repo = make_repo(text([f"{Q1}, {then}"]))
+    code, problems = repo.against_main(text([f"{Q1}, {now}"]))
+    assert (code == 1, bool(guarded(problems))) == (refused, refused), problems
+    if refused:
+        assert "quarter 1 is on the audited record: assessed changed" in guarded(problems)[0]
 
 
 

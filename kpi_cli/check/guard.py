@@ -352,6 +352,80 @@ def _indicator(text: str, path: Path) -> Indicator | None:
         return None
 
 
+SALVAGE_ROUNDS = 20
+
+
+def _past_indicator(text: str, path: Path) -> tuple[Indicator | None, str | None]:
+    """(the indicator, None) of a file as it was in BASE; read as leniently as its figures allow.
+
+    A file this kpi refuses may have been valid for the kpi of its day (a later version is
+    stricter: a figure in quotes, a field since renamed). Its audited past must still be
+    guarded, or a change could mend the file and alter its figures at once. So a BASE file that
+    does not validate is read again with what stands in the way mended: a figure written as text
+    ("100") becomes the number YAML reads from the same digits, a field this kpi does not know is
+    set aside. (None, why) when that is not enough (the file cannot be compared, and says why), or
+    (None, None) when the file is not an indicator at all."""
+    from pydantic import ValidationError
+
+    from kpi_cli.check.rules.schema import figure_in_text
+
+    try:
+        data = parse_text(text, path, [])
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    for _round in range(SALVAGE_ROUNDS):
+        try:
+            return Indicator.model_validate(data), None
+        except ValidationError as exc:
+            errors = exc.errors()
+        except ValueError as exc:
+            return None, str(exc)
+        for error in errors:
+            loc, value = error.get("loc", ()), error.get("input")
+            figure = figure_in_text(value)
+            parent, key = _parent_of(data, loc)
+            if parent is None:
+                return None, error.get("msg", "")
+            if figure is not None:
+                parent[key] = parse_text(figure, path, [])  # the number YAML reads from the digits
+            elif error.get("type") == "extra_forbidden" and isinstance(parent, dict):
+                del parent[key]
+            else:
+                where = ".".join(str(part) for part in loc)
+                return None, f"{where}: {error.get('msg', '')}"
+    return None, _("too many fields this kpi cannot read")
+
+
+def _parent_of(data, loc: tuple):
+    """(the list or mapping holding the value at `loc` in `data`, its key), or (None, None).
+    pydantic ends the place of a union's error with the member's name (`assessed`, `int`): the
+    walk stops where the data does."""
+    parent, key, here = None, None, data
+    for part in loc:
+        if isinstance(here, dict) and part in here or isinstance(here, list) and isinstance(part, int) \
+                and -len(here) <= part < len(here):
+            parent, key, here = here, part, here[part]
+        else:
+            break
+    return parent, key
+
+
+def _looks_audited(text: str, path: Path) -> bool:
+    """Whether the YAML of a file that cannot be read as an indicator has a quarter row that
+    looks on record (an audit line, an assessment, an official score other than 0)."""
+    try:
+        data = parse_text(text, path, [])
+    except ValueError:
+        return False
+    rows = data.get("quarters") if isinstance(data, dict) else None
+    return isinstance(rows, list) and any(
+        isinstance(row, dict) and (row.get("audit") or row.get("audited") or row.get("assessment") == ASSESSED
+                                   or row.get("assessed") not in (None, 0, "0", "") or row.get("sub_scores"))
+        for row in rows)
+
+
 def _is_indicator_name(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return name.lower().endswith((".yaml", ".yml")) and name not in CATALOGUE_NAMES
@@ -389,14 +463,23 @@ def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], st
                     if e.path in changed and not e.is_link and _is_indicator_name(e.path)]
     contents = blobs(past_entries, top)
     past: list[tuple[str, Indicator]] = []
+    problems: list[Problem] = []
     for e in past_entries:
         if e.blob not in contents:  # too large to have been an indicator
             continue
-        ind = _indicator(contents[e.blob].decode("utf-8", errors="replace"), top / e.path)
+        text = contents[e.blob].decode("utf-8", errors="replace")
+        ind, why = _past_indicator(text, top / e.path)
         if ind is not None and any(on_record(row) for row in ind.quarters):
             past.append((e.path, ind))
+        elif ind is None and why is not None and _looks_audited(text, top / e.path):
+            shown = display(top / e.path)
+            problems.append(Problem(shown, 1, 1, RULE, Level.warning, _(
+                "{path} in {base} cannot be read as an indicator by this kpi ({why}), and it has quarters that look "
+                "audited: what this change does to them is not compared").format(path=shown, base=base, why=why),
+                _("compare its audited quarters with {base} by hand (git diff {base} -- {path}) before merging").format(
+                    base=base, path=e.path)))
     if not past:
-        return []
+        return problems
     present: dict[tuple, tuple[Path, Indicator, str | None]] = {}
     for rel in sorted(changed):
         path = top / rel
@@ -406,7 +489,6 @@ def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], st
         ind = _indicator(loaded.text, path) if loaded.ok and loaded.text is not None else None
         if ind is not None:
             present.setdefault(_identity(ind), (path, ind, loaded.text))
-    problems: list[Problem] = []
     for rel, old in past:
         found = present.get(_identity(old))
         old_path = top / rel

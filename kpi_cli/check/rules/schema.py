@@ -252,7 +252,7 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
                                                         "day alone").format(where=where, raw=raw or value),
                                         loc, fix=_("write {day}").format(day=day)))
                 continue
-            figure = _figure_in_text(value) if "a number" in expected else None
+            figure = figure_in_text(value) if "a number" in expected else None
             if figure is not None:  # "100" in quotes, or 1e5 (text to YAML 1.1): a figure is a number
                 raw = source_text(loc) or f'"{value}"'
                 if raw[:1] in ("'", '"'):
@@ -273,7 +273,7 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
-def _figure_in_text(value) -> str | None:
+def figure_in_text(value) -> str | None:
     """The number a text holds, as it is to be written without quotes ("๙๕.๐๐" gives 95.00), or None."""
     if not isinstance(value, str):
         return None
