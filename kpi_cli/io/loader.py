@@ -402,9 +402,18 @@ def _as_read(value: object) -> str:
 
 
 def _misread_findings(loader: _Loader) -> list[Finding]:
-    """Numbers YAML reads other than they look (010 is 8), and keys that are not names (`~:`, `5:`)."""
+    """Keys that are not names (`~:`, `5:`, `0x10:`: said as keys), and numbers YAML reads other than
+    they look (010 is 8)."""
     out = []
     seen = set()
+    for raw, key, mark in loader.not_text_keys:
+        if (mark.line, mark.column) in seen:
+            continue
+        seen.add((mark.line, mark.column))
+        out.append(Finding("implicit-type", _("the key {raw} is read by YAML as {value}; keys are names "
+                                              "(text)").format(raw=raw or "''", value=_as_read(key)),
+                           line=mark.line + 1, column=mark.column + 1,
+                           fix=_('correct the field name, or put it in quotes: "{raw}"').format(raw=raw)))
     for raw, number, mark in loader.other_base:
         if (mark.line, mark.column) in seen:
             continue
@@ -424,14 +433,6 @@ def _misread_findings(loader: _Loader) -> list[Finding]:
                 plain=raw[0] + digits.lstrip("0") if raw[0] in "+-" else digits.lstrip("0"), raw=raw)
         out.append(Finding("number-base", why.format(raw=raw, value=_as_read(number)),
                            line=mark.line + 1, column=mark.column + 1, fix=fix))
-    for raw, key, mark in loader.not_text_keys:
-        if (mark.line, mark.column) in seen:
-            continue
-        seen.add((mark.line, mark.column))
-        out.append(Finding("implicit-type", _("the key {raw} is read by YAML as {value}; keys are names "
-                                              "(text)").format(raw=raw or "''", value=_as_read(key)),
-                           line=mark.line + 1, column=mark.column + 1,
-                           fix=_('correct the field name, or put it in quotes: "{raw}"').format(raw=raw)))
     return out
 
 
