@@ -49,6 +49,10 @@ CASES = {
     "tab indent": (_text("  percent: 10\n", "\tpercent: 10\n"), "yaml-syntax", 20, "not tabs"),
     "at sign": (_text("summary: \"\"", "summary: @สยป"), "yaml-syntax", 55, "cannot start with @"),
     "lone surrogate": (_text("summary: \"\"", "summary: \"\\ud800\""), "yaml-syntax", 55, "half of a pair"),
+    "blank idea title": (_text("    - id: 2\n      title: ", "    - id: 2\n      title: \"\u00a0\u3000\"\n      note: "),
+                         "blank-text", 98, "the text is blank"),
+    "zero-width event": (_text("    event: ขออุทธรณ์", "    event: \"\\u200b\"\n    # ขออุทธรณ์"), "blank-text", 209,
+                         "delete the entry"),
     "utf-32 with bom": (lambda t: t.encode("utf-32"), "encoding", 1, "UTF-32 text"),
     "utf-32-be without bom": (lambda t: t.encode("utf-32-be"), "encoding", 1, "iconv -f UTF-32"),
     "utf-16-le without bom": (lambda t: t.encode("utf-16-le"), "encoding", 1, "UTF-16 text"),
@@ -171,3 +175,25 @@ def test_plain_numbers_are_left_alone():
     loaded = _load("a: 0\nb: 7\nc: -3\nd: +5\ne: 007\nf: 30.00\ng: 1e3\nh: 100\n")
     assert loaded.findings == []
     assert loaded.data["e"] == 7 and loaded.data["d"] == 5
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u3000", "\ufeff \u00a0", "\u2060"])
+@pytest.mark.parametrize("command", [["idea", "add", CODE, "{title}"],
+                                     ["activity", CODE, "{title}", "--date", "2021-04-05"]],
+                         ids=["idea add", "activity"])
+def test_a_title_that_reads_as_nothing_is_never_written(repo, title, command):
+    path = repo / "indicators" / "2564" / f"{CODE}.yaml"
+    before = path.read_bytes()
+    result = runner.invoke(app, [title if arg == "{title}" else arg for arg in command])
+    assert result.exit_code == 1, result.output
+    assert "[blank-text]" in result.output and "nothing was written" in result.output
+    assert path.read_bytes() == before
+
+
+def test_an_indicator_title_may_be_empty_but_an_idea_title_may_not(repo):
+    """A stripped copy of a page has no title (`title: ""` is the record); an idea without one is a mistake."""
+    path = repo / "indicators" / "2564" / f"{CODE}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("title: ความสำเร็จในการเสนอ")
+    path.write_text(text[:start] + 'title: ""' + text[text.index("\n", start):], encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(path.relative_to(repo))]).exit_code == 0
