@@ -62,8 +62,10 @@ def blank(text: str) -> bool:
 
 @rule("blank-text", needs_model=True)
 def blank_text(ctx: FileContext):
-    """A text the format requires has words in it: not blank, not only spaces (a no-break space,
-    U+3000) or zero-width characters, which read as nothing in every report.
+    """A text the format requires is never only spaces (a no-break space, U+3000) or zero-width
+    characters, which read as nothing in every report and look like words in an editor; the title
+    of an idea, an activity or a proposal is never empty either. (A section the page leaves empty,
+    such as `definition.text: ""`, stays as the page has it.)
 
     Bad:  `- {id: 2, title: " "}`, an activity whose title is a zero-width space (U+200B)
     Good: `- {id: 2, title: นัดหมายออนไลน์}`, or the entry deleted
@@ -73,6 +75,8 @@ def blank_text(ctx: FileContext):
     root = type(ctx.model)
     for loc, value in ctx.leaves:
         if not isinstance(value, str) or not loc or not isinstance(loc[-1], str) or not blank(value):
+            continue
+        if not value and loc[-1] != "title":  # an empty section of the page is its record
             continue
         fields = [cls.model_fields.get(loc[-1]) for cls in _models_at(root, loc[:-1])]
         if any(f is not None and f.is_required() for f in fields):
