@@ -197,3 +197,19 @@ def test_an_indicator_title_may_be_empty_but_an_idea_title_may_not(repo):
     start = text.index("title: ความสำเร็จในการเสนอ")
     path.write_text(text[:start] + 'title: ""' + text[text.index("\n", start):], encoding="utf-8")
     assert runner.invoke(app, ["validate", str(path.relative_to(repo))]).exit_code == 0
+
+
+@pytest.mark.parametrize("old, new, rule, line", [
+    ("    name: สำนักงานปกครองและทะเบียน", '    name: "\u00a0\u200b"', "blank-text", 26),
+    ("    minimum_ideas: 20", "    minimum_ideas: 0x14", "number-base", 10),
+    ("kinds:", "5: x\nkinds:", "implicit-type", 7),
+], ids=["blank name", "hex minimum", "number key"])
+def test_the_catalogues_are_read_the_same_way(repo, old, new, rule, line):
+    path = repo / "indicators" / "agencies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    before = path.read_bytes()
+    for command in (["validate"], ["score", CODE, "-q", "4"], ["idea", "add", CODE, "ความคิดเห็นใหม่"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert re.search(rf"agencies\.yaml:{line}:\d+: error \[{rule}\]", result.output), result.output
+    assert path.read_bytes() == before

@@ -70,16 +70,23 @@ def blank_text(ctx: FileContext):
     Bad:  `- {id: 2, title: " "}`, an activity whose title is a zero-width space (U+200B)
     Good: `- {id: 2, title: นัดหมายออนไลน์}`, or the entry deleted
     """
+    return blank_findings(type(ctx.model), ctx.leaves)
+
+
+def blank_findings(root, leaves) -> list[Finding]:
+    """blank-text over the (loc, value) leaves of a document of the model class `root` (an
+    indicator, a catalogue)."""
     from kpi_cli.check.rules.schema import _models_at
 
-    root = type(ctx.model)
-    for loc, value in ctx.leaves:
+    out = []
+    for loc, value in leaves:
         if not isinstance(value, str) or not loc or not isinstance(loc[-1], str) or not blank(value):
             continue
         if not value and loc[-1] != "title":  # an empty section of the page is its record
             continue
         fields = [cls.model_fields.get(loc[-1]) for cls in _models_at(root, loc[:-1])]
         if any(f is not None and f.is_required() for f in fields):
-            yield Finding("blank-text", _("{where}: the text is blank (only spaces or invisible characters), and "
-                                          "this field needs one").format(where=where(loc)),
-                          loc, fix=_("write it, or delete the entry it belongs to"))
+            out.append(Finding("blank-text", _("{where}: the text is blank (only spaces or invisible characters), "
+                                               "and this field needs one").format(where=where(loc)),
+                               loc, fix=_("write it, or delete the entry it belongs to")))
+    return out
