@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 from kpi_cli.check.check import lazy_source
+from kpi_cli.check.rules.registry import leaves
 from kpi_cli.check.rules.schema import check_schema
+from kpi_cli.check.rules.text import blank_findings
 from kpi_cli.core.facts import Catalogues
 from kpi_cli.core.i18n import _
 from kpi_cli.core.patterns import AGENCY_CODE, STRATEGY_CODE
@@ -39,6 +41,7 @@ def read_catalogues(folder: Path | None) -> tuple[Catalogues | None, list[Proble
             findings += schema_findings
         if model is not None:
             findings += _catalogue_rules(model)
+            findings += blank_findings(model_cls, leaves(loaded.data))
             cat.use(model)
         problems += locate(path, loaded.text, findings, display_path(path))
     return cat, problems

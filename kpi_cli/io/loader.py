@@ -77,6 +77,8 @@ class _Loader(yaml.CSafeLoader):
         super().__init__(stream)
         self.duplicates: list[tuple[object, yaml.Mark]] = []
         self.too_long: list[tuple[str, yaml.Mark]] = []
+        self.other_base: list[tuple[str, object, yaml.Mark]] = []  # 010, 0x10, 1_000: not read as they look
+        self.not_text_keys: list[tuple[str, object, yaml.Mark]] = []  # `~:`, `true:`, `5:` as keys
 
     def resolve(self, kind, value, implicit):
         """PyYAML's resolution of a node's tag (BaseResolver.resolve) for a loader without path
@@ -109,11 +111,17 @@ class _Loader(yaml.CSafeLoader):
         value = node.value
         if value.isdigit() and (value[0] != "0" or len(value) == 1) and len(value) <= MAX_DIGITS:
             return int(value)  # a plain decimal integer (the resolver matched [0-9] only): most of them
-        return self._bounded(node, super().construct_yaml_int)
+        number = self._bounded(node, super().construct_yaml_int)
+        if number is not None and _misread(value, number):
+            self.other_base.append((value, number, node.start_mark))
+        return number
 
     def construct_yaml_float(self, node):
         """A decimal keeps the form it was written in (30.00, 95.0000): kpi_cli.core.figures."""
-        return self._bounded(node, self._decimal)
+        number = self._bounded(node, self._decimal)
+        if number is not None and "_" in node.value:
+            self.other_base.append((node.value, number, node.start_mark))
+        return number
 
     def _decimal(self, node):
         kept = printed_form(node.value)  # (never `or`: Printed("0.00") is falsy, being 0)
@@ -130,7 +138,12 @@ class _Loader(yaml.CSafeLoader):
                     if key in seen and key != "<<":
                         self.duplicates.append((key, key_node.start_mark))
                     seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping = super().construct_mapping(node, deep=deep)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in (_STR, _MERGE):
+                    self.not_text_keys.append((key_node.value, self.construct_object(key_node), key_node.start_mark))
+        return mapping
 
     def construct_document(self, node):
         """PyYAML's construction without its generic dispatch, for the plain documents kpi reads
@@ -139,8 +152,8 @@ class _Loader(yaml.CSafeLoader):
         by PyYAML itself, from the start, so that its results and errors stay exactly PyYAML's."""
         try:
             return self._construct_plain(node)
-        except _NotPlain:
-            self.duplicates = []
+        except _NotPlain:  # built again from the start: what the plain construction noted is noted again
+            self.duplicates, self.too_long, self.other_base, self.not_text_keys = [], [], [], []
             return super().construct_document(node)
 
     def _construct_plain(self, root):
@@ -151,6 +164,7 @@ class _Loader(yaml.CSafeLoader):
         scalar = yaml.ScalarNode
         built: dict[int, object] = {}  # collections by node: an alias is the same node, and the same object
         duplicates = self.duplicates
+        not_text_keys = self.not_text_keys
 
         def build(node):
             kind = node.__class__
@@ -182,6 +196,8 @@ class _Loader(yaml.CSafeLoader):
                         raise _NotPlain
                     else:
                         key = build(key_node)
+                        if key_node.__class__ is scalar:  # `~:`, `true:`, `5:`, `2021-01-01:`: not a name
+                            not_text_keys.append((key_node.value, key, key_node.start_mark))
                     value = value_node.value if value_node.tag == _STR and value_node.__class__ is scalar \
                         else build(value_node)
                     try:
@@ -208,6 +224,20 @@ class _Loader(yaml.CSafeLoader):
             bad = InvalidDate(node.value)
             bad.reason = str(exc)
             return bad
+
+
+_OTHER_BASE = re.compile(r"[-+]?0(?:[bx]|[0-7_]*[1-7_])", re.I)
+
+
+def _misread(raw: str, number: int) -> bool:
+    """Whether YAML 1.1 read the integer `raw` other than a person reads it: in base 2, 8 or 16
+    (0b101, 010, 0x10) or with its '_' dropped (1_000). `+5`, `-3` and `007` are read as they look."""
+    if "_" in raw:
+        return True
+    if not _OTHER_BASE.match(raw):
+        return False
+    digits = raw.lstrip("+-")
+    return not digits.isdigit() or int(digits) != abs(number)
 
 
 # the implicit resolvers by a scalar's first character ('' for the empty scalar), wildcards included
@@ -321,7 +351,8 @@ def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
         else:
             message = _("{problem} ({context})").format(problem=_(problem), context=_(exc.context)) \
                 if exc.context else _(problem)
-            findings.append(Finding("yaml-syntax", message, line=line, column=column, fix=_syntax_fix(problem)))
+            at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+            findings.append(Finding("yaml-syntax", message, line=line, column=column, fix=_syntax_fix(problem, at)))
         return None
     except yaml.YAMLError as exc:
         findings.append(Finding("yaml-syntax", str(exc).splitlines()[0], line=1, column=1))
@@ -342,6 +373,7 @@ def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
                                 line=mark.line + 1, column=mark.column + 1,
                                 fix=_("check the figure; a code or a long number that is not a figure goes in "
                                       "quotes")))
+    findings += _misread_findings(loader)
     for key, mark in loader.duplicates:
         findings.append(Finding("duplicate-key", _("key '{key}' appears twice in the same mapping; "
                                                    "YAML keeps only the last one").format(key=key),
@@ -354,6 +386,61 @@ def parse_text(text: str, path: Path, findings: list[Finding]) -> object:
                                     fix=_("write the values out instead of repeating them through aliases (*name)")))
             return None
     return data
+
+
+def _as_read(value: object) -> str:
+    """What YAML made of a scalar, for a message."""
+    if value is None:
+        return _("nothing (empty)")
+    if isinstance(value, bool):
+        return _("{value} (a yes/no value)").format(value=str(value).lower())
+    if isinstance(value, (int, float)):
+        return _("the number {value}").format(value=value)
+    if hasattr(value, "isoformat"):
+        return _("the date {date}").format(date=value.isoformat())
+    return str(value)
+
+
+def _misread_findings(loader: _Loader) -> list[Finding]:
+    """Keys that are not names (`~:`, `5:`, `0x10:`: said as keys), and numbers YAML reads other than
+    they look (010 is 8)."""
+    out = []
+    seen = set()
+    for raw, key, mark in loader.not_text_keys:
+        if (mark.line, mark.column) in seen:
+            continue
+        seen.add((mark.line, mark.column))
+        out.append(Finding("implicit-type", _("the key {raw} is read by YAML as {value}; keys are names "
+                                              "(text)").format(raw=raw or "''", value=_as_read(key)),
+                           line=mark.line + 1, column=mark.column + 1,
+                           fix=_('correct the field name, or put it in quotes: "{raw}"').format(raw=raw)))
+    for raw, number, mark in loader.other_base:
+        if (mark.line, mark.column) in seen:
+            continue
+        seen.add((mark.line, mark.column))
+        digits = raw.lstrip("+-").lower()
+        if "_" in raw:
+            why = _("YAML reads {raw} as {value}: it drops the '_', and other YAML readers read it as text")
+            fix = _("write {plain} (no '_'), or the decimal point that was meant").format(plain=number)
+        elif digits.startswith(("0x", "0b")):
+            why = _("YAML reads {raw} as {value}: 0x starts a number in base 16, 0b one in base 2")
+            fix = _("write the number in ordinary digits ({plain}); a code goes in quotes: \"{raw}\"").format(
+                plain=number, raw=raw)
+        else:
+            why = _("YAML reads {raw} as {value}: a number that starts with 0 is read in base 8 (octal), "
+                    "so the digits change")
+            fix = _("write it without the leading zeros ({plain}); a code goes in quotes: \"{raw}\"").format(
+                plain=raw[0] + digits.lstrip("0") if raw[0] in "+-" else digits.lstrip("0"), raw=raw)
+        out.append(Finding("number-base", why.format(raw=raw, value=_as_read(number)),
+                           line=mark.line + 1, column=mark.column + 1, fix=fix))
+    return out
+
+
+def drop_restated(problems: list[Problem]) -> list[Problem]:
+    """Without the loader's number-base problem where the shape check says the same of the same
+    value (an unquoted code in a text field: implicit-type, with its fix)."""
+    typed = {(p.path, p.line, p.column) for p in problems if p.rule == "implicit-type"}
+    return [p for p in problems if p.rule != "number-base" or (p.path, p.line, p.column) not in typed]
 
 
 # libyaml's words for what went wrong, so that `_()` can translate them where they are shown
@@ -374,10 +461,29 @@ LIBYAML_MESSAGES = (
     N_("while parsing a block mapping"),
     N_("could not find expected ':'"),
     N_("while scanning a simple key"),
+    N_("but found another document"),
+    N_("expected a single document in the stream"),
+    N_("found unhashable key"),
+    N_("while constructing a mapping"),
+    N_("found invalid Unicode character escape code"),
+    N_("while parsing a quoted scalar"),
 )
 
 
-def _syntax_fix(problem: str) -> str | None:
+def _syntax_fix(problem: str, at: str = "") -> str | None:
+    """The fix for libyaml's `problem`, found at the character `at`."""
+    if at == "\t":
+        return _("indent with spaces, not tabs")
+    if "found character that cannot start any token" in problem and at in ("@", "`", "%"):
+        return _("a value cannot start with {char}: put the whole value in double quotes").format(char=at)
+    if "another document" in problem:
+        return _("an indicator file is one YAML document: delete the '---' line and what follows it, or move "
+                 "that into a file of its own")
+    if "unhashable key" in problem:
+        return _("a key is a name: write it as text, without '?', brackets or braces")
+    if "Unicode character escape" in problem:
+        return _("write the character itself, not its \\u code (a \\ud800-\\udfff code is half of a pair "
+                 "and is never a character)")
     if "mapping values are not allowed" in problem:
         return _("a value contains ': ' (colon and space); put the whole value in double quotes")
     if "found character '\\t'" in problem or "tab" in problem:
@@ -471,7 +577,7 @@ def locate(path: Path, text: str | None, findings: list[Finding], display: str |
     root = None
     if text is not None and any(f.line is None for f in findings):
         root = compose(text)
-    problems = []
+    problems: list[Problem] = []
     for f in findings:
         line, column = f.line, f.column
         if line is None:
@@ -482,4 +588,4 @@ def locate(path: Path, text: str | None, findings: list[Finding], display: str |
                 line, column = 1, 1
         problems.append(Problem(printable(shown), line, column or 1, f.rule, f.level, printable(f.message),
                                 None if f.fix is None else printable(f.fix)))
-    return problems
+    return drop_restated(problems)

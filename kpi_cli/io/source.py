@@ -78,19 +78,39 @@ def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
 _TIS620_HINT = re.compile(rb"[\xa1-\xfb]{3,}")
 
 
-def _utf16(raw: bytes) -> bool:
-    """A UTF-16 text: its byte-order mark, or a zero in every other byte of mostly ASCII text."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+_WIDE = (("UTF-32", "utf-32-le", 4), ("UTF-32", "utf-32-be", 4), ("UTF-16", "utf-16-le", 2),
+         ("UTF-16", "utf-16-be", 2))
+
+
+def _wide_unicode(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' for a text in one of them: by its byte-order mark, or, without one, when
+    its first 4 KB has zero bytes and decodes in it to text without controls (Thai in UTF-16
+    has no zero byte in its characters, only in the spaces, digits and letters between them)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
     head = raw[:4096]
-    return len(head) >= 8 and (head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4)
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    for name, codec, unit in _WIDE:
+        try:
+            text = head[: len(head) // unit * unit].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if ":" in text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
+            return name
+    return None
 
 
 def _decode(raw: bytes, findings: list[Finding]) -> str | None:
-    if _utf16(raw):
-        findings.append(Finding("encoding", _("the file is UTF-16 text, not UTF-8"), line=1, column=1,
+    wide = _wide_unicode(raw)
+    if wide is not None:
+        findings.append(Finding("encoding", _("the file is {encoding} text, not UTF-8").format(encoding=wide),
+                                line=1, column=1,
                                 fix=_("re-save the file as UTF-8 (in your editor choose 'UTF-8', or "
-                                      "iconv -f UTF-16 -t UTF-8)")))
+                                      "iconv -f {encoding} -t UTF-8)").format(encoding=wide)))
         return None
     if b"\x00" in raw[:8192]:
         findings.append(Finding("binary-file", _("this is binary data, not a YAML text file"),

@@ -61,6 +61,13 @@ not read either: `12:30` is the text "12:30", never the number 750.
 Bad:  `performance: 99999999999999999999999999999999999`
 Good: `performance: 99.5`""")
 
+describe("number-base", "error", """A number must be read as it looks. YAML 1.1 reads a number that starts with 0 in
+base 8 (`010` is 8), `0x` in base 16 and `0b` in base 2, and drops a `_` (`3_18` is 318, where
+other YAML readers read text): the figure would silently change.
+
+Bad:  `performance: 010`, `target: 0x10`, `achieved: 1_000`
+Good: `performance: 10`, `target: 16`, `achieved: 1000` (a code goes in quotes: `"0406"`)""")
+
 describe("line-separator", "error", """No invisible line breaks (U+2028, U+2029, U+0085): YAML reads each as the end of
 a line, so one pasted into a value or a key breaks the file's structure.
 

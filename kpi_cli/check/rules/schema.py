@@ -186,6 +186,8 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
         kind = err["type"]
         if kind in ("union_tag_invalid", "union_tag_not_found"):
             continue  # the only tagged unions are scoring rules: `scoring-method` explains them
+        if kind == "invalid_key":
+            continue  # a key that is not text (`~:`, `true:`, `5:`): the loader says so, at the key
         keep_last = kind in ("missing", "extra_forbidden")
         loc = _clean_loc(data, tuple(err["loc"]), keep_last)
         grouped.setdefault((kind in ("missing", "extra_forbidden"), loc), []).append(err)

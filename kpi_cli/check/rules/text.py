@@ -48,3 +48,45 @@ def control_character(ctx: FileContext):
                           _("{where}: a control character U+{code:04X} is in the text, invisible when it is "
                             "read").format(where=where(loc), code=ord(m.group())),
                           loc, level=Level.warning, fix=_("delete it; type the text again if it was pasted"))
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+
+
+def blank(text: str) -> bool:
+    """Text with no visible character: empty, spaces of any kind (NBSP, U+3000) and zero-width
+    characters only."""
+    rest = text.strip()
+    return not rest or (len(rest) <= 64 and not rest.translate(_INVISIBLE).strip())
+
+
+@rule("blank-text", needs_model=True)
+def blank_text(ctx: FileContext):
+    """A text the format requires is never only spaces (a no-break space, U+3000) or zero-width
+    characters, which read as nothing in every report and look like words in an editor; the title
+    of an idea, an activity or a proposal is never empty either. (A section the page leaves empty,
+    such as `definition.text: ""`, stays as the page has it.)
+
+    Bad:  `- {id: 2, title: " "}`, an activity whose title is a zero-width space (U+200B)
+    Good: `- {id: 2, title: นัดหมายออนไลน์}`, or the entry deleted
+    """
+    return blank_findings(type(ctx.model), ctx.leaves)
+
+
+def blank_findings(root, leaves) -> list[Finding]:
+    """blank-text over the (loc, value) leaves of a document of the model class `root` (an
+    indicator, a catalogue)."""
+    from kpi_cli.check.rules.schema import _models_at
+
+    out = []
+    for loc, value in leaves:
+        if not isinstance(value, str) or not loc or not isinstance(loc[-1], str) or not blank(value):
+            continue
+        if not value and loc[-1] != "title":  # an empty section of the page is its record
+            continue
+        fields = [cls.model_fields.get(loc[-1]) for cls in _models_at(root, loc[:-1])]
+        if any(f is not None and f.is_required() for f in fields):
+            out.append(Finding("blank-text", _("{where}: the text is blank (only spaces or invisible characters), "
+                                               "and this field needs one").format(where=where(loc)),
+                               loc, fix=_("write it, or delete the entry it belongs to")))
+    return out
