@@ -65,3 +65,20 @@ _DOCS = st.recursive(
 @given(_DOCS)
 def test_leaves_lists_what_a_plain_walk_lists(doc):
     assert leaves(doc) == _walk(doc)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(TEXTS | st.integers() | st.none(), max_size=12))
+def test_the_texts_the_text_rules_read_are_the_odd_and_the_blank_ones(values):
+    """FileContext.odd_texts inlines plain_text for speed: it keeps exactly the texts plain_text
+    sends to the rules, and those of spaces alone (blank-text reads them too)."""
+    from pathlib import Path
+
+    from kpi_cli.check.rules.registry import FileContext
+    from kpi_cli.check.rules.text import blank
+
+    data = {"texts": values}
+    ctx = FileContext(Path("x.yaml"), "x.yaml", data, None, None, None)
+    expected = [(loc, v) for loc, v in leaves(data) if isinstance(v, str) and (not plain_text(v) or not v.strip())]
+    assert ctx.odd_texts == expected
+    assert not any(blank(v) for loc, v in leaves(data) if isinstance(v, str) and (loc, v) not in expected)

@@ -308,3 +308,25 @@ def test_a_page_written_chunk_by_chunk_is_whole_or_not_at_all(tmp_path):
         os.mkfifo(fifo)
         with pytest.raises(atomic.CannotWrite):
             atomic.write_chunks(fifo, iter([b"x"]), in_place=False)
+
+
+def test_an_edit_an_alias_stands_in_the_way_of_is_refused_in_words(tmp_path, monkeypatch):
+    """A value written once (`&ev`) and used again (`*ev`): when an edit cannot keep both, the
+    refusal names the alias's line and what to do, in kpi's words (not the YAML library's), and
+    the file is left byte for byte."""
+    text = SEED_TEXT.replace("      evidence: [คำสั่ง สปท. ที่ 4/2564]\n", "      evidence: &ev [คำสั่ง สปท. ที่ 4/2564]\n", 1)
+    text = text.replace("      evidence: [คำสั่ง สปท. ที่ 4/2564, กท 0406/2006]\n", "      evidence: *ev\n", 1)
+    assert text.count("*ev") == 1
+    path = make_repo(tmp_path, text)
+    monkeypatch.chdir(tmp_path)
+    before = path.read_bytes()
+    for args in (["activity", CODE, "ทดสอบกิจกรรม", "--date", "2021-04-20", "--evidence", "กท 0406/2100"],
+                 ["evidence", CODE, "--date", "2021-04-20", "--letter", "กท 0406/2101"]):
+        result = invoke(*args)
+        if result.exit_code == 0:  # the edit could keep the alias: then it did, and the file still reads the same
+            assert read(path.read_text(encoding="utf-8"))["innovation"]["stages"][3]["evidence"] == ["คำสั่ง สปท. ที่ 4/2564"]
+            path.write_bytes(before)
+            continue
+        assert result.exit_code == 1, result.output
+        assert "<unicode string>" not in result.output and "found undefined alias" not in result.output
+        assert path.read_bytes() == before

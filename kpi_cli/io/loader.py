@@ -85,9 +85,16 @@ class _Loader(yaml.CSafeLoader):
         resolvers: the same answers, a tenth of a validation's time less (it runs for every node)."""
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
+                tag = _RESOLVED.get(value)  # keys and short values repeat: each is matched once a process
+                if tag is None:
+                    tag = _STR
+                    for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+                        if regexp.match(value):
+                            tag = candidate
+                            break
+                    if len(value) <= _RESOLVED_LENGTH and len(_RESOLVED) < _RESOLVED_MAX:
+                        _RESOLVED[value] = tag
+                return tag
             return _STR
         if kind is yaml.MappingNode:
             return _MAP
@@ -239,6 +246,11 @@ def _misread(raw: str, number: int) -> bool:
     digits = raw.lstrip("+-")
     return not digits.isdigit() or int(digits) != abs(number)
 
+
+# plain scalars already resolved (their tag by their text): a bounded table of short texts
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_LENGTH = 32
+_RESOLVED_MAX = 16384
 
 # the implicit resolvers by a scalar's first character ('' for the empty scalar), wildcards included
 _IMPLICIT = {first: tuple(pairs + _Loader.yaml_implicit_resolvers.get(None, []))

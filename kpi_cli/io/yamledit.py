@@ -323,6 +323,27 @@ def splice(old: str, new: str, regions: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _refuse_aliases(text: str, display: str) -> None:
+    """Refuse an edit that the file's anchors and aliases (`&name`, `*name`) stand in the way of,
+    with the line of the first alias: a value written once and used again cannot be changed in
+    one place without changing it, or breaking it, in the other."""
+    import yaml
+
+    if "*" not in text:
+        return
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1
+                raise CannotEditInPlace(
+                    display, _("line {line} reuses a value written elsewhere (YAML alias *{name}), and this change "
+                               "touches it").format(line=line, name=event.anchor),
+                    fix=_("write the value out in full where the alias is (and drop its &{name}), then run the "
+                          "command again").format(name=event.anchor))
+    except yaml.YAMLError:
+        return
+
+
 def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, display: str = "the file") -> str:
     """`text` with `edits` applied; untouched lines are kept byte for byte.
 
@@ -348,9 +369,12 @@ def edit_text(text: str, edits: Sequence[Edit], order: KeyOrder = no_order, disp
         result = splice(text, candidate, _regions(text, anchors))
     try:
         reread = yaml.load(result, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as exc:  # pragma: no cover - a bug, never a broken file on disk
-        raise CannotEditInPlace(display, _("the result would not parse: {error}").format(error=exc)) from None
+    except yaml.YAMLError as exc:
+        _refuse_aliases(text, display)
+        raise CannotEditInPlace(display, _("the result would not parse: {error}").format(  # pragma: no cover - a bug
+            error=str(exc).splitlines()[0])) from None
     if reread != expected:
+        _refuse_aliases(text, display)
         raise CannotEditInPlace(display, _("the result would not read back as the change"))
     lost = _comments(text) - _comments(result)
     if lost:

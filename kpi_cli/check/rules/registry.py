@@ -96,10 +96,16 @@ class FileContext:
 
     @property
     def odd_texts(self) -> list[tuple[tuple, str]]:
-        """The leaves that are text with anything the text rules look for (see :func:`plain_text`):
-        thai-text and control-character read only these."""
-        if self._texts is None:
-            self._texts = [(loc, v) for loc, v in self.leaves if isinstance(v, str) and not plain_text(v)]
+        """The leaves that are text with anything the text rules look for (see :func:`plain_text`),
+        and the texts of spaces alone (or empty): thai-text, control-character and blank-text
+        read only these."""
+        if self._texts is None:  # plain_text(v), inline: called for every text of every file
+            normalized = unicodedata.is_normalized
+            self._texts = [(loc, v) for loc, v in self.leaves
+                           if isinstance(v, str) and (
+                               not (v.isprintable() or v.replace("\n", "").replace("\t", "").isprintable())
+                               or not (v.isascii() or ("\u0e4d\u0e32" not in v and normalized("NFC", v)))
+                               or not v.strip())]
         return self._texts
 
     _dates: list | None = None

@@ -8,20 +8,9 @@ that `method:` names a method of the registry.
 
 from __future__ import annotations
 
-import math
-
 from kpi_cli.core.i18n import _
 from kpi_cli.core.problems import Finding
 from kpi_cli.check.rules.registry import FileContext, rule
-
-
-def _row_figures(row) -> list[tuple[tuple, float]]:
-    figures = [((name,), getattr(row, name)) for name in ("performance", "target", "assessed")]
-    if row.counts is not None:
-        figures += [(("counts", "done"), row.counts.done), (("counts", "total"), row.counts.total)]
-    figures += [(("parts", k), v) for k, v in (row.parts or {}).items()]
-    figures += [(("sub_scores", j), s) for j, s in enumerate(row.sub_scores or [])]
-    return [(where, v) for where, v in figures if v is not None]
 
 
 @rule("scoring-rule", needs_model=True)
@@ -51,13 +40,10 @@ def scoring_rule(ctx: FileContext):
     innovation = ind.innovation is not None
     for loc, r in rules:
         yield from r.indicator_problems(loc, innovation)
+    # every figure of a model is a finite number already (model_base.Number refuses .nan and .inf:
+    # rule out-of-range), so the quarters' own figures are not looked at again here
     in_force = []
     for i, row in enumerate(ind.quarters):
-        for where, value in _row_figures(row):
-            if not math.isfinite(value):
-                yield Finding("scoring-rule", _("quarter {quarter}: {field} is {value}, not a number").format(
-                                  quarter=row.quarter, field=".".join(map(str, where)), value=value),
-                              ("quarters", i) + where, fix=_("write the figure as a plain number"))
         if not 1 <= row.quarter <= 4:
             in_force.append((i, row, None))
             continue
