@@ -378,3 +378,23 @@ def test_a_figure_written_as_text_is_refused_with_the_number_to_write(written, m
     problems = validate([tree]).problems
     assert [p.rule for p in problems] == ["wrong-type"]
     assert message in problems[0].message and problems[0].fix == fix
+
+
+@pytest.mark.parametrize("old, new", [
+    ("      completed: 2021-02-08\n", "      completed: 2564-02-08\n"),  # a stage: its order with the next one
+    ("      completed: 2021-04-09\n", "      completed: 2564-04-09\n"),  # a stage after its facts, before the next
+    ("      date: 2021-04-02\n", "      date: 2564-04-02\n"),  # an activity: a fact stage 4 relies on
+    ("      date: 2021-04-01\n      end: 2021-04-09\n", "      date: 2021-04-01\n      end: 2564-04-09\n"),  # a period
+    ("      date: 2021-04-01\n      end: 2021-04-09\n", "      date: 2564-04-01\n      end: 2021-04-09\n"),
+])
+def test_a_buddhist_era_year_is_said_once_not_again_by_every_order_it_upsets(old, new, tmp_path):
+    """A BE year typed into an ISO date (2564-02-08) is date-be-year's to report, with the fix; the
+    rules that compare dates (stage order, a stage after its facts, a period's end) leave it to it,
+    as date-out-of-year does, rather than report its consequences."""
+    from scoring_helpers import copy_tree, edit
+
+    root = copy_tree(tmp_path, "0406-0772")
+    path = root / "2564" / "0406-0772.yaml"
+    edit(path, old, new)
+    problems = [p for p in validate([path]).problems if p.rule != "agency-weights"]
+    assert [p.rule for p in problems] == ["date-be-year"], [(p.rule, p.message) for p in problems]

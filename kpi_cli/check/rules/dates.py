@@ -101,7 +101,8 @@ def date_order(ctx: FileContext):
     for base, items in groups:
         base = base if isinstance(base, tuple) else (base,)
         for i, item in enumerate(items):
-            if item.date and item.end and item.end < item.date:
+            if item.date and item.end and item.end < item.date \
+                    and not looks_like_be_year(item.date.year) and not looks_like_be_year(item.end.year):
                 yield Finding("date-order", _("{where}: ends ({end}) before it starts ({start})").format(
                                   where=where(base + (i,)), end=item.end, start=item.date),
                               base + (i, "end"), fix=_("swap the dates or correct them"))

@@ -50,7 +50,9 @@ def stage_sequence(ctx: FileContext):
                 _("stage event {n} skips ahead to stage {stage}; expected stage {expected}")
             yield Finding("stage-sequence", what.format(n=i + 1, stage=ev.stage, expected=expected),
                           loc + ("stage",), fix=_("record stage {stage} first (`kpi advance`)").format(stage=expected))
-        if prev is not None and ev.completed < prev.completed:
+        if prev is not None and ev.completed < prev.completed \
+                and not looks_like_be_year(ev.completed.year) and not looks_like_be_year(prev.completed.year):
+            # (a Buddhist-Era year typed as Common Era is date-be-year's to say, once)
             yield Finding("stage-sequence", _("stage {stage} is dated {date}, before stage {previous} "
                                               "({previous_date})").format(stage=ev.stage, date=ev.completed,
                                                                           previous=prev.stage,
@@ -134,7 +136,7 @@ def stage_date_facts(ctx: FileContext):
         return
     for i, ev in enumerate(inn.stages):
         for fact, when in gate_facts(ev.stage, inn):
-            if when > ev.completed:
+            if when > ev.completed and not looks_like_be_year(when.year) and not looks_like_be_year(ev.completed.year):
                 yield Finding("stage-date-facts",
                               _("stage {stage} is dated {date}, before {fact} ({fact_date})").format(
                                   stage=ev.stage, date=ev.completed, fact=fact, fact_date=when),
