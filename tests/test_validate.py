@@ -398,3 +398,22 @@ def test_a_buddhist_era_year_is_said_once_not_again_by_every_order_it_upsets(old
     edit(path, old, new)
     problems = [p for p in validate([path]).problems if p.rule != "agency-weights"]
     assert [p.rule for p in problems] == ["date-be-year"], [(p.rule, p.message) for p in problems]
+
+
+@pytest.mark.parametrize("title, refused", [
+    ('"\\u00a0"', True), ('"\\u3000"', True), ('"\\u200b"', True), ('" \\u200b "', True), ('"   "', True),
+    ('""', False),  # a copy of the page that lacks the title
+    ("ความสำเร็จในการเสนอนวัตกรรม", False),
+])
+def test_the_indicators_own_title_is_never_spaces_alone(title, refused, tmp_path):
+    from scoring_helpers import copy_tree
+
+    root = copy_tree(tmp_path, "0406-0772")
+    path = root / "2564" / "0406-0772.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ntitle: ")
+    path.write_text(text[:start] + f"\ntitle: {title}" + text[text.index("\n", start + 1):], encoding="utf-8")
+    blank = [p for p in validate([path]).problems if p.rule == "blank-text"]
+    assert bool(blank) == refused, blank
+    if refused:
+        assert blank[0].line == 11 and blank[0].level.value == "error" and '""' in blank[0].fix

@@ -89,6 +89,13 @@ def blank_findings(root, leaves) -> list[Finding]:
             continue
         if not value and loc[-1] != "title":  # an empty section of the page is its record
             continue
+        if loc == ("title",) and value and root.__name__ == "Indicator":
+            # the indicator's own title may be empty (a copy of the page that lacks it), never spaces
+            out.append(Finding("blank-text", _("{where}: the title is only spaces or invisible characters; every "
+                                               "report shows it").format(where=where(loc)),
+                               loc, fix=_('write the title as the page prints it, or "" for a copy of the page '
+                                          'that lacks it')))
+            continue
         fields = [cls.model_fields.get(loc[-1]) for cls in _models_at(root, loc[:-1])]
         if any(f is not None and f.is_required() for f in fields):
             out.append(Finding("blank-text", _("{where}: the text is blank (only spaces or invisible characters), "
