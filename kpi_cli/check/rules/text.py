@@ -70,6 +70,9 @@ def blank_text(ctx: FileContext):
     of an idea, an activity or a proposal is never empty either. (A section the page leaves empty,
     such as `definition.text: ""`, stays as the page has it.)
 
+    The indicator's own `title:` may be empty (a copy of the page that lacks it), never spaces or
+    invisible characters alone.
+
     Bad:  `- {id: 2, title: " "}`, an activity whose title is a zero-width space (U+200B)
     Good: `- {id: 2, title: นัดหมายออนไลน์}`, or the entry deleted
     """
