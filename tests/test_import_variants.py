@@ -15,34 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from kpi_cli.cli import app
 from kpi_cli.importer import dates_in, decode, figure, letters_in
+from test_import_patterns import repo, run  # noqa: F401  (the fixture and the runner of the page tests)
 
 HERE = Path(__file__).parent
-REPO = HERE.parent
 PAGES = HERE / "fixtures" / "pages"
 PLAIN = PAGES / "skipped-quarter.txt"  # 5001-0320: an agency in the catalogue, every section printed
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    folder = tmp_path / "indicators"
-    folder.mkdir()
-    for name in ("agencies.yaml", "strategies.yaml"):
-        shutil.copy(REPO / "indicators" / name, folder / name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str):
-    result = runner.invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def dry(page: Path) -> tuple[dict, str]:

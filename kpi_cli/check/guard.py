@@ -355,47 +355,45 @@ def _indicator(text: str, path: Path) -> Indicator | None:
 SALVAGE_ROUNDS = 20
 
 
-def _past_indicator(text: str, path: Path) -> tuple[Indicator | None, str | None]:
-    """(the indicator, None) of a file as it was in BASE; read as leniently as its figures allow.
+def _past_indicator(text: str, path: Path) -> tuple[Indicator | None, str | None, object]:
+    """(the indicator, None, its data) of a file as it was in BASE; read as leniently as its figures
+    allow.
 
     A file this kpi refuses may have been valid for the kpi of its day (a later version is
     stricter: a figure in quotes, a field since renamed). Its audited past must still be
     guarded, or a change could mend the file and alter its figures at once. So a BASE file that
     does not validate is read again with what stands in the way mended: a figure written as text
     ("100") becomes the number YAML reads from the same digits, a field this kpi does not know is
-    set aside. (None, why) when that is not enough (the file cannot be compared, and says why), or
-    (None, None) when the file is not an indicator at all."""
+    set aside. (None, why, data) when that is not enough (the file cannot be compared, and says
+    why), or (None, None, data) when the file is not an indicator at all."""
     from pydantic import ValidationError
 
     from kpi_cli.check.rules.schema import figure_in_text
 
-    try:
-        data = parse_text(text, path, [])
-    except ValueError:
-        return None, None
+    data = parse_text(text, path, [])  # never raises: a file YAML cannot read is None
     if not isinstance(data, dict):
-        return None, None
+        return None, None, data
     for _round in range(SALVAGE_ROUNDS):
         try:
-            return Indicator.model_validate(data), None
+            return Indicator.model_validate(data), None, data
         except ValidationError as exc:
             errors = exc.errors()
         except ValueError as exc:
-            return None, str(exc)
+            return None, str(exc), data
         for error in errors:
             loc, value = error.get("loc", ()), error.get("input")
             figure = figure_in_text(value)
             parent, key = _parent_of(data, loc)
             if parent is None:
-                return None, error.get("msg", "")
+                return None, error.get("msg", ""), data
             if figure is not None:
                 parent[key] = parse_text(figure, path, [])  # the number YAML reads from the digits
             elif error.get("type") == "extra_forbidden" and isinstance(parent, dict):
                 del parent[key]
             else:
                 where = ".".join(str(part) for part in loc)
-                return None, f"{where}: {error.get('msg', '')}"
-    return None, _("too many fields this kpi cannot read")
+                return None, f"{where}: {error.get('msg', '')}", data
+    return None, _("too many fields this kpi cannot read"), data
 
 
 def _parent_of(data, loc: tuple):
@@ -412,13 +410,9 @@ def _parent_of(data, loc: tuple):
     return parent, key
 
 
-def _looks_audited(text: str, path: Path) -> bool:
-    """Whether the YAML of a file that cannot be read as an indicator has a quarter row that
+def _looks_audited(data) -> bool:
+    """Whether the data of a file that cannot be read as an indicator has a quarter row that
     looks on record (an audit line, an assessment, an official score other than 0)."""
-    try:
-        data = parse_text(text, path, [])
-    except ValueError:
-        return False
     rows = data.get("quarters") if isinstance(data, dict) else None
     return isinstance(rows, list) and any(
         isinstance(row, dict) and (row.get("audit") or row.get("audited") or row.get("assessment") == ASSESSED
@@ -468,10 +462,10 @@ def check_against(base: str, root: Path, cwd: Path, display: Callable[[Path], st
         if e.blob not in contents:  # too large to have been an indicator
             continue
         text = contents[e.blob].decode("utf-8", errors="replace")
-        ind, why = _past_indicator(text, top / e.path)
+        ind, why, data = _past_indicator(text, top / e.path)
         if ind is not None and any(on_record(row) for row in ind.quarters):
             past.append((e.path, ind))
-        elif ind is None and why is not None and _looks_audited(text, top / e.path):
+        elif ind is None and why is not None and _looks_audited(data):
             shown = display(top / e.path)
             problems.append(Problem(shown, 1, 1, RULE, Level.warning, _(
                 "{path} in {base} cannot be read as an indicator by this kpi ({why}), and it has quarters that look "

@@ -125,29 +125,16 @@ def _score_one(code: str, quarter: int | None, year: int | None, fmt: Format) ->
 
 
 def _output_key(path: Path, quarter: int | None, fmt: Format, width: int, color: bool) -> bytes | None:
-    """The cache's key of what `kpi score CODE` prints for the file `path`: its bytes, shown name,
-    name and folder (the fiscal year), its catalogues' bytes (as the file's own entry, and
-    cache.key adds kpi's code, the language and the parsers' versions), and the run's own
-    choices: the quarter (else today, which picks it), the format, the width and colour of the
-    output. None when the cache is off or a file cannot be read (the run then says why)."""
+    """The cache's key of what `kpi score CODE` prints for the file `path` (see _file_key), with
+    the run's own choices: the quarter (else today, which picks it), the format, the width and
+    colour of the output. None when the cache is off or a file cannot be read."""
     from kpi_cli.check import cache
 
     if not cache.active():
         return None
-    from kpi_cli.check.checked import catalogues_key
-    from kpi_cli.io.paths import display_path
-    from kpi_cli.io.source import read_bounded
-
-    context = catalogues_key(path, {})
-    if context is None:
-        return None
-    try:
-        raw = read_bounded(path)
-    except OSError:
-        return None
     chosen = str(quarter) if quarter is not None else "today " + dt.date.today().isoformat()
-    return cache.key("score one", raw, display_path(path), path.name, path.parent.name, context, chosen,
-                     fmt.value, str(width), "color" if color else "plain")
+    return _file_key(path, cache.keyer("score one"), {}, chosen, fmt.value, str(width),
+                     "color" if color else "plain")
 
 
 def _output_kept(key: bytes | None) -> tuple[str | None, str] | None:
@@ -629,6 +616,36 @@ def _row_of(s, key: bytes | None) -> _Row:
                 json.dumps(s.summary_dict(), ensure_ascii=False, indent=2), key=key)
 
 
+def _file_key(path: Path, key, folders: dict, *choices: str) -> bytes | None:
+    """The cache's key of what `kpi score` shows for the file `path`: `key` (a cache.keyer) of the
+    file's bytes, its shown name, name and folder (the fiscal year), its catalogues' key (as the
+    file's own entry; cache.key adds kpi's code, the language and the parsers' versions) and the
+    run's `choices`. None when the catalogues or the file cannot be read (the run then says why).
+    `folders` remembers, by folder, its catalogues' key and its shown name (many files share one)."""
+    from kpi_cli.check.checked import catalogues_key
+    from kpi_cli.io.paths import display_path, printable
+    from kpi_cli.io.source import read_bounded
+
+    where, name = os.path.split(path)
+    known = folders.get(where)
+    if known is None:
+        try:
+            folder = os.path.relpath(where)
+        except ValueError:  # another drive (Windows)
+            folder = None
+        known = folders[where] = (catalogues_key(Path(path), {}), folder)
+    context, folder = known
+    if context is None:
+        return None
+    try:
+        raw = read_bounded(path)  # as check() reads it (io.source.read)
+    except OSError:  # too large, not a file, unreadable: checked by the caller, and said why
+        return None
+    display = display_path(path) if folder is None else \
+        printable(name if folder == "." else folder + os.sep + name)  # display_path(path), from its folder's
+    return key(raw, display, name, os.path.basename(where), context, *choices)
+
+
 def _all_rows(files: list[Path], quarter: int, text: bool = True
               ) -> tuple[list[_Row], list[tuple[str, str, str]], list]:
     """(rows of the files that can be scored, [(code, path, why)] of those that cannot, their
@@ -642,31 +659,9 @@ def _all_rows(files: list[Path], quarter: int, text: bool = True
 
     keys: list[bytes | None] = [None] * len(files)
     if cache.active():
-        from kpi_cli.check.checked import catalogues_key
-        from kpi_cli.io.paths import display_path, printable
-        from kpi_cli.io.source import read_bounded
-
-        folders: dict = {}  # by folder: (the catalogues' part of the key, display_path of the folder)
+        folders: dict = {}
         key = cache.keyer("score --all")
-        for n, f in enumerate(files):
-            where, name = os.path.split(f)
-            known = folders.get(where)
-            if known is None:
-                try:
-                    folder = os.path.relpath(where)
-                except ValueError:  # another drive (Windows)
-                    folder = None
-                known = folders[where] = (catalogues_key(f, {}), folder)
-            context, folder = known
-            if context is None:
-                continue
-            try:
-                raw = read_bounded(f)  # as check() reads it (io.source.read)
-            except OSError:  # too large, not a file, unreadable: checked below, and said why
-                continue
-            display = display_path(f) if folder is None else \
-                printable(name if folder == "." else folder + os.sep + name)  # display_path(f), from its folder's
-            keys[n] = key(raw, display, name, os.path.basename(where), context, str(quarter))
+        keys = [_file_key(f, key, folders, str(quarter)) for f in files]
     found = cache.get_shown([k for k in keys if k is not None])
     rows, unusable, problems, catalogues = [], [], [], {}
     for f, k in zip(files, keys):

@@ -170,20 +170,20 @@ class SummaryTable:
         whole = self._whole.get(row)
         if whole is not None:
             return whole
-        year, weight = self._year[row], self._weight[row]
-        return Summary(self._display[row], self._code[row] if self._has_code[row] else None,
-                       None if year == _NO_YEAR else year, self._agencies[self._agency[row]],
-                       by_name=bool(self._by_name[row]), weight=None if weight == _NO_WEIGHT else weight)
+        return self._summary(self._display[row], self._code[row], self._has_code[row], self._year[row],
+                             self._agency[row], self._weight[row], self._by_name[row])
 
     def __iter__(self):
-        agencies, whole, no_year, no_weight, new = self._agencies, self._whole, _NO_YEAR, _NO_WEIGHT, tuple.__new__
+        whole, summary = self._whole, self._summary
         rows = zip(self._display, self._code, self._has_code, self._year, self._agency, self._weight, self._by_name)
-        for row, (display, code, has_code, year, agency, weight, by_name) in enumerate(rows):
-            if whole and row in whole:
-                yield whole[row]
-                continue
-            yield new(Summary, (display, code if has_code else None, None if year == no_year else year,
-                                agencies[agency], 1, 1, by_name == 1, None if weight == no_weight else weight))
+        for row, columns in enumerate(rows):
+            yield whole[row] if whole and row in whole else summary(*columns)
+
+    def _summary(self, display, code, has_code, year, agency, weight, by_name) -> Summary:
+        """The summary of one row's columns (a tuple made as a tuple: no call of Summary's own)."""
+        return tuple.__new__(Summary, (display, code if has_code else None, None if year == _NO_YEAR else year,
+                                       self._agencies[agency], 1, 1, by_name == 1,
+                                       None if weight == _NO_WEIGHT else weight))
 
 
 def _plain(s: Summary) -> bool:

@@ -19,6 +19,7 @@ from kpi_cli.core.i18n import N_, _
 from kpi_cli.core.problems import Finding
 from kpi_cli.check.rules.registry import describe, fmt_loc
 from kpi_cli.core.problems import where as place
+from kpi_cli.core.thai_dates import to_arabic_digits
 
 describe("unknown-field", "error", """Every field must be one the format knows; typos get a suggestion.
 
@@ -272,14 +273,11 @@ def check_schema(data: dict, model_cls: type[BaseModel], source_text: Callable[[
     return None, findings
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
 def figure_in_text(value) -> str | None:
     """The number a text holds, as it is to be written without quotes ("๙๕.๐๐" gives 95.00), or None."""
     if not isinstance(value, str):
         return None
-    text = value.strip().translate(_THAI_DIGITS)
+    text = to_arabic_digits(value.strip())
     if re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", text):
         return text
     exponent = re.fullmatch(r"([-+]?[0-9]+)(\.[0-9]*)?[eE]([-+]?[0-9]+)", text)
