@@ -47,3 +47,22 @@ def test_a_district_name_is_one_word_alone_and_in_an_office_name(district):
 
 def test_fifty_districts():
     assert len(set(BANGKOK_DISTRICTS)) == 50
+
+
+def test_an_inline_svg_is_left_as_written_in_the_pdf_html():
+    """The PDF's HTML has its Thai kept in words (`words_in_html`), but never inside an SVG: a
+    <span> or <wbr> in an SVG <text> is not SVG, and the PDF engine then drew the chart's first
+    bar alone and printed the rest as loose text ("ไตรมาส 150.00ไตรมาส 2…")."""
+    from kpi_cli.render.chart import quarterly_chart
+    from kpi_cli.render.words import words_in_html
+
+    class Row:
+        def __init__(self, quarter, performance, target):
+            self.quarter, self.performance, self.target = quarter, performance, target
+
+    svg = str(quarterly_chart([Row(q, 25.0 * q, 25.0 * q) for q in (1, 2, 3, 4)], "คะแนน").svg)
+    assert "ไตรมาส 4" in svg and "ผลงาน" in svg
+    html = f"<p>ตัวชี้วัดนวัตกรรม</p><figure class=\"chart\">{svg}</figure><p>ผลงานที่รายงาน</p>"
+    rewritten = words_in_html(html)
+    assert svg in rewritten  # byte for byte
+    assert rewritten != html  # the text around it is still kept in words

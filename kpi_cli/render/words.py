@@ -182,7 +182,7 @@ def _word_html(raw: str) -> str:
 
 
 # elements whose text is not laid out as words (or may not hold markup)
-_RAW_TEXT = frozenset({"script", "style", "title", "textarea"})
+_RAW_TEXT = frozenset({"script", "style", "title", "textarea", "svg", "math"})  # (svg: no HTML in its <text>)
 
 
 def words_in_html(html: str) -> str:
